@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs the Debian packages fogbank needs, idempotently.
+# Usage: scripts/setup-system.sh [run|test]
+#   run:  what `fogbank up` needs on its embedded defaults
+#   test: that, plus what the test suite needs (PostgreSQL for the second metadata backend)
+set -euo pipefail
+mode="${1:-run}"
+
+want=(python3 python3-venv python3-dev gcc ca-certificates)
+if [ "$mode" = "test" ]; then
+  want+=(postgresql curl)
+fi
+
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  echo "installing Debian packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo_cmd apt-get update -qq
+  $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Creates .venv at the repository root and installs fogbank into it (idempotent).
+# Usage: scripts/setup-venv.sh [run|test]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode="${1:-run}"
+python="${PYTHON:-python3}"
+if [ ! -x .venv/bin/python ]; then
+  "$python" -m venv .venv
+fi
+stamp=".venv/.fogbank-$mode.stamp"
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  if [ "$mode" = "test" ]; then
+    .venv/bin/python -m pip install -q -e '.[dev]'
+  else
+    .venv/bin/python -m pip install -q -e .
+  fi
+  touch "$stamp"
+fi

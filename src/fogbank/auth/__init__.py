@@ -1,0 +1,1 @@
+"""Authentication: who signed this request, verified before anything untrusted is parsed."""

@@ -1,0 +1,1 @@
+"""Authorization: IAM policy evaluation (pure) and the per-service permission tables."""

@@ -1,0 +1,1 @@
+"""Pure building blocks with no I/O: errors, ids, ARNs, principals, the clock."""

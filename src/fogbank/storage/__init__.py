@@ -1,0 +1,1 @@
+"""Where state lives: the metadata store (SQL), its migrations, and the blob store."""
