@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 
 
-class PrincipalKind(str, Enum):
+class PrincipalKind(StrEnum):
     ROOT = "Root"
     IAM_USER = "IAMUser"
     ASSUMED_ROLE = "AssumedRole"

@@ -1,17 +1,27 @@
 """HTTP request and response as the layers below the edge see them.
 
-The body of a request is a stream, read at most once: as a whole (bounded) by parsers of
-small documents, or chunk by chunk by operations that store bytes. Layers wrap it (the
-authenticator wraps it in a verifier of the payload hash or of aws-chunked signatures).
+Body streams live in ``fogbank.core.streams`` (services use them too) and are re-exported.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncIterable, Iterable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
-from fogbank.core.errors import AwsError
+from fogbank.core.streams import Body, BytesBody, FileSlice, WrappedBody
+
+__all__ = [
+    "Body",
+    "BytesBody",
+    "FileSlice",
+    "Headers",
+    "HttpRequest",
+    "HttpResponse",
+    "ResponseBody",
+    "WrappedBody",
+    "header_map",
+]
 
 
 class Headers:
@@ -56,73 +66,6 @@ class Headers:
         return f"Headers({self._items!r})"
 
 
-class Body:
-    """A request body: an async stream of byte chunks, consumed once.
-
-    ``length`` is the number of payload bytes when known (Content-Length, or the decoded
-    length of an aws-chunked body). ``trailers`` holds trailing headers (aws-chunked
-    checksum trailers) once the stream has been read to the end.
-    """
-
-    length: int | None = None
-
-    def __init__(self) -> None:
-        self.trailers: dict[str, str] = {}
-        self._consumed = False
-
-    def __aiter__(self) -> AsyncIterator[bytes]:
-        if self._consumed:
-            raise RuntimeError("request body already consumed")
-        self._consumed = True
-        return self.chunks()
-
-    async def chunks(self) -> AsyncIterator[bytes]:  # pragma: no cover - overridden
-        raise NotImplementedError
-        yield b""
-
-    async def read(self, limit: int, too_large: AwsError | None = None) -> bytes:
-        """The whole body, if it is at most ``limit`` bytes; else ``too_large`` is raised."""
-        parts: list[bytes] = []
-        size = 0
-        async for chunk in self:
-            size += len(chunk)
-            if size > limit:
-                raise too_large or AwsError(
-                    "RequestEntityTooLarge",
-                    f"The request body exceeds the maximum of {limit} bytes.",
-                    status=413,
-                )
-            parts.append(chunk)
-        return b"".join(parts)
-
-
-class BytesBody(Body):
-    """A body already in memory (tests, internal calls)."""
-
-    def __init__(self, data: bytes) -> None:
-        super().__init__()
-        self._data = data
-        self.length = len(data)
-
-    async def chunks(self) -> AsyncIterator[bytes]:
-        if self._data:
-            yield self._data
-
-
-class WrappedBody(Body):
-    """Base for layers that transform or verify another body as it streams."""
-
-    def __init__(self, inner: Body, length: int | None = None) -> None:
-        super().__init__()
-        self.inner = inner
-        self.length = inner.length if length is None else length
-
-    async def chunks(self) -> AsyncIterator[bytes]:
-        async for chunk in self.inner:
-            yield chunk
-        self.trailers.update(self.inner.trailers)
-
-
 @dataclass
 class HttpRequest:
     method: str
@@ -152,15 +95,6 @@ class HttpRequest:
             if k == name:
                 return v
         return None
-
-
-@dataclass
-class FileSlice:
-    """A byte range of a file on disk, sent without passing through Python when possible."""
-
-    path: str
-    offset: int
-    length: int
 
 
 ResponseBody = bytes | AsyncIterable[bytes] | FileSlice

@@ -1,0 +1,103 @@
+"""The one frozen configuration of a gateway; the only place the environment is read."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from pathlib import Path
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 4566
+DEFAULT_ACCOUNT_ID = "000000000000"
+DEFAULT_REGION = "us-east-1"
+DEFAULT_ENDPOINT = f"http://{DEFAULT_HOST}:{DEFAULT_PORT}"
+
+
+class IamMode(StrEnum):
+    ENFORCE = "enforce"
+    AUDIT = "audit"  # allow, but log every decision that would deny
+    OFF = "off"  # no checks
+
+
+def default_data_dir(env: Mapping[str, str]) -> Path:
+    """``$FOGBANK_DATA_DIR``, else ``$XDG_DATA_HOME/fogbank``, else ``~/.local/share/fogbank``."""
+    explicit = env.get("FOGBANK_DATA_DIR")
+    if explicit:
+        return Path(explicit).expanduser()
+    xdg = env.get("XDG_DATA_HOME")
+    if xdg:
+        return Path(xdg).expanduser() / "fogbank"
+    base = Path(env.get("HOME", "~")).expanduser() / ".local" / "share"
+    return base / "fogbank"
+
+
+def default_workers() -> int:
+    return max(1, len(os.sched_getaffinity(0)))
+
+
+@dataclass(frozen=True)
+class Config:
+    host: str = DEFAULT_HOST
+    port: int = DEFAULT_PORT
+    data_dir: Path = field(default_factory=lambda: default_data_dir(os.environ))
+    ephemeral: bool = False
+    metadata_url: str | None = None  # default: SQLite in the data dir
+    account_id: str = DEFAULT_ACCOUNT_ID
+    root_access_key_id: str | None = None
+    root_secret_access_key: str | None = None
+    default_region: str = DEFAULT_REGION
+    time_scale: float = 1.0
+    tls: bool = False
+    workers: int = 1
+    iam_mode: IamMode = IamMode.ENFORCE
+    log_format: str = "json"  # "json" | "text"
+    log_requests: bool = True
+    # Extra host names under which virtual-hosted S3 addressing is recognised
+    # (``bucket.<name>``); ``localhost`` and the bind host are always included.
+    hostnames: tuple[str, ...] = ()
+
+    @property
+    def resolved_metadata_url(self) -> str:
+        return self.metadata_url or f"sqlite:///{self.data_dir / 'metadata.db'}"
+
+    @property
+    def endpoint(self) -> str:
+        scheme = "https" if self.tls else "http"
+        return f"{scheme}://{self.host}:{self.port}"
+
+    def with_(self, **changes: object) -> Config:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def config_from_env(env: Mapping[str, str], **overrides: object) -> Config:
+    """Defaults, then ``FOGBANK_*`` environment variables, then explicit overrides (CLI)."""
+    values: dict[str, object] = {"data_dir": default_data_dir(env)}
+    if env.get("FOGBANK_ACCOUNT_ID"):
+        values["account_id"] = env["FOGBANK_ACCOUNT_ID"]
+    if env.get("FOGBANK_ROOT_ACCESS_KEY_ID"):
+        values["root_access_key_id"] = env["FOGBANK_ROOT_ACCESS_KEY_ID"]
+    if env.get("FOGBANK_ROOT_SECRET_ACCESS_KEY"):
+        values["root_secret_access_key"] = env["FOGBANK_ROOT_SECRET_ACCESS_KEY"]
+    if env.get("FOGBANK_METADATA_URL"):
+        values["metadata_url"] = env["FOGBANK_METADATA_URL"]
+    if env.get("FOGBANK_REGION"):
+        values["default_region"] = env["FOGBANK_REGION"]
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    config = Config(**values)  # type: ignore[arg-type]
+    validate(config)
+    return config
+
+
+def validate(config: Config) -> None:
+    if not (config.account_id.isdigit() and len(config.account_id) == 12):
+        raise ValueError(f"account id must be 12 digits, got {config.account_id!r}")
+    if (config.root_access_key_id is None) != (config.root_secret_access_key is None):
+        raise ValueError(
+            "set both FOGBANK_ROOT_ACCESS_KEY_ID and FOGBANK_ROOT_SECRET_ACCESS_KEY, or neither"
+        )
+    if config.time_scale <= 0:
+        raise ValueError("--time-scale must be positive")
+    if config.workers < 1:
+        raise ValueError("--workers must be at least 1")

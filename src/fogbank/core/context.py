@@ -1,0 +1,33 @@
+"""What an operation knows about the request it serves."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from fogbank.core.clock import Clock
+from fogbank.core.principal import Principal
+
+
+@dataclass
+class RequestContext:
+    request_id: str
+    service: str  # catalog name: "s3", "iam" ...
+    operation: str
+    region: str
+    principal: Principal
+    clock: Clock
+    source_ip: str = "127.0.0.1"
+    user_agent: str = ""
+    secure_transport: bool = False
+    # Request headers (lower-case names), for the few operations whose inputs the model
+    # does not carry (browser POST uploads, CORS preflight).
+    headers: Mapping[str, str] = field(default_factory=dict)
+    # Filled by the operation for the audit record: ARNs it touched, and the response
+    # elements worth recording (never secrets).
+    resources: list[tuple[str, str]] = field(default_factory=list)  # (type, ARN)
+
+    @property
+    def account_id(self) -> str:
+        """The caller's account: where the resources it creates live."""
+        return self.principal.account_id
