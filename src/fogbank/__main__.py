@@ -1,0 +1,3 @@
+from fogbank.cli.main import main
+
+main()

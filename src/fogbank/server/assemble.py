@@ -1,0 +1,116 @@
+"""The composition root: builds the store, the services and the edge from one Config.
+
+Nothing else wires dependencies; every other module receives what it needs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from fogbank.auth.authenticator import Authenticator
+from fogbank.authz.enforcer import Authorizer
+from fogbank.config import Config
+from fogbank.core.clock import Clock
+from fogbank.protocol.routing import Router
+from fogbank.protocol.specs import Specs
+from fogbank.server.admin import Admin, AdminInfo
+from fogbank.server.app import App
+from fogbank.server.gateway import Gateway
+from fogbank.services.base import ServiceProvider
+from fogbank.services.iam import root_keys
+from fogbank.services.iam import schema as iam_schema
+from fogbank.services.iam.credentials import KeyStore
+from fogbank.services.sts.provider import StsService
+from fogbank.storage import core_schema
+from fogbank.storage.clock_store import StoredClockSource
+from fogbank.storage.db import Database, DbSettings
+from fogbank.storage.migrations import Migration, migrate
+
+CLOCK_STAMP = "clock.stamp"
+
+
+def all_migrations() -> Sequence[Migration]:
+    return (*core_schema.MIGRATIONS, *iam_schema.MIGRATIONS)
+
+
+def open_store(config: Config) -> Database:
+    return Database(DbSettings(config.resolved_metadata_url))
+
+
+@dataclass(frozen=True)
+class Prepared:
+    root_key: root_keys.RootKey
+    key_generated: bool
+    migrations_applied: int
+
+
+def prepare(config: Config) -> Prepared:
+    """Once per start, before any worker process serves: schema, root key, clock."""
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    db = open_store(config)
+    try:
+        applied = migrate(db, all_migrations())
+        configured = None
+        if config.root_access_key_id and config.root_secret_access_key:
+            configured = root_keys.RootKey(
+                config.account_id, config.root_access_key_id, config.root_secret_access_key
+            )
+        key, generated = root_keys.bootstrap_root_key(
+            db, config.data_dir, config.account_id, configured
+        )
+        StoredClockSource(db, config.data_dir / CLOCK_STAMP).initialise(config.time_scale)
+    finally:
+        db.close()
+    return Prepared(key, generated, len(applied))
+
+
+@dataclass
+class Assembled:
+    app: App
+    admin: Admin
+    gateway: Gateway
+    db: Database
+    services: dict[str, ServiceProvider]
+
+
+def build_services() -> dict[str, ServiceProvider]:
+    providers: list[ServiceProvider] = [StsService()]
+    return {p.name: p for p in providers}
+
+
+def assemble(config: Config) -> Assembled:
+    """Everything one gateway process serves with (after ``prepare`` has run)."""
+    db = open_store(config)
+    clock_source = StoredClockSource(db, Path(config.data_dir) / CLOCK_STAMP)
+    clock = Clock(clock_source)
+    keys = KeyStore(db)
+    authenticator = Authenticator(keys, clock)
+    services = build_services()
+    gateway = Gateway(
+        router=Router([config.host, *config.hostnames]),
+        specs=Specs(),
+        authenticator=authenticator,
+        authorizer=Authorizer(config.iam_mode.value),
+        services=services,
+        clock=clock,
+        default_region=config.default_region,
+        log_requests=config.log_requests,
+    )
+    admin = Admin(
+        authenticator=authenticator,
+        clock=clock,
+        clock_source=clock_source,
+        db=db,
+        services=services,
+        info=AdminInfo(
+            data_dir=str(config.data_dir),
+            metadata=db.dialect.name,
+            workers=config.workers,
+            tls=config.tls,
+            iam_mode=config.iam_mode.value,
+            default_account=config.account_id,
+        ),
+    )
+    return Assembled(App(gateway, admin), admin, gateway, db, services)

@@ -1,0 +1,172 @@
+"""The edge: one ordered pipeline that every request on the port goes through.
+
+    route -> authenticate -> parse -> authorize -> operation -> serialize   (+ log line)
+
+Errors at any step are answered in the service's protocol; an unexpected exception
+becomes the protocol's internal error with the request id, and is logged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from fogbank.auth.authenticator import Authenticator, AuthResult
+from fogbank.authz.enforcer import Authorizer
+from fogbank.core import ids
+from fogbank.core.clock import Clock
+from fogbank.core.context import RequestContext
+from fogbank.core.errors import AwsError, internal_error, not_implemented
+from fogbank.core.principal import ANONYMOUS
+from fogbank.protocol.catalog import BY_NAME, ServiceInfo
+from fogbank.protocol.http import HttpRequest, HttpResponse
+from fogbank.protocol.routing import Router, UnknownService
+from fogbank.protocol.specs import OperationCall, ServiceProtocol, Specs
+from fogbank.services.base import Handler, ServiceProvider
+
+log = logging.getLogger("fogbank.gateway")
+request_log = logging.getLogger("fogbank.request")
+
+
+@dataclass
+class _Trace:
+    """What the log line (and later the audit record) says about one request."""
+
+    request_id: str
+    service: str = "-"
+    operation: str = "-"
+    principal: str = "-"
+    status: int = 0
+    error: str | None = None
+
+
+class Gateway:
+    def __init__(
+        self,
+        *,
+        router: Router,
+        specs: Specs,
+        authenticator: Authenticator,
+        authorizer: Authorizer,
+        services: Mapping[str, ServiceProvider],
+        clock: Clock,
+        default_region: str,
+        log_requests: bool = True,
+    ) -> None:
+        self.router = router
+        self.specs = specs
+        self.authenticator = authenticator
+        self.authorizer = authorizer
+        self.services = services
+        self.clock = clock
+        self.default_region = default_region
+        self.log_requests = log_requests
+        self._handlers: dict[str, Mapping[str, Handler]] = {
+            name: svc.operations() for name, svc in services.items()
+        }
+        self._protocols: dict[str, ServiceProtocol] = {}
+
+    async def protocol(self, name: str) -> ServiceProtocol:
+        """The service's protocol; its model is loaded (off the loop) on first use."""
+        proto = self._protocols.get(name)
+        if proto is None:
+            proto = await asyncio.to_thread(self.specs.get, name)
+            self._protocols[name] = proto
+        return proto
+
+    async def handle(self, request: HttpRequest) -> HttpResponse:
+        started = time.perf_counter()
+        trace = _Trace(ids.request_id())
+        info: ServiceInfo | None = None
+        call: OperationCall | None = None
+        try:
+            info = await self.router.route(request)
+            trace.service = info.name
+            auth = await self.authenticator.authenticate(request, info)
+            trace.principal = auth.principal.arn
+            proto = await self.protocol(info.name)
+            call = await proto.parse(request)
+            trace.operation = call.operation
+            ctx = self._context(request, info, call, auth, trace.request_id)
+            await self.authorizer.authorize(ctx)
+            handler = self._handlers.get(info.name, {}).get(call.operation)
+            if handler is None:
+                raise not_implemented(info.name, call.operation)
+            output = await handler(ctx, call.params)
+            response = proto.serialize(call, output, trace.request_id)
+        except AwsError as err:
+            trace.error = err.code
+            response = await self._error(info, err, trace.request_id, call, request.method)
+        except Exception:
+            log.exception("unexpected error, request %s", trace.request_id)
+            trace.error = "InternalError"
+            response = await self._error(
+                info, internal_error(), trace.request_id, call, request.method
+            )
+        trace.status = response.status
+        if self.log_requests:
+            self._log(trace, started)
+        return response
+
+    def _context(
+        self,
+        request: HttpRequest,
+        info: ServiceInfo,
+        call: OperationCall,
+        auth: AuthResult,
+        request_id: str,
+    ) -> RequestContext:
+        return RequestContext(
+            request_id=request_id,
+            service=info.name,
+            operation=call.operation,
+            region=auth.region or self.default_region,
+            principal=auth.principal or ANONYMOUS,
+            clock=self.clock,
+            source_ip=request.client_ip,
+            user_agent=request.headers.get("user-agent") or "",
+            secure_transport=request.scheme == "https",
+            headers={name: request.headers.get(name) or "" for name in request.headers.names()},
+        )
+
+    async def _error(
+        self,
+        info: ServiceInfo | None,
+        err: AwsError,
+        request_id: str,
+        call: OperationCall | None,
+        method: str,
+    ) -> HttpResponse:
+        if info is None or isinstance(err, UnknownService):
+            info = BY_NAME["s3"]
+        try:
+            proto = await self.protocol(info.name)
+            return proto.serialize_error(err, request_id, call, method)
+        except Exception:
+            log.exception("cannot serialize error %s, request %s", err.code, request_id)
+            body = json.dumps({"__type": err.code, "message": err.message}).encode()
+            return HttpResponse(
+                err.status,
+                [("content-type", "application/json"), ("x-amzn-requestid", request_id)],
+                body,
+            )
+
+    def _log(self, trace: _Trace, started: float) -> None:
+        request_log.info(
+            "request",
+            extra={
+                "fields": {
+                    "service": trace.service,
+                    "operation": trace.operation,
+                    "status": trace.status,
+                    "latency_ms": round((time.perf_counter() - started) * 1000, 3),
+                    "request_id": trace.request_id,
+                    "principal": trace.principal,
+                    "error": trace.error,
+                }
+            },
+        )

@@ -1,0 +1,154 @@
+"""Accepting connections on the one port and handing them to uvicorn's HTTP protocol.
+
+Without TLS, uvloop's own server accepts (the fast path). With ``--tls`` the same port
+serves both plain HTTP and HTTPS: each new connection's first byte is peeked (a TLS
+handshake starts with 0x16) and the socket is handed over with or without TLS, so that
+policies on ``aws:SecureTransport`` can be practised with one endpoint.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import socket
+import ssl
+import time
+from collections.abc import Callable
+from email.utils import formatdate
+
+from uvicorn.config import Config as UvicornConfig
+from uvicorn.server import ServerState
+
+from fogbank.server.asgi import Receive, Scope, Send
+
+log = logging.getLogger("fogbank.listener")
+
+AsgiApp = Callable[[Scope, Receive, Send], object]
+
+_TLS_HANDSHAKE = 0x16
+_PEEK_TIMEOUT = 10.0
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket; SO_REUSEPORT lets every gateway process bind the same port."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind((host, port))
+    sock.listen(1024)
+    sock.setblocking(False)
+    return sock
+
+
+class Listener:
+    def __init__(self, app: AsgiApp, tls: ssl.SSLContext | None = None) -> None:
+        self.config = UvicornConfig(
+            app,
+            http="httptools",
+            ws="none",
+            lifespan="off",
+            proxy_headers=False,
+            server_header=False,
+            date_header=False,
+            log_config=None,
+            access_log=False,
+            timeout_keep_alive=30,
+        )
+        self.config.load()
+        self.state = ServerState()
+        self.tls = tls
+        self._servers: list[asyncio.AbstractServer] = []
+        self._accept_tasks: list[asyncio.Task[None]] = []
+        self._ticker: asyncio.Task[None] | None = None
+
+    def _protocol(self) -> asyncio.Protocol:
+        return self.config.http_protocol_class(  # type: ignore[call-arg]
+            config=self.config,
+            server_state=self.state,
+            app_state={},
+        )
+
+    async def start(self, sock: socket.socket) -> None:
+        self._update_date()
+        self._ticker = asyncio.create_task(self._tick())
+        loop = asyncio.get_running_loop()
+        if self.tls is None:
+            server = await loop.create_server(self._protocol, sock=sock, backlog=1024)
+            self._servers.append(server)
+        else:
+            self._accept_tasks.append(asyncio.create_task(self._accept_loop(sock)))
+
+    async def _accept_loop(self, sock: socket.socket) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            try:
+                conn, _addr = await loop.sock_accept(sock)
+            except (OSError, asyncio.CancelledError):
+                return
+            conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            task = asyncio.create_task(self._hand_over(conn))
+            self.state.tasks.add(task)
+            task.add_done_callback(self.state.tasks.discard)
+
+    async def _hand_over(self, conn: socket.socket) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            first = await asyncio.wait_for(_peek(loop, conn), _PEEK_TIMEOUT)
+            use_tls = first == _TLS_HANDSHAKE
+            await loop.connect_accepted_socket(
+                self._protocol, conn, ssl=self.tls if use_tls else None
+            )
+        except (OSError, TimeoutError, ssl.SSLError, ConnectionError) as exc:
+            log.debug("connection dropped before HTTP: %s", exc)
+            conn.close()
+
+    async def _tick(self) -> None:
+        while True:
+            await asyncio.sleep(1.0)
+            self._update_date()
+
+    def _update_date(self) -> None:
+        self.state.default_headers = [
+            (b"date", formatdate(time.time(), usegmt=True).encode()),
+            (b"server", b"fogbank"),
+        ]
+
+    async def shutdown(self, timeout: float = 10.0) -> None:
+        for server in self._servers:
+            server.close()
+        for task in self._accept_tasks:
+            task.cancel()
+        for connection in list(self.state.connections):
+            connection.shutdown()
+        deadline = time.monotonic() + timeout
+        while (self.state.connections or self.state.tasks) and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        for task in list(self.state.tasks):
+            task.cancel()
+        if self._ticker is not None:
+            self._ticker.cancel()
+        for server in self._servers:
+            with contextlib.suppress(Exception):
+                await server.wait_closed()
+
+
+async def _peek(loop: asyncio.AbstractEventLoop, conn: socket.socket) -> int:
+    """The first byte the client sent, left in the socket for the real reader."""
+    ready: asyncio.Future[None] = loop.create_future()
+    fd = conn.fileno()
+
+    def on_readable() -> None:
+        if not ready.done():
+            ready.set_result(None)
+
+    loop.add_reader(fd, on_readable)
+    try:
+        await ready
+    finally:
+        loop.remove_reader(fd)
+    data = conn.recv(1, socket.MSG_PEEK)
+    if not data:
+        raise ConnectionError("closed before sending anything")
+    return data[0]

@@ -1,0 +1,227 @@
+"""Running the gateway: one primary process, and one more worker process per extra core.
+
+The primary prepares the store, binds the port, starts the workers (fresh interpreters
+running ``python -m fogbank.server.worker``; each binds the same port with SO_REUSEPORT
+so the kernel spreads connections), serves requests itself, restarts a worker that dies,
+and on SIGINT/SIGTERM stops them all gracefully. Workers exit when the primary is gone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import json
+import logging
+import os
+import shutil
+import signal
+import socket
+import ssl
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import uvloop
+
+from fogbank.config import Config, IamMode
+from fogbank.server import listener as listener_mod
+from fogbank.server.assemble import assemble, prepare
+from fogbank.server.listener import Listener
+
+log = logging.getLogger("fogbank.runtime")
+
+WORKER_CONFIG_ENV = "FOGBANK_WORKER_CONFIG"
+
+
+def config_to_json(config: Config) -> str:
+    doc = dataclasses.asdict(config)
+    doc["data_dir"] = str(config.data_dir)
+    doc["iam_mode"] = config.iam_mode.value
+    doc["hostnames"] = list(config.hostnames)
+    return json.dumps(doc)
+
+
+def config_from_json(text: str) -> Config:
+    doc = json.loads(text)
+    doc["data_dir"] = Path(doc["data_dir"])
+    doc["iam_mode"] = IamMode(doc["iam_mode"])
+    doc["hostnames"] = tuple(doc["hostnames"])
+    return Config(**doc)
+
+
+def _tls_context(config: Config) -> ssl.SSLContext | None:
+    if not config.tls:
+        return None
+    from fogbank.server import tls  # cryptography's x509 is only imported with --tls
+
+    files = tls.ensure_tls(config.data_dir, [config.host, *config.hostnames])
+    return tls.server_context(files)
+
+
+async def serve(
+    config: Config,
+    sock: socket.socket,
+    stop: asyncio.Event,
+    on_ready: Callable[[], None] | None = None,
+) -> None:
+    """Serve one process's share of the port until ``stop`` is set."""
+    parts = assemble(config)
+    listener = Listener(parts.app, _tls_context(config))
+    for service in parts.services.values():
+        await service.start()
+    await listener.start(sock)
+    parts.admin.ready = True
+    if on_ready is not None:
+        on_ready()
+    try:
+        await stop.wait()
+    finally:
+        await listener.shutdown()
+        for service in parts.services.values():
+            with contextlib.suppress(Exception):
+                await service.stop()
+        parts.db.close()
+
+
+def _install_stop(loop: asyncio.AbstractEventLoop, stop: asyncio.Event) -> None:
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+
+
+class Workers:
+    """The primary's secondary worker processes: started, restarted, stopped."""
+
+    def __init__(self, config: Config, count: int) -> None:
+        self.config = config
+        self.count = count
+        self.procs: dict[int, subprocess.Popen[bytes]] = {}
+        self.stopping = False
+
+    def start_all(self) -> None:
+        for index in range(1, self.count + 1):
+            self._start(index)
+
+    def _start(self, index: int) -> None:
+        env = dict(os.environ)
+        env[WORKER_CONFIG_ENV] = config_to_json(self.config)
+        env["FOGBANK_WORKER_INDEX"] = str(index)
+        env["FOGBANK_PRIMARY_PID"] = str(os.getpid())
+        self.procs[index] = subprocess.Popen(
+            [sys.executable, "-m", "fogbank.server.worker"], env=env, close_fds=True
+        )
+
+    async def watch(self) -> None:
+        while not self.stopping:
+            await asyncio.sleep(0.5)
+            for index, proc in list(self.procs.items()):
+                code = proc.poll()
+                if code is not None and not self.stopping:
+                    log.warning("worker %d exited with %s; restarting it", index, code)
+                    self._start(index)
+
+    async def stop_all(self, timeout: float = 15.0) -> None:
+        self.stopping = True
+        for proc in self.procs.values():
+            if proc.poll() is None:
+                with contextlib.suppress(ProcessLookupError):
+                    proc.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        for proc in self.procs.values():
+            while proc.poll() is None and time.monotonic() < deadline:
+                await asyncio.sleep(0.05)
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+
+
+def run_primary(config: Config, announce: Callable[[str], None]) -> int:
+    """``fogbank up``: prepare, bind, start workers, serve until told to stop."""
+    temp_dir: str | None = None
+    if config.ephemeral:
+        temp_dir = tempfile.mkdtemp(prefix="fogbank-")
+        config = config.with_(data_dir=Path(temp_dir))
+    try:
+        prepared = prepare(config)
+        sock = listener_mod.bind(config.host, config.port)
+        port = sock.getsockname()[1]
+        config = config.with_(port=port)
+        workers = Workers(config, config.workers - 1)
+        workers.start_all()
+
+        def ready() -> None:
+            announce_ready(config, prepared.root_key, prepared.key_generated, announce)
+
+        async def main() -> None:
+            stop = asyncio.Event()
+            _install_stop(asyncio.get_running_loop(), stop)
+            watcher = asyncio.create_task(workers.watch())
+            try:
+                await serve(config, sock, stop, ready)
+            finally:
+                watcher.cancel()
+                await workers.stop_all()
+
+        uvloop.run(main())
+        sock.close()
+        return 0
+    finally:
+        if temp_dir is not None:
+            shutil.rmtree(temp_dir, ignore_errors=True)
+
+
+def announce_ready(
+    config: Config,
+    key: object,
+    generated: bool,
+    announce: Callable[[str], None],
+) -> None:
+    from fogbank.services.iam.root_keys import RootKey
+
+    assert isinstance(key, RootKey)
+    lines = [
+        f"fogbank is ready on {config.endpoint}  (data dir {config.data_dir},"
+        f" {config.workers} worker process{'es' if config.workers > 1 else ''})",
+    ]
+    if generated:
+        lines += [
+            "Root credentials of account "
+            f"{key.account_id} (generated now; shown once, see `fogbank credentials`):",
+            f"  AWS_ACCESS_KEY_ID={key.access_key_id}",
+            f"  AWS_SECRET_ACCESS_KEY={key.secret_access_key}",
+        ]
+    if config.tls:
+        from fogbank.server.tls import tls_files
+
+        lines.append(f"TLS on the same port; CA bundle: {tls_files(config.data_dir).ca_cert}")
+    lines.append(f"Use it with: export AWS_ENDPOINT_URL={config.endpoint}")
+    announce("\n".join(lines))
+
+
+def run_worker(config: Config) -> int:
+    """A secondary worker: same port, same store; exits when the primary goes away."""
+    primary = int(os.environ.get("FOGBANK_PRIMARY_PID", "0"))
+    sock = listener_mod.bind(config.host, config.port)
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        _install_stop(asyncio.get_running_loop(), stop)
+
+        async def orphan_watch() -> None:
+            while not stop.is_set():
+                await asyncio.sleep(1.0)
+                if primary and os.getppid() != primary:
+                    stop.set()
+
+        watcher = asyncio.create_task(orphan_watch())
+        try:
+            await serve(config, sock, stop)
+        finally:
+            watcher.cancel()
+
+    uvloop.run(main())
+    sock.close()
+    return 0

@@ -1,0 +1,34 @@
+"""What every service provides to the gateway: a table of operations, and a lifecycle."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+
+from fogbank.core.context import RequestContext
+
+Params = dict[str, object]
+Output = Mapping[str, object]
+Handler = Callable[[RequestContext, Params], Awaitable[Output]]
+
+
+class ServiceProvider:
+    """One per service. ``operations`` is the dispatch table: AWS operation name -> handler.
+
+    An operation missing from the table answers the protocol's ``NotImplemented`` error;
+    docs/compatibility.md is generated from these tables.
+    """
+
+    name: str = ""
+
+    def operations(self) -> Mapping[str, Handler]:
+        raise NotImplementedError
+
+    async def start(self) -> None:
+        """Called once per gateway process when it starts serving."""
+
+    async def stop(self) -> None:
+        """Called once per gateway process at shutdown."""
+
+    async def summary(self, account_id: str) -> dict[str, object]:
+        """What this service holds for an account, for ``fogbank status``."""
+        return {}

@@ -1,0 +1,1 @@
+"""IAM: accounts' identities, their keys and policies."""

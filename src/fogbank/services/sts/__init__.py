@@ -1,0 +1,1 @@
+"""STS: who am I, and temporary credentials."""
