@@ -23,3 +23,9 @@ if [ "${#missing[@]}" -gt 0 ]; then
   $sudo_cmd apt-get update -qq
   $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+
+# An unprivileged system user: database engines (and the tests' PostgreSQL) refuse to run
+# as root, so when fogbank runs as root they run as this user.
+if [ "$(id -u)" -eq 0 ] && ! id -u fogbank >/dev/null 2>&1; then
+  useradd --system --home-dir /nonexistent --shell /usr/sbin/nologin fogbank
+fi

@@ -1,0 +1,66 @@
+"""Shared fixtures: the metadata backend under test, and live fogbank servers."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from tests.support.server import FogbankServer
+
+BACKEND = os.environ.get("FOGBANK_TEST_METADATA", "sqlite")
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Any]:
+    if BACKEND != "postgresql":
+        yield None
+        return
+    from tests.support.postgres import PostgresCluster
+
+    cluster = PostgresCluster()
+    cluster.start()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def metadata_url_factory(pg_cluster: Any) -> Callable[[], str | None]:
+    """A fresh, empty metadata store URL for each server (None: SQLite in its data dir)."""
+
+    def make() -> str | None:
+        return pg_cluster.new_database() if pg_cluster is not None else None
+
+    return make
+
+
+@pytest.fixture
+def make_server(
+    metadata_url_factory: Callable[[], str | None],
+) -> Iterator[Callable[..., FogbankServer]]:
+    """Start fresh servers inside a test; all are stopped and cleaned up after it."""
+    made: list[FogbankServer] = []
+
+    def make(start: bool = True, **kwargs: Any) -> FogbankServer:
+        kwargs.setdefault("metadata_url", metadata_url_factory())
+        server = FogbankServer(**kwargs)
+        made.append(server)
+        return server.start() if start else server
+
+    yield make
+    for server in made:
+        server.cleanup()
+
+
+@pytest.fixture(scope="session")
+def server(metadata_url_factory: Callable[[], str | None]) -> Iterator[FogbankServer]:
+    """One server shared by the tests that don't need a fresh one."""
+    srv = FogbankServer(metadata_url=metadata_url_factory(), workers=2).start()
+    try:
+        yield srv
+    finally:
+        srv.cleanup()
