@@ -108,3 +108,15 @@ def test_clock_state_persists_and_moves_forward(db: Database, tmp_path: Path) ->
     scaled = source.set_scale(60.0)
     assert other.current().scale == 60.0
     assert scaled.at(scaled.anchor_real + 1) - scaled.at(scaled.anchor_real) == pytest.approx(60)
+
+
+def test_leases_are_exclusive_until_expiry_or_release(db: Database) -> None:
+    from fogbank.storage.leases import release, try_acquire
+
+    migrate(db, CORE)
+    assert db.write_sync(lambda c: try_acquire(c, "jobs", "a", ttl=30, now=1000.0))
+    assert not db.write_sync(lambda c: try_acquire(c, "jobs", "b", ttl=30, now=1010.0))
+    assert db.write_sync(lambda c: try_acquire(c, "jobs", "a", ttl=30, now=1010.0))  # renew
+    assert db.write_sync(lambda c: try_acquire(c, "jobs", "b", ttl=30, now=1041.0))  # expired
+    db.write_sync(lambda c: release(c, "jobs", "b"))
+    assert db.write_sync(lambda c: try_acquire(c, "jobs", "a", ttl=30, now=1042.0))

@@ -5,6 +5,8 @@ Nothing else wires dependencies; every other module receives what it needs.
 
 from __future__ import annotations
 
+import os
+import socket
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +28,9 @@ from fogbank.services.sts.provider import StsService
 from fogbank.storage import core_schema
 from fogbank.storage.clock_store import StoredClockSource
 from fogbank.storage.db import Database, DbSettings
+from fogbank.storage.leases import Lease
 from fogbank.storage.migrations import Migration, migrate
+from fogbank.workers.scheduler import Scheduler
 
 CLOCK_STAMP = "clock.stamp"
 
@@ -73,6 +77,7 @@ class Assembled:
     gateway: Gateway
     db: Database
     services: dict[str, ServiceProvider]
+    scheduler: Scheduler
 
 
 def build_services() -> dict[str, ServiceProvider]:
@@ -88,6 +93,12 @@ def assemble(config: Config) -> Assembled:
     keys = KeyStore(db)
     authenticator = Authenticator(keys, clock)
     services = build_services()
+    holder = f"{socket.gethostname()}:{os.getpid()}"
+    scheduler = Scheduler(
+        clock,
+        Lease(db, "scheduler", holder),
+        [job for svc in services.values() for job in svc.jobs()],
+    )
     gateway = Gateway(
         router=Router([config.host, *config.hostnames]),
         specs=Specs(),
@@ -112,5 +123,6 @@ def assemble(config: Config) -> Assembled:
             iam_mode=config.iam_mode.value,
             default_account=config.account_id,
         ),
+        after_clock_change=[scheduler.run_now],
     )
-    return Assembled(App(gateway, admin), admin, gateway, db, services)
+    return Assembled(App(gateway, admin), admin, gateway, db, services, scheduler)

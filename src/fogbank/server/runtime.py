@@ -67,12 +67,14 @@ async def serve(
     sock: socket.socket,
     stop: asyncio.Event,
     on_ready: Callable[[], None] | None = None,
+    primary: bool = False,
 ) -> None:
     """Serve one process's share of the port until ``stop`` is set."""
     parts = assemble(config)
     listener = Listener(parts.app, _tls_context(config))
     for service in parts.services.values():
-        await service.start()
+        await service.start(primary)
+    await parts.scheduler.start()
     await listener.start(sock)
     parts.admin.ready = True
     if on_ready is not None:
@@ -81,6 +83,7 @@ async def serve(
         await stop.wait()
     finally:
         await listener.shutdown()
+        await parts.scheduler.stop()
         for service in parts.services.values():
             with contextlib.suppress(Exception):
                 await service.stop()
@@ -160,7 +163,7 @@ def run_primary(config: Config, announce: Callable[[str], None]) -> int:
             _install_stop(asyncio.get_running_loop(), stop)
             watcher = asyncio.create_task(workers.watch())
             try:
-                await serve(config, sock, stop, ready)
+                await serve(config, sock, stop, ready, primary=True)
             finally:
                 watcher.cancel()
                 await workers.stop_all()

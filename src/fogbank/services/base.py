@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 
 from fogbank.core.context import RequestContext
+from fogbank.core.jobs import Job
 
 Params = dict[str, object]
 Output = Mapping[str, object]
@@ -23,8 +24,13 @@ class ServiceProvider:
     def operations(self) -> Mapping[str, Handler]:
         raise NotImplementedError
 
-    async def start(self) -> None:
-        """Called once per gateway process when it starts serving."""
+    def jobs(self) -> Sequence[Job]:
+        """Clock-driven background work of this service (run by the scheduler)."""
+        return ()
+
+    async def start(self, primary: bool) -> None:
+        """Called once per gateway process when it starts serving; ``primary`` is true in
+        the one process that supervises long-running children (database engines ...)."""
 
     async def stop(self) -> None:
         """Called once per gateway process at shutdown."""
