@@ -103,7 +103,7 @@ def assemble(config: Config) -> Assembled:
         router=Router([config.host, *config.hostnames]),
         specs=Specs(),
         authenticator=authenticator,
-        authorizer=Authorizer(config.iam_mode.value),
+        authorizer=Authorizer(services, config.iam_mode.value),
         services=services,
         clock=clock,
         default_region=config.default_region,

@@ -92,7 +92,7 @@ class Gateway:
             call = await proto.parse(request)
             trace.operation = call.operation
             ctx = self._context(request, info, call, auth, trace.request_id)
-            await self.authorizer.authorize(ctx)
+            await self.authorizer.authorize(ctx, call.params)
             handler = self._handlers.get(info.name, {}).get(call.operation)
             if handler is None:
                 raise not_implemented(info.name, call.operation)

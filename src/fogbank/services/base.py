@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 
+from fogbank.authz.requirements import Requirement, ResourcePolicy, default_requirement
 from fogbank.core.context import RequestContext
 from fogbank.core.jobs import Job
 
@@ -23,6 +24,17 @@ class ServiceProvider:
 
     def operations(self) -> Mapping[str, Handler]:
         raise NotImplementedError
+
+    async def requirements(self, ctx: RequestContext, params: Params) -> Sequence[Requirement]:
+        """The IAM action(s) and resource(s) a call needs; by default ``<prefix>:<Operation>``
+        on ``*``. Services override this from their permission table."""
+        return (default_requirement(self.name, ctx.operation),)
+
+    async def resource_policy(
+        self, ctx: RequestContext, requirement: Requirement
+    ) -> ResourcePolicy | None:
+        """The resource's own policy (bucket policy, key policy ...), if it has one."""
+        return None
 
     def jobs(self) -> Sequence[Job]:
         """Clock-driven background work of this service (run by the scheduler)."""
