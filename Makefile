@@ -1,33 +1,19 @@
-# The two commands a new machine needs:
-#   make run    install what fogbank needs and serve on 127.0.0.1:4566
-#   make test   install what the tests need and run lint, types and the whole suite
-#               (once on SQLite metadata, once on PostgreSQL)
-.PHONY: run test setup-run setup-test lint unit test-sqlite test-postgres compat
+# Shortcuts for developers; the README's two commands are scripts/run.sh and scripts/test.sh.
+.PHONY: run test lint unit compat
 
-VENV := .venv
-PY := $(VENV)/bin/python
-ARGS ?=
+run:
+	scripts/run.sh $(ARGS)
 
-run: setup-run
-	$(VENV)/bin/fogbank up $(ARGS)
+test:
+	scripts/test.sh $(ARGS)
 
-setup-run:
-	scripts/setup-system.sh run
-	scripts/setup-venv.sh run
+lint:
+	.venv/bin/ruff check src tests bench
+	.venv/bin/ruff format --check src tests bench
+	.venv/bin/mypy
 
-setup-test:
-	scripts/setup-system.sh test
-	scripts/setup-venv.sh test
+unit:
+	.venv/bin/python -m pytest -n 2 tests/unit tests/protocol tests/contract
 
-lint: setup-test
-	$(VENV)/bin/ruff check src tests bench
-	$(VENV)/bin/ruff format --check src tests bench
-	$(VENV)/bin/mypy
-
-test-sqlite: setup-test
-	FOGBANK_TEST_METADATA=sqlite $(PY) -m pytest -n 2 $(ARGS)
-
-test-postgres: setup-test
-	FOGBANK_TEST_METADATA=postgresql $(PY) -m pytest -n 2 $(ARGS)
-
-test: lint test-sqlite test-postgres
+compat:
+	.venv/bin/python -m fogbank.tools.compat > docs/compatibility.md

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs what the tests need, then runs lint, type checks and the whole suite twice:
+# on SQLite metadata (the default) and on PostgreSQL (a throwaway cluster per run).
+# Extra arguments go to pytest (e.g. scripts/test.sh -k s3).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup-system.sh test
+scripts/setup-venv.sh test
+.venv/bin/ruff check src tests bench
+.venv/bin/ruff format --check src tests bench
+.venv/bin/mypy
+jobs="${FOGBANK_TEST_JOBS:-2}"
+echo "== tests on SQLite metadata"
+FOGBANK_TEST_METADATA=sqlite .venv/bin/python -m pytest -n "$jobs" "$@"
+echo "== tests on PostgreSQL metadata"
+FOGBANK_TEST_METADATA=postgresql .venv/bin/python -m pytest -n "$jobs" "$@"
