@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import glob
 import os
 import pwd
 import shutil
@@ -18,10 +17,10 @@ PG_USER = "fogbank"  # the unprivileged system user made by scripts/setup-system
 
 
 def _bin_dir() -> Path:
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(p.split("/")[-2]))
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name))
     if not found:
         raise RuntimeError("PostgreSQL is not installed: run scripts/setup-system.sh test")
-    return Path(found[-1])
+    return found[-1]
 
 
 def _free_port() -> int:
