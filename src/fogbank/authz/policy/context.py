@@ -65,7 +65,7 @@ class PrincipalInfo:
     account_id: str | None = None
     user_id: str | None = None  # aws:userid: "AIDA...", "AROA...:session", account id ...
     username: str | None = None  # aws:username, IAM users only
-    tags: Mapping[str, str] = field(default_factory=dict)
+    tags: Mapping[str, str] = field(default_factory=dict, hash=False)
     session: SessionInfo | None = None
     canonical_user: str | None = None  # S3 canonical user id, matched by "CanonicalUser"
 
@@ -121,7 +121,7 @@ class AuthzRequest:
     action: str  # "s3:GetObject"
     resource: str  # an ARN, or "*" for actions without a resource
     principal: PrincipalInfo
-    context: Mapping[str, ContextValue] = field(default_factory=dict)  # lower-cased names
+    context: Mapping[str, ContextValue] = field(default_factory=dict, hash=False)  # lower-case
     resource_account: str | None = None  # the resource owner, for cross-account requests
 
 

@@ -183,10 +183,11 @@ def _scan(
 ) -> _Scan:
     scan = _Scan()
     check_principal = policy_type in (PolicyType.RESOURCE, PolicyType.TRUST)
-    caller, action, resource = request.principal, request.action, request.resource
+    caller, action, resource = request.principal, request.action.lower(), request.resource
+    service = action.partition(":")[0]
     for policy_index, policy in enumerate(policies):
         for statement in policy.statements:
-            if not statement.matches_action(action):
+            if not statement.matches_action(action, service):
                 continue
             grant: Grant | None = None
             if check_principal:

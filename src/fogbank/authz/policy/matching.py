@@ -31,21 +31,26 @@ class ActionMatcher:
     _any: bool = field(default=False, compare=False, repr=False)
     _exact: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
     _wild: re.Pattern[str] | None = field(default=None, compare=False, repr=False)
+    # The services (lower-case) the patterns can match; None when a service is a wildcard.
+    vendors: frozenset[str] | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def compile(cls, patterns: tuple[str, ...]) -> ActionMatcher:
-        exact = frozenset(p.lower() for p in patterns if "*" not in p and "?" not in p)
-        wild = [p for p in patterns if "*" in p or "?" in p]
+        lowered = [p.lower() for p in patterns]
+        exact = frozenset(p for p in lowered if "*" not in p and "?" not in p)
+        wild = [p for p in lowered if "*" in p or "?" in p]
         regex = None
         if wild:
             alternatives = "|".join(static_glob(p).pattern for p in wild)
-            regex = re.compile(f"(?:{alternatives})", re.IGNORECASE | re.DOTALL)
-        return cls(patterns, "*" in patterns, exact, regex)
+            regex = re.compile(f"(?:{alternatives})", re.DOTALL)
+        vendors = frozenset(p.partition(":")[0] for p in lowered)
+        if any("*" in v or "?" in v for v in vendors):
+            return cls(patterns, "*" in patterns, exact, regex, None)
+        return cls(patterns, "*" in patterns, exact, regex, vendors)
 
     def matches(self, action: str) -> bool:
-        if self._any:
-            return True
-        if action.lower() in self._exact:
+        """Whether ``action`` (already lower-cased by the caller) matches."""
+        if self._any or action in self._exact:
             return True
         return self._wild is not None and self._wild.fullmatch(action) is not None
 

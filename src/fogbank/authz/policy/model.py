@@ -52,8 +52,15 @@ class Statement:
     start: Position | None = field(default=None, compare=False)
     end: Position | None = field(default=None, compare=False)
 
-    def matches_action(self, action: str) -> bool:
-        return self.actions.matches(action) != self.not_action
+    def matches_action(self, action: str, service: str) -> bool:
+        """``action`` and its ``service`` prefix must be lower-case (names are
+        case-insensitive); the service check is a shortcut before any pattern matching."""
+        if self.not_action:
+            return not self.actions.matches(action)
+        vendors = self.actions.vendors
+        if vendors is not None and service not in vendors:
+            return False
+        return self.actions.matches(action)
 
     def matches_resource(self, resource: str, ctx: RequestContext) -> bool:
         if self.resources is None:

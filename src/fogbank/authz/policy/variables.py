@@ -129,23 +129,36 @@ class Glob:
     template: Template
     ignore_case: bool = False
     _static: re.Pattern[str] | None = field(default=None, compare=False, repr=False)
+    # With variables: regular-expression fragments, and the variables between them.
+    _fragments: tuple[str | Var, ...] = field(default=(), compare=False, repr=False)
 
     @classmethod
     def compile(cls, source: str, *, variables: bool, ignore_case: bool = False) -> Glob:
         template = parse_template(source, variables=variables)
-        static = None
         if not template.has_variables:
             parts = tuple(p for p in template.parts if isinstance(p, Text))
-            static = re.compile(glob_regex(parts), _flags(ignore_case))
-        return cls(template, ignore_case, static)
+            return cls(template, ignore_case, re.compile(glob_regex(parts), _flags(ignore_case)))
+        fragments = tuple(
+            glob_regex((part,)) if isinstance(part, Text) else part for part in template.parts
+        )
+        return cls(template, ignore_case, None, fragments)
 
     def matches(self, value: str, lookup: Lookup) -> bool:
         if self._static is not None:
             return self._static.fullmatch(value) is not None
-        parts = self.template.resolve(lookup)
-        if parts is None:
-            return False
-        return re.fullmatch(glob_regex(parts), value, _flags(self.ignore_case)) is not None
+        pieces: list[str] = []
+        for fragment in self._fragments:
+            if isinstance(fragment, str):
+                pieces.append(fragment)
+                continue
+            resolved = lookup.scalar_text(fragment.key)
+            if resolved is None:
+                resolved = fragment.default
+            if resolved is None:
+                return False
+            pieces.append(re.escape(resolved))
+        # ``re`` keeps the compiled patterns of recent calls.
+        return re.fullmatch("".join(pieces), value, _flags(self.ignore_case)) is not None
 
 
 def _flags(ignore_case: bool) -> re.RegexFlag:
