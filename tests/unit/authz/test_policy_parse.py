@@ -455,3 +455,11 @@ def test_source_labels() -> None:
     assert (parsed.source_id, parsed.source_type) == ("arn:aws:iam::aws:policy/X", "aws-managed")
     relabeled = parsed.labeled("inline")
     assert (relabeled.source_id, relabeled.source_type) == ("inline", "aws-managed")
+
+
+def test_service_owned_principal_arns() -> None:
+    # S3 user guide, bucket policies for CloudFront origin access identities.
+    oai = "arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity E2QWRUHAPOMQZL"
+    principal = parse_policy(policy(with_(BUCKET_OK, Principal={"AWS": oai})), RESOURCE)
+    assert principal.statements[0].principal is not None
+    assert principal.statements[0].principal.aws == {oai}

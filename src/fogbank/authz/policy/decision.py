@@ -63,7 +63,8 @@ class Decision:
     # "because no resource-based policy allows the kms:Decrypt action"; "" when allowed.
     reason: str
     statements: tuple[StatementRef, ...] = ()  # the allows that granted / the denies
-    details: Mapping[PolicyType, DecisionKind] = field(default_factory=dict)  # per type
+    # The outcome of each policy type on its own (the simulator's EvalDecisionDetails).
+    details: Mapping[PolicyType, DecisionKind] = field(default_factory=dict, hash=False)
     missing_context: frozenset[str] = frozenset()  # condition keys looked up but absent
 
     @property

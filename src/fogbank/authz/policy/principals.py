@@ -31,7 +31,9 @@ from fogbank.authz.policy.errors import PolicyError, PolicyErrorReason, policy_e
 
 _ACCOUNT_ID = re.compile(r"\d{12}")
 _UNIQUE_ID = re.compile(r"A[A-Z0-9]{15,127}")  # AIDA..., AROA... (IAM stores these)
-_PRINCIPAL_ARN = re.compile(r"arn:[a-z0-9-]+:(iam|sts)::(\d{12}|aws):[^*?]+")
+# The account part is 12 digits, or a service-owned name ("arn:aws:iam::cloudfront:user/
+# CloudFront Origin Access Identity E2QWRUHAPOMQZL" in S3 bucket policies).
+_PRINCIPAL_ARN = re.compile(r"arn:[a-z0-9-]+:(iam|sts)::(\d{12}|[a-z][a-z0-9-]*):[^*?]+")
 _ELEMENT_KEYS = ("AWS", "Service", "Federated", "CanonicalUser")
 
 

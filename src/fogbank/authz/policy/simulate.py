@@ -51,7 +51,7 @@ class SimulationResult:
     decision: DecisionKind  # .value is the EvalDecision text
     matched_statements: tuple[MatchedStatement, ...] = ()
     missing_context_values: tuple[str, ...] = ()
-    details: Mapping[PolicyType, DecisionKind] = field(default_factory=dict)
+    details: Mapping[PolicyType, DecisionKind] = field(default_factory=dict, hash=False)
 
     @property
     def allowed_by_permissions_boundary(self) -> bool | None:
