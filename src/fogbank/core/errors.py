@@ -36,7 +36,9 @@ class AwsError(Exception):
         return f"AwsError({self.code!r}, {self.message!r}, status={self.status})"
 
 
-def internal_error(message: str = "We encountered an internal error. Please try again.") -> AwsError:
+def internal_error(
+    message: str = "We encountered an internal error. Please try again.",
+) -> AwsError:
     return AwsError("InternalError", message, status=500, sender_fault=False)
 
 
