@@ -67,18 +67,26 @@ def sigv2_signature(secret: str, string_to_sign: str) -> str:
     return base64.b64encode(mac.digest()).decode("ascii")
 
 
-def canonical_resource(path: str, raw_query: str, bucket: str | None = None) -> str:
-    """``/bucket/key?sub`` from the raw path (and the virtual-host bucket, if any)."""
-    resource = f"/{bucket}{path or '/'}" if bucket else (path or "/")
+def canonical_resources(path: str, raw_query: str, bucket: str | None = None) -> list[str]:
+    """``/bucket/key?sub`` from the raw path (and the virtual-host bucket, if any).
+
+    A request on the bucket itself signs ``/bucket/`` (botocore's auth_path and AWS's rule);
+    the form without the slash, as sent path-style, is the second candidate.
+    """
+    base = f"/{bucket}{path or '/'}" if bucket else (path or "/")
+    bases = [base]
+    if base.count("/") == 1 and len(base) > 1:  # "/bucket"
+        bases = [base + "/", base]
     subs: list[tuple[str, str | None]] = []
     for part in raw_query.split("&") if raw_query else ():
         name, sep, value = part.partition("=")
         if name in SUBRESOURCES:
             subs.append((name, unquote(value) if sep else None))
+    suffix = ""
     if subs:
         subs.sort(key=lambda nv: nv[0])
-        resource += "?" + "&".join(n if v is None else f"{n}={v}" for n, v in subs)
-    return resource
+        suffix = "?" + "&".join(n if v is None else f"{n}={v}" for n, v in subs)
+    return [b + suffix for b in bases]
 
 
 def canonical_amz_headers(items: Iterable[tuple[str, str]]) -> str:

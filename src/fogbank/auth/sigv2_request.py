@@ -12,7 +12,7 @@ from fogbank.auth.keys import resolve_credential
 from fogbank.auth.result import AuthResult
 from fogbank.auth.sigv2 import (
     canonical_amz_headers,
-    canonical_resource,
+    canonical_resources,
     sigv2_signature,
     string_to_sign_v2,
 )
@@ -106,22 +106,23 @@ def _match(
             return query[name]
         return request.headers.get(name) or ""
 
-    resource = canonical_resource(request.path, request.query_string, request.virtual_bucket)
+    resources = canonical_resources(request.path, request.query_string, request.virtual_bucket)
     provided = signature.strip().encode("utf-8", "replace")
     first = ""
-    for date_line in date_lines:
-        sts = string_to_sign_v2(
-            request.method,
-            value("content-md5"),
-            value("content-type"),
-            date_line,
-            amz_headers,
-            resource,
-        )
-        first = first or sts
-        expected = sigv2_signature(credential.secret_access_key, sts)
-        if hmac.compare_digest(expected.encode("ascii"), provided):
-            return
+    for resource in resources:
+        for date_line in date_lines:
+            sts = string_to_sign_v2(
+                request.method,
+                value("content-md5"),
+                value("content-type"),
+                date_line,
+                amz_headers,
+                resource,
+            )
+            first = first or sts
+            expected = sigv2_signature(credential.secret_access_key, sts)
+            if hmac.compare_digest(expected.encode("ascii"), provided):
+                return
     raise auth_error(
         Family.S3,
         Failure.BAD_SIGNATURE,

@@ -1,0 +1,368 @@
+"""SigV4 Authorization-header requests, as boto3 signs them, for every service family."""
+
+from __future__ import annotations
+
+import calendar
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from fogbank.auth import Authenticator
+from fogbank.core.errors import AwsError
+from fogbank.protocol.http import BytesBody
+
+from .support import (
+    AK,
+    SECRET,
+    TMP_AK,
+    TMP_SECRET,
+    TOKEN,
+    MemoryCredentials,
+    MovableClock,
+    capture,
+    long_term,
+    read_all,
+    run,
+    service,
+    temporary,
+    to_request,
+)
+
+CALLS: dict[str, Callable[[Any], object]] = {
+    "s3": lambda c: c.list_objects_v2(Bucket="bucket", Prefix="a b/c"),
+    "iam": lambda c: c.list_users(PathPrefix="/division_abc/"),
+    "sts": lambda c: c.get_caller_identity(),
+    "rds": lambda c: c.describe_db_instances(DBInstanceIdentifier="db-1"),
+    "ec2": lambda c: c.describe_instances(InstanceIds=["i-1234567890abcdef0"]),
+    "kms": lambda c: c.list_keys(Limit=10),
+    "cloudtrail": lambda c: c.describe_trails(trailNameList=["t"]),
+    "efs": lambda c: c.describe_file_systems(FileSystemId="fs-12345678"),
+}
+
+# (code, status) AWS answers, per service: see error_codes.py for the sources.
+EXPECTED = {
+    "s3": {
+        "unknown": ("InvalidAccessKeyId", 403),
+        "signature": ("SignatureDoesNotMatch", 403),
+        "skew": ("RequestTimeTooSkewed", 403),
+        "expired_token": ("ExpiredToken", 400),
+        "invalid_token": ("InvalidToken", 400),
+        "missing_token": ("InvalidAccessKeyId", 403),
+    },
+    "iam": {
+        "unknown": ("InvalidClientTokenId", 403),
+        "signature": ("SignatureDoesNotMatch", 403),
+        "skew": ("SignatureDoesNotMatch", 403),
+        "expired_token": ("ExpiredToken", 403),
+        "invalid_token": ("InvalidClientTokenId", 403),
+        "missing_token": ("InvalidClientTokenId", 403),
+    },
+    "kms": {
+        "unknown": ("UnrecognizedClientException", 400),
+        "signature": ("InvalidSignatureException", 400),
+        "skew": ("InvalidSignatureException", 400),
+        "expired_token": ("ExpiredTokenException", 400),
+        "invalid_token": ("UnrecognizedClientException", 400),
+        "missing_token": ("UnrecognizedClientException", 400),
+    },
+    "ec2": {
+        "unknown": ("AuthFailure", 401),
+        "signature": ("SignatureDoesNotMatch", 403),
+        "skew": ("RequestExpired", 400),
+        "expired_token": ("RequestExpired", 400),
+        "invalid_token": ("AuthFailure", 401),
+        "missing_token": ("AuthFailure", 401),
+    },
+    "efs": {
+        "unknown": ("UnrecognizedClientException", 403),
+        "signature": ("InvalidSignatureException", 403),
+        "skew": ("InvalidSignatureException", 403),
+        "expired_token": ("ExpiredTokenException", 403),
+        "invalid_token": ("UnrecognizedClientException", 403),
+        "missing_token": ("UnrecognizedClientException", 403),
+    },
+}
+EXPECTED["sts"] = EXPECTED["rds"] = EXPECTED["iam"]
+EXPECTED["cloudtrail"] = EXPECTED["kms"]
+SERVICES = sorted(CALLS)
+ENDPOINTS = ["http://localhost:4566", "https://127.0.0.1:4566"]
+
+
+def _auth(clock: MovableClock, *creds: Any) -> Authenticator:
+    return Authenticator(MemoryCredentials(*(creds or (long_term(), temporary()))), clock.clock)
+
+
+def _expect(exc: pytest.ExceptionInfo[AwsError], name: str, kind: str) -> None:
+    assert (exc.value.code, exc.value.status) == EXPECTED[name][kind], exc.value
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+@pytest.mark.parametrize("name", SERVICES)
+def test_good_request(name: str, endpoint: str) -> None:
+    clock = MovableClock()
+    prepared, data = capture(name, CALLS[name], endpoint=endpoint, region="eu-west-3")
+    request = to_request(prepared, data, piece_size=7)
+    result = run(_auth(clock).authenticate(request, service(name)))
+    assert result.method == "sigv4-header"
+    assert result.access_key_id == AK
+    assert result.region == "eu-west-3"
+    assert result.signing_service == service(name).signing_name
+    assert result.principal.access_key_id == AK
+    assert result.auth_type == "REST-HEADER"
+    assert result.signed_at is not None and abs(result.signed_at - clock.clock.time()) < 5
+    assert result.signature_age_ms is not None and result.signature_age_ms >= 0
+    assert run(read_all(request.body)) == data  # the body is still there for the parser
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_wrong_secret(name: str) -> None:
+    clock = MovableClock()
+    prepared, data = capture(name, CALLS[name], secret="not-the-secret")
+    with pytest.raises(AwsError) as exc:
+        run(_auth(clock).authenticate(to_request(prepared, data), service(name)))
+    _expect(exc, name, "signature")
+    assert "not-the-secret" not in str(exc.value) + str(exc.value.fields)
+    assert SECRET not in str(exc.value) + str(exc.value.fields)
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_unknown_key(name: str) -> None:
+    prepared, data = capture(name, CALLS[name], access_key="AKIAUNKNOWN000000000")
+    with pytest.raises(AwsError) as exc:
+        run(_auth(MovableClock()).authenticate(to_request(prepared, data), service(name)))
+    _expect(exc, name, "unknown")
+
+
+def test_inactive_key_is_unknown() -> None:
+    from dataclasses import replace
+
+    prepared, data = capture("sts", CALLS["sts"])
+    auth = _auth(MovableClock(), replace(long_term(), active=False))
+    with pytest.raises(AwsError) as exc:
+        run(auth.authenticate(to_request(prepared, data), service("sts")))
+    assert exc.value.code == "InvalidClientTokenId"
+
+
+@pytest.mark.parametrize("minutes", [-20, 20])
+@pytest.mark.parametrize("name", SERVICES)
+def test_skew(name: str, minutes: int) -> None:
+    clock = MovableClock()
+    prepared, data = capture(name, CALLS[name])
+    clock.offset = minutes * 60
+    with pytest.raises(AwsError) as exc:
+        run(_auth(clock).authenticate(to_request(prepared, data), service(name)))
+    _expect(exc, name, "skew")
+    if name == "s3":
+        assert exc.value.fields["MaxAllowedSkewMilliseconds"] == 900000
+        assert exc.value.fields["RequestTime"] == prepared.headers["X-Amz-Date"].decode()
+        assert str(exc.value.fields["ServerTime"]).endswith("Z")
+    elif name in ("iam", "sts", "rds", "kms", "cloudtrail", "efs"):
+        word = "expired" if minutes > 0 else "not yet current"
+        assert f"Signature {word}: " in exc.value.message
+        assert "15 min.)" in exc.value.message
+
+
+@pytest.mark.parametrize("minutes", [-14, 14])
+def test_skew_within_limit(minutes: int) -> None:
+    clock = MovableClock()
+    prepared, data = capture("s3", CALLS["s3"])
+    clock.offset = minutes * 60
+    run(_auth(clock).authenticate(to_request(prepared, data), service("s3")))
+
+
+def test_skew_message_query() -> None:
+    prepared, data = capture("sts", CALLS["sts"])
+    stamp = prepared.headers["X-Amz-Date"].decode()
+    signed = calendar.timegm(time.strptime(stamp, "%Y%m%dT%H%M%SZ"))
+    clock = MovableClock(fixed=signed + 1800)
+    with pytest.raises(AwsError) as exc:
+        run(_auth(clock).authenticate(to_request(prepared, data), service("sts")))
+    now = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(signed + 1800))
+    limit = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(signed + 900))
+    assert exc.value.message == (
+        f"Signature expired: {stamp} is now earlier than {limit} ({now} - 15 min.)"
+    )
+
+
+# --- session tokens ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_session_token_valid(name: str) -> None:
+    prepared, data = capture(name, CALLS[name], access_key=TMP_AK, secret=TMP_SECRET, token=TOKEN)
+    result = run(_auth(MovableClock()).authenticate(to_request(prepared, data), service(name)))
+    assert result.access_key_id == TMP_AK
+    assert result.credential is not None and result.credential.session_token == TOKEN
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_session_token_missing(name: str) -> None:
+    prepared, data = capture(name, CALLS[name], access_key=TMP_AK, secret=TMP_SECRET)
+    with pytest.raises(AwsError) as exc:
+        run(_auth(MovableClock()).authenticate(to_request(prepared, data), service(name)))
+    _expect(exc, name, "missing_token")
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_session_token_wrong(name: str) -> None:
+    prepared, data = capture(
+        name, CALLS[name], access_key=TMP_AK, secret=TMP_SECRET, token=TOKEN + "x"
+    )
+    with pytest.raises(AwsError) as exc:
+        run(_auth(MovableClock()).authenticate(to_request(prepared, data), service(name)))
+    _expect(exc, name, "invalid_token")
+    assert TOKEN not in str(exc.value) + str(exc.value.fields)
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_session_token_expired(name: str) -> None:
+    clock = MovableClock()
+    creds = temporary(expires_at=clock.clock.time() + 60)
+    prepared, data = capture(name, CALLS[name], access_key=TMP_AK, secret=TMP_SECRET, token=TOKEN)
+    auth = _auth(clock, creds)
+    run(auth.authenticate(to_request(prepared, data), service(name)))
+    clock.offset = 120  # the request is still within skew, the credentials are not
+    with pytest.raises(AwsError) as exc:
+        run(auth.authenticate(to_request(prepared, data), service(name)))
+    _expect(exc, name, "expired_token")
+
+
+def test_token_with_long_term_key_is_invalid() -> None:
+    prepared, data = capture("s3", CALLS["s3"], token=TOKEN)
+    with pytest.raises(AwsError) as exc:
+        run(_auth(MovableClock()).authenticate(to_request(prepared, data), service("s3")))
+    assert exc.value.code == "InvalidToken"
+
+
+# --- scope and form ----------------------------------------------------------------------
+
+
+def test_wrong_service_in_scope() -> None:
+    prepared, data = capture("sts", CALLS["sts"])
+    with pytest.raises(AwsError) as exc:  # an STS-signed request sent to IAM
+        run(_auth(MovableClock()).authenticate(to_request(prepared, data), service("iam")))
+    assert exc.value.code == "SignatureDoesNotMatch"
+    assert exc.value.message == "Credential should be scoped to correct service: 'iam'. "
+
+
+def test_wrong_service_in_scope_s3() -> None:
+    prepared, data = capture("kms", CALLS["kms"])
+    with pytest.raises(AwsError) as exc:
+        run(_auth(MovableClock()).authenticate(to_request(prepared, data), service("s3")))
+    assert (exc.value.code, exc.value.status) == ("AuthorizationHeaderMalformed", 400)
+    assert 'incorrect service "kms"' in exc.value.message
+
+
+def test_kms_wrong_service_is_invalid_signature() -> None:
+    prepared, data = capture("sts", CALLS["sts"])
+    with pytest.raises(AwsError) as exc:
+        run(_auth(MovableClock()).authenticate(to_request(prepared, data), service("kms")))
+    assert (exc.value.code, exc.value.status) == ("InvalidSignatureException", 400)
+
+
+def _mutate_header(name: str, value: str, svc: str = "s3") -> AwsError:
+    prepared, data = capture(svc, CALLS[svc])
+    request = to_request(prepared, data)
+    items = [(k, v) for k, v in request.headers.items() if k != name]
+    from fogbank.protocol.http import Headers
+
+    request.headers = Headers([*items, (name, value)] if value else items)
+    with pytest.raises(AwsError) as exc:
+        run(_auth(MovableClock()).authenticate(request, service(svc)))
+    return exc.value
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        (
+            "AWS4-HMAC-SHA256 Credential=AK/20250101/us-east-1/s3/aws4_request",
+            "AuthorizationHeaderMalformed",
+        ),
+        (
+            "AWS4-HMAC-SHA256 Credential=AK/20250101/s3/aws4_request, "
+            "SignedHeaders=host, Signature=ab",
+            "AuthorizationHeaderMalformed",
+        ),
+        ("AWS4-HMAC-SHA256 garbage", "AuthorizationHeaderMalformed"),
+        ("AWS4-ECDSA-P256-SHA256 Credential=x", "InvalidRequest"),
+        ("Bearer abc", "InvalidArgument"),
+        ("AWS no-colon-here", "InvalidArgument"),
+    ],
+)
+def test_malformed_authorization_s3(value: str, code: str) -> None:
+    assert _mutate_header("authorization", value).code == code
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "AWS4-HMAC-SHA256 Credential=AK/20250101/us-east-1/sts/aws4_request",
+        "Bearer abc",
+        "AWS AK:sig",
+    ],
+)
+def test_malformed_authorization_query(value: str) -> None:
+    error = _mutate_header("authorization", value, "sts")
+    assert (error.code, error.status) == ("IncompleteSignature", 400)
+
+
+def test_missing_date() -> None:
+    error = _mutate_header("x-amz-date", "")
+    assert (error.code, error.status) == ("AccessDenied", 403)
+    assert error.message == "AWS authentication requires a valid Date or x-amz-date header"
+    error = _mutate_header("x-amz-date", "", "kms")
+    assert error.code == "IncompleteSignatureException"
+
+
+def test_missing_content_sha256_s3() -> None:
+    error = _mutate_header("x-amz-content-sha256", "")
+    assert (error.code, error.status) == ("InvalidRequest", 400)
+
+
+def test_invalid_content_sha256_s3() -> None:
+    error = _mutate_header("x-amz-content-sha256", "not-a-hash")
+    assert (error.code, error.status) == ("InvalidArgument", 400)
+    assert error.fields["ArgumentValue"] == "not-a-hash"
+
+
+def test_tampered_signed_header() -> None:
+    prepared, data = capture(
+        "s3", lambda c: c.put_object(Bucket="b", Key="k", Body=b"x", ContentType="text/plain")
+    )
+    request = to_request(prepared, data)
+    from fogbank.protocol.http import Headers
+
+    request.headers = Headers(
+        [(k, "image/png" if k == "content-type" else v) for k, v in request.headers.items()]
+    )
+    with pytest.raises(AwsError) as exc:
+        run(_auth(MovableClock()).authenticate(request, service("s3")))
+    assert exc.value.code == "SignatureDoesNotMatch"
+    assert "content-type:image/png" in str(exc.value.fields["CanonicalRequest"])
+
+
+def test_tampered_query_body() -> None:
+    prepared, data = capture("iam", CALLS["iam"])
+    request = to_request(prepared, data.replace(b"division_abc", b"division_xyz"))
+    with pytest.raises(AwsError) as exc:
+        run(_auth(MovableClock()).authenticate(request, service("iam")))
+    assert exc.value.code == "SignatureDoesNotMatch"
+
+
+def test_unsigned_body_too_large() -> None:
+    prepared, data = capture("iam", CALLS["iam"])
+    auth = Authenticator(MemoryCredentials(long_term()), MovableClock().clock, max_unsigned_body=10)
+    with pytest.raises(AwsError) as exc:
+        run(auth.authenticate(to_request(prepared, data), service("iam")))
+    assert exc.value.status == 413
+
+
+def test_body_replaced_with_bytes_for_query_services() -> None:
+    prepared, data = capture("sts", CALLS["sts"])
+    request = to_request(prepared, data, piece_size=3)
+    run(_auth(MovableClock()).authenticate(request, service("sts")))
+    assert isinstance(request.body, BytesBody)
+    assert request.body.length == len(data)
