@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Iterator
+from urllib.parse import quote
 
 from fogbank.auth.chunked import ChunkSigning
 from fogbank.auth.credentials import CredentialLookup
@@ -39,6 +40,13 @@ from fogbank.protocol.http import BytesBody, HttpRequest
 __all__ = ["AuthResult", "Authenticator"]
 
 _PRESIGN_MARKERS = frozenset({"X-Amz-Credential", "X-Amz-Signature", "X-Amz-Algorithm"})
+
+
+def _redact(text: str, token: str | None) -> str:
+    """``text`` without the session token (raw, or percent-encoded as in a query)."""
+    if not token:
+        return text
+    return text.replace(token, "REDACTED").replace(quote(token, safe="-_.~"), "REDACTED")
 
 
 class Authenticator:
@@ -129,12 +137,12 @@ class Authenticator:
             )
         if not matched:
             fields: dict[str, object] | None = None
-            if s3:
+            if s3:  # as S3 does, minus the session token
                 fields = {
                     "AWSAccessKeyId": parts.access_key_id,
                     "StringToSign": form.string_to_sign,
                     "SignatureProvided": parts.signature,
-                    "CanonicalRequest": form.request,
+                    "CanonicalRequest": _redact(form.request, token),
                 }
             raise auth_error(family, Failure.BAD_SIGNATURE, fields=fields)
 
@@ -175,17 +183,19 @@ class Authenticator:
     async def _hash_whole_body(
         self, request: HttpRequest, family: Family, claimed: str | None
     ) -> str:
-        """Query/JSON services sign the hash of their (small, bounded) body: read it all."""
+        """Query/JSON services sign the hash of their (small, bounded) body: read it all.
+
+        A client that sends ``x-amz-content-sha256`` signs that value (botocore does too);
+        a hex value must then be the body's hash.
+        """
         data = await request.body.read(self._max_body)
         request.body = BytesBody(data)
         actual = hashlib.sha256(data).hexdigest() if data else EMPTY_SHA256
-        if (
-            claimed is not None
-            and is_sha256_hex(claimed)
-            and not hmac.compare_digest(claimed.lower(), actual)
-        ):
+        if claimed is None:
+            return actual
+        if is_sha256_hex(claimed) and not hmac.compare_digest(claimed.lower(), actual):
             raise auth_error(family, Failure.CONTENT_SHA256_MISMATCH)
-        return actual
+        return claimed
 
     @staticmethod
     def _wrap_anonymous_s3_body(request: HttpRequest) -> None:

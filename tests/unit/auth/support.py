@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator, Callable, Coroutine, Iterable
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-import boto3
+import boto3  # type: ignore[import-untyped]
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.config import Config
 

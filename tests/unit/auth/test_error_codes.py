@@ -13,7 +13,8 @@ from .support import SECRET, TOKEN
 @pytest.mark.parametrize("family", list(Family))
 @pytest.mark.parametrize("failure", list(Failure))
 def test_every_entry_formats(family: Family, failure: Failure) -> None:
-    error = auth_error(family, failure, **{name: "X" for name in DETAIL_NAMES})
+    details: dict[str, str] = dict.fromkeys(DETAIL_NAMES, "X")
+    error = auth_error(family, failure, fields=None, **details)
     assert error.code and 400 <= error.status < 500
     assert "{" not in error.message
     assert SECRET not in error.message and TOKEN not in error.message

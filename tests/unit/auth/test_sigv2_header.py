@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 from botocore.config import Config
 
@@ -32,7 +35,7 @@ def _auth(clock: MovableClock | None = None) -> Authenticator:
     )
 
 
-CALLS = [
+CALLS: list[Callable[[Any], object]] = [
     lambda c: c.get_object(Bucket="b", Key="dir/a b+c!.txt", VersionId="3/L4kqtJl"),
     lambda c: c.put_object(
         Bucket="b", Key="k", Body=b"data", Metadata={"m": "v"}, ContentType="text/plain"
@@ -47,8 +50,8 @@ CALLS = [
 
 
 @pytest.mark.parametrize("call", CALLS)
-def test_sigv2_header(call: object) -> None:
-    prepared, data = capture("s3", call, config=V2)  # type: ignore[arg-type]
+def test_sigv2_header(call: Callable[[Any], object]) -> None:
+    prepared, data = capture("s3", call, config=V2)
     assert prepared.headers["Authorization"].startswith(b"AWS ")
     request = to_request(prepared, data)
     result = run(_auth().authenticate(request, service("s3")))
@@ -73,7 +76,7 @@ def test_sigv2_header_virtual_host() -> None:
 
 
 def test_sigv2_header_wrong_secret() -> None:
-    prepared, data = capture("s3", CALLS[0], config=V2, secret="wrong")  # type: ignore[arg-type]
+    prepared, data = capture("s3", CALLS[0], config=V2, secret="wrong")
     with pytest.raises(AwsError) as exc:
         run(_auth().authenticate(to_request(prepared, data), service("s3")))
     assert (exc.value.code, exc.value.status) == ("SignatureDoesNotMatch", 403)
@@ -82,7 +85,7 @@ def test_sigv2_header_wrong_secret() -> None:
 @pytest.mark.parametrize("minutes", [-20, 20])
 def test_sigv2_header_skew(minutes: int) -> None:
     clock = MovableClock()
-    prepared, data = capture("s3", CALLS[0], config=V2)  # type: ignore[arg-type]
+    prepared, data = capture("s3", CALLS[0], config=V2)
     clock.offset = minutes * 60
     with pytest.raises(AwsError) as exc:
         run(_auth(clock).authenticate(to_request(prepared, data), service("s3")))
@@ -92,12 +95,12 @@ def test_sigv2_header_skew(minutes: int) -> None:
 def test_sigv2_header_session_token() -> None:
     prepared, data = capture(
         "s3", CALLS[0], config=V2, access_key=TMP_AK, secret=TMP_SECRET, token=TOKEN
-    )  # type: ignore[arg-type]
+    )
     run(_auth().authenticate(to_request(prepared, data), service("s3")))
 
 
 def test_sigv2_header_tampered_subresource() -> None:
-    prepared, data = capture("s3", CALLS[0], config=V2)  # type: ignore[arg-type]
+    prepared, data = capture("s3", CALLS[0], config=V2)
     request = to_request(prepared, data)
     request.query_string = request.query_string.replace("versionId=3", "versionId=4")
     request._query = None
@@ -107,7 +110,7 @@ def test_sigv2_header_tampered_subresource() -> None:
 
 
 def test_sigv2_not_for_other_services() -> None:
-    prepared, data = capture("s3", CALLS[0], config=V2)  # type: ignore[arg-type]
+    prepared, data = capture("s3", CALLS[0], config=V2)
     with pytest.raises(AwsError) as exc:
         run(_auth().authenticate(to_request(prepared, data), service("iam")))
     assert exc.value.code == "IncompleteSignature"

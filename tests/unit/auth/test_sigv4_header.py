@@ -11,7 +11,7 @@ import pytest
 
 from fogbank.auth import Authenticator
 from fogbank.core.errors import AwsError
-from fogbank.protocol.http import BytesBody
+from fogbank.protocol.http import BytesBody, Headers, HttpRequest
 
 from .support import (
     AK,
@@ -21,6 +21,7 @@ from .support import (
     TOKEN,
     MemoryCredentials,
     MovableClock,
+    PiecesBody,
     capture,
     long_term,
     read_all,
@@ -266,8 +267,6 @@ def _mutate_header(name: str, value: str, svc: str = "s3") -> AwsError:
     prepared, data = capture(svc, CALLS[svc])
     request = to_request(prepared, data)
     items = [(k, v) for k, v in request.headers.items() if k != name]
-    from fogbank.protocol.http import Headers
-
     request.headers = Headers([*items, (name, value)] if value else items)
     with pytest.raises(AwsError) as exc:
         run(_auth(MovableClock()).authenticate(request, service(svc)))
@@ -333,8 +332,6 @@ def test_tampered_signed_header() -> None:
         "s3", lambda c: c.put_object(Bucket="b", Key="k", Body=b"x", ContentType="text/plain")
     )
     request = to_request(prepared, data)
-    from fogbank.protocol.http import Headers
-
     request.headers = Headers(
         [(k, "image/png" if k == "content-type" else v) for k, v in request.headers.items()]
     )
@@ -366,3 +363,55 @@ def test_body_replaced_with_bytes_for_query_services() -> None:
     run(_auth(MovableClock()).authenticate(request, service("sts")))
     assert isinstance(request.body, BytesBody)
     assert request.body.length == len(data)
+
+
+def test_session_token_not_echoed_in_signature_error() -> None:
+    prepared, data = capture("s3", CALLS["s3"], access_key=TMP_AK, secret="wrong", token=TOKEN)
+    with pytest.raises(AwsError) as exc:
+        run(_auth(MovableClock()).authenticate(to_request(prepared, data), service("s3")))
+    assert exc.value.code == "SignatureDoesNotMatch"
+    assert "x-amz-security-token:REDACTED" in str(exc.value.fields["CanonicalRequest"])
+    assert TOKEN not in str(exc.value.fields) + exc.value.message
+
+
+def _kms_request(content_sha256: str | None, body: bytes = b"{}") -> HttpRequest:
+    import hashlib
+
+    from .support import sign_headers_v4
+
+    amz_date = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    headers = {
+        "host": "localhost:4566",
+        "x-amz-date": amz_date,
+        "x-amz-target": "TrentService.ListKeys",
+        "content-type": "application/x-amz-json-1.1",
+    }
+    if content_sha256 is not None:
+        headers["x-amz-content-sha256"] = content_sha256
+    payload = content_sha256 if content_sha256 is not None else hashlib.sha256(body).hexdigest()
+    auth, _ = sign_headers_v4(
+        method="POST",
+        canonical_uri="/",
+        canonical_query="",
+        headers=headers,
+        payload_hash=payload,
+        secret=SECRET,
+        access_key=AK,
+        amz_date=amz_date,
+        svc="kms",
+    )
+    return HttpRequest(
+        "POST", "/", "", Headers([*headers.items(), ("authorization", auth)]), PiecesBody([body])
+    )
+
+
+def test_non_s3_signs_the_content_sha256_header_value() -> None:
+    import hashlib
+
+    auth = _auth(MovableClock())
+    run(auth.authenticate(_kms_request(None), service("kms")))
+    run(auth.authenticate(_kms_request("UNSIGNED-PAYLOAD"), service("kms")))
+    run(auth.authenticate(_kms_request(hashlib.sha256(b"{}").hexdigest()), service("kms")))
+    with pytest.raises(AwsError) as exc:
+        run(auth.authenticate(_kms_request("0" * 64), service("kms")))
+    assert exc.value.code == "InvalidSignatureException"
