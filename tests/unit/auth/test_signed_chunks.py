@@ -234,6 +234,7 @@ def _signed_upload(
     path: str = "/bucket/key",
     canonical_path: str | None = None,
     blank_after_zero: bool = False,
+    wrong_checksum: bool = False,
 ) -> HttpRequest:
     mode = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD" + ("-TRAILER" if trailer else "")
     headers = {
@@ -249,7 +250,7 @@ def _signed_upload(
         from fogbank.auth.checksums import encode_digest, new_checksum
 
         checksum = new_checksum(trailer)
-        checksum.update(data)
+        checksum.update(data + (b"!" if wrong_checksum else b""))
         trailer_pair = (f"x-amz-checksum-{trailer}", encode_digest(checksum.digest()))
     auth, seed = sign_headers_v4(
         method="PUT",
@@ -297,6 +298,17 @@ def test_signed_trailer_each_algorithm(algorithm: str, blank: bool) -> None:
     assert list(request.body.trailers) == [f"x-amz-checksum-{algorithm}"]
 
 
+@pytest.mark.parametrize("algorithm", ["crc32", "crc32c", "crc64nvme", "sha1", "sha256"])
+def test_signed_trailer_wrong_checksum(algorithm: str) -> None:
+    # Correctly signed, but the checksum is not the data's: BadDigest, not a signature error.
+    request = _signed_upload(os.urandom(50_000), 16384, trailer=algorithm, wrong_checksum=True)
+    run(_auth().authenticate(request, service("s3")))
+    with pytest.raises(AwsError) as exc:
+        run(read_all(request.body))
+    assert (exc.value.code, exc.value.status) == ("BadDigest", 400)
+    assert algorithm.upper() in exc.value.message
+
+
 def test_signed_chunk_too_small() -> None:
     request = _signed_upload(os.urandom(20_000), 4096)
     run(_auth().authenticate(request, service("s3")))
@@ -306,7 +318,7 @@ def test_signed_chunk_too_small() -> None:
     assert exc.value.fields == {"Chunk": 1, "BadChunkSize": 4096}
 
 
-def test_presigned_cannot_stream_signed_chunks() -> None:
+def test_anonymous_cannot_stream_signed_chunks() -> None:
     request = _signed_upload(b"x" * 10, 8192)
     request.headers = Headers([(k, v) for k, v in request.headers.items() if k != "authorization"])
     with pytest.raises(AwsError) as exc:
