@@ -115,6 +115,7 @@ class Authenticator:
         content_sha256 = request.headers.get("x-amz-content-sha256")
         content_sha256 = content_sha256.strip() if content_sha256 is not None else None
         mode: PayloadMode | None = None
+        body_claim = ""  # what the body must be: x-amz-content-sha256, else the signed hash
         if s3:
             if parts.presigned:
                 payload_hash = request.query_get("X-Amz-Content-Sha256") or UNSIGNED_PAYLOAD
@@ -122,7 +123,8 @@ class Authenticator:
                 raise auth_error(family, Failure.MISSING_CONTENT_SHA256)
             else:
                 payload_hash = content_sha256
-            mode = payload_mode(content_sha256 or payload_hash, family)
+            body_claim = content_sha256 or payload_hash
+            mode = payload_mode(body_claim, family)
         else:
             payload_hash = await self._hash_whole_body(request, family, content_sha256)
 
@@ -151,7 +153,7 @@ class Authenticator:
             if mode.signed_chunks and not parts.presigned:
                 signing = ChunkSigning(key, amz_date, parts.scope, parts.signature.lower())
             request.body = wrap_s3_body(
-                request.body, request.headers, mode, payload_hash, family, signing
+                request.body, request.headers, mode, body_claim, family, signing
             )
         return AuthResult(
             principal=credential.principal,

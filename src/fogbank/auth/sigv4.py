@@ -16,6 +16,7 @@ from __future__ import annotations
 import calendar
 import hashlib
 import hmac
+import re
 import time
 from collections.abc import Sequence
 from email.utils import parsedate_tz
@@ -35,11 +36,12 @@ STREAMING_ECDSA = "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD"
 STREAMING_ECDSA_TRAILER = "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER"
 AMZ_DATE_FORMAT = "%Y%m%dT%H%M%SZ"
 
-_HEX = frozenset("0123456789abcdef")
+_SHA256_HEX = re.compile(r"[0-9a-fA-F]{64}")
+_AMZ_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z")
 
 
 def is_sha256_hex(value: str) -> bool:
-    return len(value) == 64 and all(c in _HEX for c in value.lower())
+    return _SHA256_HEX.fullmatch(value) is not None
 
 
 # --- keys and signatures -----------------------------------------------------------------
@@ -178,13 +180,13 @@ def canonical_request(
 
 def parse_amz_date(value: str) -> float | None:
     """``20130524T000000Z`` -> epoch seconds; None if malformed."""
-    if len(value) != 16:
+    match = _AMZ_DATE.fullmatch(value)
+    if match is None:
         return None
-    try:
-        parsed = time.strptime(value, AMZ_DATE_FORMAT)
-    except ValueError:
+    year, month, day, hour, minute, second = map(int, match.groups())
+    if not (1 <= month <= 12 and 1 <= day <= 31 and hour < 24 and minute < 60 and second < 61):
         return None
-    return float(calendar.timegm(parsed))
+    return float(calendar.timegm((year, month, day, hour, minute, second, 0, 0, 0)))
 
 
 def parse_http_date(value: str) -> float | None:

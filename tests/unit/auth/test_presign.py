@@ -14,8 +14,10 @@ from .support import (
     TOKEN,
     MemoryCredentials,
     MovableClock,
+    PiecesBody,
     client_for,
     long_term,
+    read_all,
     run,
     service,
     temporary,
@@ -60,6 +62,26 @@ def test_sigv4_presigned_put() -> None:
     )
     result = run(_auth(MovableClock()).authenticate(url_request(url, "PUT"), service("s3")))
     assert result.method == "sigv4-query"
+
+
+def test_sigv4_presigned_put_with_content_sha256_header() -> None:
+    import hashlib
+
+    client = client_for("s3", config=V4)
+    url = client.generate_presigned_url(
+        "put_object", Params={"Bucket": "bucket", "Key": "k"}, ExpiresIn=60
+    )
+    digest = hashlib.sha256(b"data").hexdigest()
+    request = url_request(url, "PUT", [("x-amz-content-sha256", digest)])
+    request.body = PiecesBody([b"data"])
+    run(_auth(MovableClock()).authenticate(request, service("s3")))
+    assert run(read_all(request.body)) == b"data"
+    request = url_request(url, "PUT", [("x-amz-content-sha256", digest)])
+    request.body = PiecesBody([b"DATA"])
+    run(_auth(MovableClock()).authenticate(request, service("s3")))
+    with pytest.raises(AwsError) as exc:
+        run(read_all(request.body))
+    assert exc.value.code == "XAmzContentSHA256Mismatch"
 
 
 def test_sigv4_presigned_later_within_expiry() -> None:
