@@ -74,7 +74,12 @@ class Authenticator:
                 return await self._sigv4(request, service, family, parts)
             if scheme == "AWS" and family is Family.S3:
                 return await verify_sigv2_header(
-                    request, authorization, self._credentials, self._clock.time(), self._max_skew
+                    request,
+                    authorization,
+                    self._credentials,
+                    self._clock.real_time(),
+                    self._max_skew,
+                    self._clock.time(),
                 )
             if scheme.startswith("AWS4-"):
                 raise auth_error(family, Failure.UNSUPPORTED_ALGORITHM, got=scheme)
@@ -87,7 +92,9 @@ class Authenticator:
             parts = parse_presign(params, query_family)
             return await self._sigv4(request, service, query_family, parts)
         if family is Family.S3 and "AWSAccessKeyId" in params:
-            return await verify_sigv2_query(request, params, self._credentials, self._clock.time())
+            return await verify_sigv2_query(
+                request, params, self._credentials, self._clock.real_time(), self._clock.time()
+            )
         if family is Family.S3:
             self._wrap_anonymous_s3_body(request)
         return anonymous_result()
@@ -95,7 +102,9 @@ class Authenticator:
     async def _sigv4(
         self, request: HttpRequest, service: ServiceInfo, family: Family, parts: SigV4Parts
     ) -> AuthResult:
-        now = self._clock.time()
+        # Dates written by the client (signature time, presign window) are real time;
+        # what fogbank issued (temporary credentials' expiry) is simulated time.
+        now = self._clock.real_time()
         if parts.presigned:
             assert parts.amz_date is not None and parts.expires is not None
             amz_date, signed_at = parts.amz_date, presign_date(parts.amz_date, family)
@@ -108,7 +117,7 @@ class Authenticator:
             check_skew(request, family, signed_at, now, self._max_skew)
             token = request.headers.get("x-amz-security-token")
         credential = await resolve_credential(
-            self._credentials, parts.access_key_id, token, family, now
+            self._credentials, parts.access_key_id, token, family, self._clock.time()
         )
 
         s3 = family in (Family.S3, Family.S3_PRESIGN)

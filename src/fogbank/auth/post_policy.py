@@ -64,16 +64,22 @@ async def verify_post_policy(
     """Who signed this POST form's policy; anonymous when the form carries no signature."""
     fields = {name.lower(): value for name, value in form.items()}
     family = Family.S3
-    now = clock.time()
+    # The policy's expiration is the client's (real time); credentials expire on the
+    # simulated clock.
+    now, cred_now = clock.real_time(), clock.time()
     if "x-amz-signature" in fields or "x-amz-algorithm" in fields:
-        return await _sigv4(fields, credentials, now, family)
+        return await _sigv4(fields, credentials, now, cred_now, family)
     if "signature" in fields or "awsaccesskeyid" in fields:
-        return await _sigv2(fields, credentials, now, family)
+        return await _sigv2(fields, credentials, now, cred_now, family)
     return PostPolicyResult(anonymous_result("POST"), None)
 
 
 async def _sigv4(
-    fields: dict[str, str], credentials: CredentialLookup, now: float, family: Family
+    fields: dict[str, str],
+    credentials: CredentialLookup,
+    now: float,
+    cred_now: float,
+    family: Family,
 ) -> PostPolicyResult:
     for name in ("policy", "x-amz-algorithm", "x-amz-credential", "x-amz-date", "x-amz-signature"):
         if not fields.get(name):
@@ -92,7 +98,7 @@ async def _sigv4(
         )
     policy = _decode_policy(fields["policy"], now)
     credential = await resolve_credential(
-        credentials, access_key, fields.get("x-amz-security-token"), family, now
+        credentials, access_key, fields.get("x-amz-security-token"), family, cred_now
     )
     key = signing_key(credential.secret_access_key, date, region, service)
     expected = hmac_sha256(key, fields["policy"].encode("utf-8")).hex()
@@ -117,7 +123,11 @@ async def _sigv4(
 
 
 async def _sigv2(
-    fields: dict[str, str], credentials: CredentialLookup, now: float, family: Family
+    fields: dict[str, str],
+    credentials: CredentialLookup,
+    now: float,
+    cred_now: float,
+    family: Family,
 ) -> PostPolicyResult:
     for name, wire in (("awsaccesskeyid", "AWSAccessKeyId"), ("policy", "policy")):
         if not fields.get(name):
@@ -127,7 +137,7 @@ async def _sigv2(
     policy = _decode_policy(fields["policy"], now)
     access_key = fields["awsaccesskeyid"]
     credential = await resolve_credential(
-        credentials, access_key, fields.get("x-amz-security-token"), family, now
+        credentials, access_key, fields.get("x-amz-security-token"), family, cred_now
     )
     expected = sigv2_signature(credential.secret_access_key, fields["policy"])
     if not hmac.compare_digest(expected.encode(), fields["signature"].strip().encode()):

@@ -110,14 +110,14 @@ async def _verify(
     check_scope(parts, RDS_DB_SERVICE, parts.amz_date, family)
     if parts.signed_headers != ("host",):
         raise TokenRejected("token must sign exactly the host header")
-    now = clock.time()
+    now = clock.real_time()  # the token's date is the client's real time
     if signed_at - now > max_skew:
         raise TokenRejected("token is not valid yet")
     expires_at = signed_at + parts.expires
     if now > expires_at:
         raise TokenRejected("token has expired")
     credential = await resolve_credential(
-        credentials, parts.access_key_id, parts.token, family, now
+        credentials, parts.access_key_id, parts.token, family, clock.time()
     )
     key = signing_key(credential.secret_access_key, parts.date, parts.region, parts.service)
     # botocore signs the URL's host, which drops the port when it is 443 (https default).

@@ -28,7 +28,10 @@ async def verify_sigv2_header(
     credentials: CredentialLookup,
     now: float,
     max_skew: int,
+    credential_now: float | None = None,
 ) -> AuthResult:
+    """``now`` is real time (the client dated the request); temporary credentials expire
+    on the simulated clock, ``credential_now`` (default: ``now``)."""
     family = Family.S3
     _, _, rest = authorization.partition(" ")
     access_key, sep, signature = rest.strip().rpartition(":")
@@ -46,7 +49,9 @@ async def verify_sigv2_header(
         raise auth_error(family, Failure.MISSING_DATE)
     check_skew(request, family, signed_at, now, max_skew)
     token = request.headers.get("x-amz-security-token")
-    credential = await resolve_credential(credentials, access_key, token, family, now)
+    credential = await resolve_credential(
+        credentials, access_key, token, family, now if credential_now is None else credential_now
+    )
     # With x-amz-date present the Date line is empty (RestAuthentication); some clients sign
     # the Date header's value anyway.
     date_lines = [""] if amz_date is not None else [date_header or ""]
@@ -64,8 +69,13 @@ async def verify_sigv2_header(
 
 
 async def verify_sigv2_query(
-    request: HttpRequest, params: Mapping[str, str], credentials: CredentialLookup, now: float
+    request: HttpRequest,
+    params: Mapping[str, str],
+    credentials: CredentialLookup,
+    now: float,
+    credential_now: float | None = None,
 ) -> AuthResult:
+    """``now`` is real time (``Expires`` is the client's); see ``verify_sigv2_header``."""
     family = Family.S3
     access_key = params.get("AWSAccessKeyId", "")
     signature = params.get("Signature")
@@ -85,7 +95,9 @@ async def verify_sigv2_query(
             fields={"Expires": format_iso8601(expires), "ServerTime": format_iso8601(now)},
         )
     token = params.get("x-amz-security-token") or request.headers.get("x-amz-security-token")
-    credential = await resolve_credential(credentials, access_key, token, family, now)
+    credential = await resolve_credential(
+        credentials, access_key, token, family, now if credential_now is None else credential_now
+    )
     # boto3 moves signed x-amz-* headers (the session token) into the query string.
     query_amz = [(k, v) for k, v in request.query if k.lower().startswith("x-amz-")]
     amz_headers = canonical_amz_headers([*request.headers.items(), *query_amz])
