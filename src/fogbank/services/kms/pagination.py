@@ -38,7 +38,8 @@ def marker_after(marker: str | None) -> str:
     if marker is None:
         return ""
     try:
-        return base64.urlsafe_b64decode(marker.encode("ascii")).decode("utf-8")
+        raw = base64.b64decode(marker.encode("ascii"), altchars=b"-_", validate=True)
+        return raw.decode("utf-8")
     except (binascii.Error, UnicodeError, ValueError):
         raise errors.invalid_marker() from None
 
