@@ -65,14 +65,14 @@ def fails(coro: Coroutine[Any, Any, object], code: str) -> AwsError:
     return exc.value
 
 
-@pytest.fixture
-def kms_db(db: Database) -> Database:
+@pytest.fixture(name="kms_db")
+def kms_db_fixture(db: Database) -> Database:
     migrate(db, (*core_schema.MIGRATIONS, *schema.MIGRATIONS))
     return db
 
 
-@pytest.fixture
-def kms(kms_db: Database, tmp_path: Path) -> Iterator[Kms]:
+@pytest.fixture(name="kms")
+def kms_fixture(kms_db: Database, tmp_path: Path) -> Iterator[Kms]:
     clock = ManualClock()
     data_dir = tmp_path / "data"
     engine = Engine.open(kms_db, clock.clock, data_dir)

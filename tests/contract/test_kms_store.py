@@ -11,9 +11,9 @@ import pytest
 
 from fogbank.core.principal import Principal, PrincipalKind, Session, SessionIssuer
 from fogbank.services.kms import wire
+from fogbank.services.kms.engine import Engine
 from fogbank.services.kms.grants_check import grant_allows
 from fogbank.services.kms.jobs import KeyJob
-from fogbank.services.kms.engine import Engine
 from fogbank.services.kms.models import KeyMaterial
 from fogbank.services.kms.ops import aliases, datakeys, encryption, grants, keys, rotation
 from fogbank.services.kms.rootkey import KEY_FILE, RootKeyError
@@ -27,8 +27,8 @@ from tests.contract.kms_support import (
     Kms,
     ManualClock,
     fails,
-    kms,  # noqa: F401 - fixture
-    kms_db,  # noqa: F401 - fixture
+    kms_db_fixture,  # noqa: F401 - fixture
+    kms_fixture,  # noqa: F401 - fixture
     run,
 )
 
@@ -105,12 +105,17 @@ def test_alias_rules(kms: Kms) -> None:
     e = kms.engine
     run(aliases.create_alias(e, ACCOUNT, REGION, "alias/app", a))
     err = fails(aliases.create_alias(e, ACCOUNT, REGION, "alias/app", b), "AlreadyExistsException")
-    assert err.message == f"An alias with the name arn:aws:kms:{REGION}:{ACCOUNT}:alias/app already exists"
+    assert (
+        err.message
+        == f"An alias with the name arn:aws:kms:{REGION}:{ACCOUNT}:alias/app already exists"
+    )
     err = fails(aliases.create_alias(e, ACCOUNT, REGION, "app", a), "ValidationException")
     assert err.message.startswith('Alias must start with the prefix "alias/".')
     fails(aliases.create_alias(e, ACCOUNT, REGION, "alias/a:b", a), "ValidationException")
     fails(aliases.create_alias(e, ACCOUNT, REGION, "alias/aws/mine", a), "NotAuthorizedException")
-    fails(aliases.create_alias(e, ACCOUNT, REGION, "alias/x", str(uuid.uuid4())), "NotFoundException")
+    fails(
+        aliases.create_alias(e, ACCOUNT, REGION, "alias/x", str(uuid.uuid4())), "NotFoundException"
+    )
     run(aliases.update_alias(e, ACCOUNT, REGION, "alias/app", b))
     assert run(keys.describe_key(e, ACCOUNT, REGION, "alias/app")).key_id == b
     hmac_key = new_key(kms, key_spec="HMAC_256", key_usage="GENERATE_VERIFY_MAC")
@@ -139,7 +144,10 @@ def test_schedule_and_cancel_deletion(kms: Kms) -> None:
     key_id = new_key(kms)
     blob = enc(kms, key_id)
     for days in (6, 31):
-        err = fails(keys.schedule_key_deletion(kms.engine, ACCOUNT, REGION, key_id, days), "ValidationException")
+        err = fails(
+            keys.schedule_key_deletion(kms.engine, ACCOUNT, REGION, key_id, days),
+            "ValidationException",
+        )
         assert err.message == "PendingWindowInDays must be between 7 and 30"
     key = run(keys.schedule_key_deletion(kms.engine, ACCOUNT, REGION, key_id, 7))
     assert key.state.value == "PendingDeletion"
@@ -163,14 +171,18 @@ def test_material_destroyed_when_window_passes(kms: Kms) -> None:
     run(keys.schedule_key_deletion(kms.engine, ACCOUNT, REGION, key_id, 7))
     job = KeyJob(kms.engine)
     run(job.run_due(kms.clock.advance(7 * DAY - 60)))
-    assert run(keys.describe_key(kms.engine, ACCOUNT, REGION, key_id)).state.value == "PendingDeletion"
+    assert (
+        run(keys.describe_key(kms.engine, ACCOUNT, REGION, key_id)).state.value == "PendingDeletion"
+    )
     run(job.run_due(kms.clock.advance(120)))
     run(job.run_due(kms.clock.now()))  # idempotent
     err = fails(encryption.decrypt(kms.engine, ACCOUNT, REGION, blob), "NotFoundException")
     assert err.message == f"Key 'arn:aws:kms:{REGION}:{ACCOUNT}:key/{key_id}' does not exist"
     fails(keys.describe_key(kms.engine, ACCOUNT, REGION, "alias/doomed"), "NotFoundException")
     rows = kms.db.read_sync(
-        lambda c: c.scalar("SELECT COUNT(*) AS n FROM kms_key_materials WHERE key_id = ?", (key_id,))
+        lambda c: c.scalar(
+            "SELECT COUNT(*) AS n FROM kms_key_materials WHERE key_id = ?", (key_id,)
+        )
     )
     assert rows == 0
     assert dec(kms, kept_blob) == b"data"  # other keys untouched
@@ -196,7 +208,9 @@ def test_rotation_keeps_old_ciphertexts_and_uses_new_version(kms: Kms) -> None:
     start = kms.clock.now()
     run(rotation.enable_key_rotation(kms.engine, ACCOUNT, REGION, key_id, 90))
     status = run(rotation.get_key_rotation_status(kms.engine, ACCOUNT, REGION, key_id))
-    assert status.enabled and status.period_days == 90 and status.next_rotation_at == start + 90 * DAY
+    assert (
+        status.enabled and status.period_days == 90 and status.next_rotation_at == start + 90 * DAY
+    )
     old = enc(kms, key_id, b"before", {"a": "1"})
     job = KeyJob(kms.engine)
     run(job.run_due(kms.clock.advance(89 * DAY)))
@@ -248,15 +262,22 @@ def test_on_demand_rotation_and_its_limits(kms: Kms) -> None:
     for op in (rotation.rotate_key_on_demand, rotation.enable_key_rotation):
         err = fails(op(kms.engine, ACCOUNT, REGION, rsa), "UnsupportedOperationException")
         assert "non-symmetric key" in err.message
-    fails(rotation.enable_key_rotation(kms.engine, ACCOUNT, REGION, key_id, 89), "ValidationException")
-    fails(rotation.enable_key_rotation(kms.engine, ACCOUNT, REGION, key_id, 2561), "ValidationException")
+    fails(
+        rotation.enable_key_rotation(kms.engine, ACCOUNT, REGION, key_id, 89), "ValidationException"
+    )
+    fails(
+        rotation.enable_key_rotation(kms.engine, ACCOUNT, REGION, key_id, 2561),
+        "ValidationException",
+    )
 
 
 # -- grants ---------------------------------------------------------------------------------
 
 
 def user(name: str, account: str = ACCOUNT) -> Principal:
-    return Principal(PrincipalKind.IAM_USER, account, f"arn:aws:iam::{account}:user/{name}", "AIDA" + name)
+    return Principal(
+        PrincipalKind.IAM_USER, account, f"arn:aws:iam::{account}:user/{name}", "AIDA" + name
+    )
 
 
 def test_grant_lookups_with_constraints(kms: Kms) -> None:
@@ -265,7 +286,12 @@ def test_grant_lookups_with_constraints(kms: Kms) -> None:
     alice = user("alice")
     made = run(
         grants.create_grant(
-            kms.engine, ACCOUNT, REGION, key_id, alice.arn, ["Decrypt", "Encrypt"],
+            kms.engine,
+            ACCOUNT,
+            REGION,
+            key_id,
+            alice.arn,
+            ["Decrypt", "Encrypt"],
             encryption_context_subset={"tenant": "t1"},
         )
     )
@@ -277,14 +303,22 @@ def test_grant_lookups_with_constraints(kms: Kms) -> None:
     assert allows(user("bob"), "Decrypt", {"tenant": "t1"}) is None
     exact = run(
         grants.create_grant(
-            kms.engine, ACCOUNT, REGION, key_id, "arn:aws:iam::111122223333:role/app",
-            ["GenerateDataKey"], encryption_context_equals={"tenant": "t1"},
+            kms.engine,
+            ACCOUNT,
+            REGION,
+            key_id,
+            "arn:aws:iam::111122223333:role/app",
+            ["GenerateDataKey"],
+            encryption_context_equals={"tenant": "t1"},
         )
     )
     issuer = SessionIssuer("Role", "AROAX", "arn:aws:iam::111122223333:role/app", ACCOUNT, "app")
     session = Principal(
-        PrincipalKind.ASSUMED_ROLE, ACCOUNT, "arn:aws:sts::111122223333:assumed-role/app/s1",
-        "AROAX:s1", session=Session(issuer, wire.when(0), wire.when(1e10)),
+        PrincipalKind.ASSUMED_ROLE,
+        ACCOUNT,
+        "arn:aws:sts::111122223333:assumed-role/app/s1",
+        "AROAX:s1",
+        session=Session(issuer, wire.when(0), wire.when(1e10)),
     )
     assert allows(session, "GenerateDataKey", {"tenant": "t1"}).grant_id == exact.grant_id
     assert allows(session, "GenerateDataKey", {"tenant": "t1", "x": "y"}) is None
@@ -294,20 +328,47 @@ def test_grant_listing_retiring_revoking(kms: Kms) -> None:
     key_id = new_key(kms)
     e = kms.engine
     retirer = user("ops")
-    g1 = run(grants.create_grant(e, ACCOUNT, REGION, key_id, user("a").arn, ["Decrypt"],
-                                 retiring_principal=retirer.arn, name="g1"))
-    again = run(grants.create_grant(e, ACCOUNT, REGION, key_id, user("a").arn, ["Decrypt"],
-                                    retiring_principal=retirer.arn, name="g1"))
+    g1 = run(
+        grants.create_grant(
+            e,
+            ACCOUNT,
+            REGION,
+            key_id,
+            user("a").arn,
+            ["Decrypt"],
+            retiring_principal=retirer.arn,
+            name="g1",
+        )
+    )
+    again = run(
+        grants.create_grant(
+            e,
+            ACCOUNT,
+            REGION,
+            key_id,
+            user("a").arn,
+            ["Decrypt"],
+            retiring_principal=retirer.arn,
+            name="g1",
+        )
+    )
     assert again == g1  # same name and terms: the same grant and token
-    g2 = run(grants.create_grant(e, ACCOUNT, REGION, key_id, user("b").arn, ["Encrypt", "RetireGrant"]))
+    g2 = run(
+        grants.create_grant(e, ACCOUNT, REGION, key_id, user("b").arn, ["Encrypt", "RetireGrant"])
+    )
     listed = run(grants.list_grants(e, ACCOUNT, REGION, key_id))
     assert {g.grant_id for g in listed.items} == {g1.grant_id, g2.grant_id}
     entry = wire.grant_entry(next(g for g in listed.items if g.grant_id == g1.grant_id))
     assert entry["IssuingAccount"] == f"arn:aws:iam::{ACCOUNT}:root" and entry["Name"] == "g1"
     retirable = run(grants.list_retirable_grants(e, REGION, retirer.arn))
     assert [g.grant_id for g in retirable.items] == [g1.grant_id]
-    fails(grants.retire_grant(e, user("a"), REGION, grant_token=g1.grant_token), "AccessDeniedException")
-    fails(grants.retire_grant(e, retirer, REGION, grant_token="bogus"), "InvalidGrantTokenException")
+    fails(
+        grants.retire_grant(e, user("a"), REGION, grant_token=g1.grant_token),
+        "AccessDeniedException",
+    )
+    fails(
+        grants.retire_grant(e, retirer, REGION, grant_token="bogus"), "InvalidGrantTokenException"
+    )
     run(grants.retire_grant(e, retirer, REGION, grant_token=g1.grant_token))
     run(grants.retire_grant(e, user("b"), REGION, key_id=key_id, grant_id=g2.grant_id))
     assert run(grants.list_grants(e, ACCOUNT, REGION, key_id)).items == ()
@@ -320,11 +381,31 @@ def test_grant_listing_retiring_revoking(kms: Kms) -> None:
 def test_grant_operations_must_suit_the_key(kms: Kms) -> None:
     key_id = new_key(kms)
     sign_key = new_key(kms, key_spec="ECC_NIST_P256", key_usage="SIGN_VERIFY")
-    fails(grants.create_grant(kms.engine, ACCOUNT, REGION, key_id, user("a").arn, ["Sign"]), "ValidationException")
-    fails(grants.create_grant(kms.engine, ACCOUNT, REGION, key_id, user("a").arn, ["Fly"]), "ValidationException")
-    fails(grants.create_grant(kms.engine, ACCOUNT, REGION, sign_key, user("a").arn, ["Sign"],
-                              encryption_context_equals={"a": "b"}), "ValidationException")
-    run(grants.create_grant(kms.engine, ACCOUNT, REGION, sign_key, user("a").arn, ["Sign", "GetPublicKey"]))
+    fails(
+        grants.create_grant(kms.engine, ACCOUNT, REGION, key_id, user("a").arn, ["Sign"]),
+        "ValidationException",
+    )
+    fails(
+        grants.create_grant(kms.engine, ACCOUNT, REGION, key_id, user("a").arn, ["Fly"]),
+        "ValidationException",
+    )
+    fails(
+        grants.create_grant(
+            kms.engine,
+            ACCOUNT,
+            REGION,
+            sign_key,
+            user("a").arn,
+            ["Sign"],
+            encryption_context_equals={"a": "b"},
+        ),
+        "ValidationException",
+    )
+    run(
+        grants.create_grant(
+            kms.engine, ACCOUNT, REGION, sign_key, user("a").arn, ["Sign", "GetPublicKey"]
+        )
+    )
 
 
 # -- the root key ---------------------------------------------------------------------------
@@ -353,12 +434,14 @@ def test_root_key_file_missing_or_replaced_is_reported(kms: Kms) -> None:
         kms.reopen("a passphrase")
 
 
-def test_passphrase_mode(kms_db: Database, tmp_path: Path) -> None:  # noqa: F811
+def test_passphrase_mode(kms_db: Database, tmp_path: Path) -> None:
     clock = ManualClock()
     engine = Engine.open(kms_db, clock.clock, tmp_path, "correct horse battery")
     assert not (tmp_path / KEY_FILE).exists()
     key = run(keys.create_key(engine, ACCOUNT, REGION))
-    blob = run(encryption.encrypt(engine, ACCOUNT, REGION, key.key_id, b"p", {"c": "1"})).ciphertext_blob
+    blob = run(
+        encryption.encrypt(engine, ACCOUNT, REGION, key.key_id, b"p", {"c": "1"})
+    ).ciphertext_blob
     again = Engine.open(kms_db, clock.clock, tmp_path, "correct horse battery")
     assert run(encryption.decrypt(again, ACCOUNT, REGION, blob, {"c": "1"})).plaintext == b"p"
     with pytest.raises(RootKeyError, match="wrong KMS passphrase"):
@@ -384,11 +467,20 @@ def secrets_of(k: Kms) -> list[bytes]:
 def stored_values(k: Kms) -> bytes:
     """Everything in KMS's tables, bytes as they are and the rest as text."""
     out = bytearray()
-    for table in ("kms_root", "kms_keys", "kms_key_materials", "kms_aliases", "kms_tags", "kms_grants"):
+    for table in (
+        "kms_root",
+        "kms_keys",
+        "kms_key_materials",
+        "kms_aliases",
+        "kms_tags",
+        "kms_grants",
+    ):
         for row in k.db.read_sync(lambda c, t=table: c.all(f"SELECT * FROM {t}")):  # type: ignore[misc]
-            for name in row.keys():
+            for name in row.keys():  # noqa: SIM118 - a DB-API row, not a dict
                 value = row[name]
-                out += bytes(value) if isinstance(value, bytes | memoryview) else str(value).encode()
+                out += (
+                    bytes(value) if isinstance(value, bytes | memoryview) else str(value).encode()
+                )
     return bytes(out)
 
 
@@ -402,8 +494,10 @@ def test_no_plaintext_key_material_in_the_store(kms: Kms) -> None:
     secrets = [*secrets_of(kms), data_key.plaintext]
     assert len(secrets) == 6 and all(len(s) >= 32 for s in secrets)
     stored = stored_values(kms)
-    sealed = [bytes(r["sealed"]) for r in kms.db.read_sync(
-        lambda c: c.all("SELECT sealed FROM kms_key_materials"))]
+    sealed = [
+        bytes(r["sealed"])
+        for r in kms.db.read_sync(lambda c: c.all("SELECT sealed FROM kms_key_materials"))
+    ]
     assert len(sealed) == 4 and all(s in stored for s in sealed)  # the search does find bytes
     for secret in secrets:
         assert secret not in stored and secret.hex().encode() not in stored

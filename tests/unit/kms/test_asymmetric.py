@@ -90,10 +90,7 @@ def test_rsa_wrong_algorithm_or_tampering_fails(key_of: KeyOf) -> None:
 
 
 SIGNING_CASES = [
-    (spec, alg)
-    for spec in RSA
-    for alg in SigningAlgorithm
-    if alg.value.startswith("RSASSA_")
+    (spec, alg) for spec in RSA for alg in SigningAlgorithm if alg.value.startswith("RSASSA_")
 ] + [
     (KeySpec.ECC_NIST_P256, SigningAlgorithm.ECDSA_SHA_256),
     (KeySpec.ECC_NIST_P384, SigningAlgorithm.ECDSA_SHA_384),

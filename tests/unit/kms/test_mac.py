@@ -13,9 +13,7 @@ from fogbank.services.kms.models import MacAlgorithm
 
 RFC4231_CASE_2 = {
     MacAlgorithm.HMAC_SHA_224: "a30e01098bc6dbbf45690f3a7e9e6d0f8bbea2a39e6148008fd05e44",
-    MacAlgorithm.HMAC_SHA_256: (
-        "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
-    ),
+    MacAlgorithm.HMAC_SHA_256: ("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"),
     MacAlgorithm.HMAC_SHA_384: (
         "af45d2e376484031617f78d2b58a6b1b9c7ef464f5a01b47e42ec3736322445e"
         "8e2240ca5e69e2c78b3239ecfab21649"

@@ -34,7 +34,7 @@ def test_key_file_is_32_bytes_mode_0600_and_stable(tmp_path: Path) -> None:
 def test_key_file_readable_by_others_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "kms-root.key"
     create_key_file(path)
-    os.chmod(path, 0o644)
+    path.chmod(0o644)
     with pytest.raises(RootKeyError, match="chmod 600"):
         read_key_file(path)
 
@@ -42,7 +42,7 @@ def test_key_file_readable_by_others_is_refused(tmp_path: Path) -> None:
 def test_key_file_of_wrong_size_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "kms-root.key"
     path.write_bytes(b"short")
-    os.chmod(path, 0o600)
+    path.chmod(0o600)
     with pytest.raises(RootKeyError, match="not a KMS root key"):
         read_key_file(path)
 

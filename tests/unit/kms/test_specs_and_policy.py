@@ -34,31 +34,38 @@ def test_spec_usage_matrix(spec: KeySpec, usage: KeyUsage) -> None:
 
 
 def test_algorithms_per_spec() -> None:
-    assert [a.value for a in specs.encryption_algorithms(KeySpec.RSA_3072, KeyUsage.ENCRYPT_DECRYPT)] == [
+    assert [
+        a.value for a in specs.encryption_algorithms(KeySpec.RSA_3072, KeyUsage.ENCRYPT_DECRYPT)
+    ] == [
         "RSAES_OAEP_SHA_1",
         "RSAES_OAEP_SHA_256",
     ]
-    assert sorted(a.value for a in specs.signing_algorithms(KeySpec.RSA_2048, KeyUsage.SIGN_VERIFY)) == [
+    rsa_signing = specs.signing_algorithms(KeySpec.RSA_2048, KeyUsage.SIGN_VERIFY)
+    assert sorted(a.value for a in rsa_signing) == [
         "RSASSA_PKCS1_V1_5_SHA_256", "RSASSA_PKCS1_V1_5_SHA_384", "RSASSA_PKCS1_V1_5_SHA_512",
         "RSASSA_PSS_SHA_256", "RSASSA_PSS_SHA_384", "RSASSA_PSS_SHA_512",
     ]  # fmt: skip
     assert specs.signing_algorithms(KeySpec.RSA_2048, KeyUsage.ENCRYPT_DECRYPT) == ()
-    assert [a.value for a in specs.signing_algorithms(KeySpec.ECC_NIST_P384, KeyUsage.SIGN_VERIFY)] == [
-        "ECDSA_SHA_384"
-    ]
-    assert [a.value for a in specs.mac_algorithms(KeySpec.HMAC_512, KeyUsage.GENERATE_VERIFY_MAC)] == [
-        "HMAC_SHA_512"
-    ]
+    assert [
+        a.value for a in specs.signing_algorithms(KeySpec.ECC_NIST_P384, KeyUsage.SIGN_VERIFY)
+    ] == ["ECDSA_SHA_384"]
+    assert [
+        a.value for a in specs.mac_algorithms(KeySpec.HMAC_512, KeyUsage.GENERATE_VERIFY_MAC)
+    ] == ["HMAC_SHA_512"]
 
 
 def test_incompatible_algorithm_message() -> None:
     with pytest.raises(AwsError) as exc:
         specs.check_encryption_algorithm(KeySpec.RSA_4096, None)
     assert exc.value.code == "InvalidKeyUsageException"
-    assert exc.value.message == "Algorithm SYMMETRIC_DEFAULT is incompatible with key spec RSA_4096."
+    assert (
+        exc.value.message == "Algorithm SYMMETRIC_DEFAULT is incompatible with key spec RSA_4096."
+    )
     with pytest.raises(AwsError) as exc:
         specs.check_signing_algorithm(KeySpec.ECC_NIST_P521, "ECDSA_SHA_256")
-    assert exc.value.message == "Algorithm ECDSA_SHA_256 is incompatible with key spec ECC_NIST_P521."
+    assert (
+        exc.value.message == "Algorithm ECDSA_SHA_256 is incompatible with key spec ECC_NIST_P521."
+    )
 
 
 def test_unknown_and_unsupported_values() -> None:
