@@ -227,6 +227,17 @@ def test_rotation_keeps_old_ciphertexts_and_uses_new_version(kms: Kms) -> None:
     assert entry["RotationDate"] == wire.when(start + 90 * DAY)
     status = run(rotation.get_key_rotation_status(kms.engine, ACCOUNT, REGION, key_id))
     assert status.next_rotation_at == start + 180 * DAY
+    _, page = run(
+        rotation.list_key_rotations(
+            kms.engine, ACCOUNT, REGION, key_id, include_key_material="ALL_KEY_MATERIAL"
+        )
+    )
+    original, rotated = (wire.rotation_entry(key, m) for m in page.items)
+    assert original["KeyMaterialState"] == "NON_CURRENT" and "RotationType" not in original
+    assert rotated["KeyMaterialId"] == entry["KeyMaterialId"]
+    found = run(encryption.key_of_ciphertext(kms.engine, REGION, old))
+    assert found is not None and found.key_id == key_id
+    assert run(encryption.key_of_ciphertext(kms.engine, REGION, b"junk")) is None
 
 
 def test_clock_jump_rotates_once_per_missed_date(kms: Kms) -> None:

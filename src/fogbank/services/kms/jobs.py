@@ -38,12 +38,14 @@ class KeyJob:
         db = self._engine.db
         while True:
             ids = await db.read(lambda c: key_store.due_deletions(c, now, self._batch))
-            if not ids:
-                return
+            done = 0
             for key_id in ids:
                 if await db.write(partial(self._destroy, key_id=key_id, now=now)):
+                    done += 1
                     self._engine.keyring.forget(key_id)
                     log.info("kms key deleted", extra={"fields": {"key_id": key_id}})
+            if done == 0:  # nothing (more) due, or nothing that can progress
+                return
 
     def _destroy(self, conn: Conn, key_id: str, now: float) -> bool:
         key = key_store.get(conn, key_id, self._engine.partition, lock=True)
@@ -58,17 +60,24 @@ class KeyJob:
         db = self._engine.db
         while True:
             ids = await db.read(lambda c: key_store.due_rotations(c, now, self._batch))
-            if not ids:
-                return
+            done = 0
             for key_id in ids:
-                await db.write(partial(self._rotate, key_id=key_id, now=now))
+                if await db.write(partial(self._rotate, key_id=key_id, now=now)):
+                    done += 1
+            if done == 0:
+                return
 
-    def _rotate(self, conn: Conn, key_id: str, now: float) -> None:
+    def _rotate(self, conn: Conn, key_id: str, now: float) -> bool:
         key = key_store.get(conn, key_id, self._engine.partition, lock=True)
         if key is None or key.state is not KeyState.ENABLED or not key.rotation_enabled:
-            return
+            return False
         due, period = key.rotation_due_at, key.rotation_period_days
         if due is None or due > now or period is None:
-            return
+            return False
         scheduled = replace(key, rotation_due_at=due + period * DAY)
-        rotate(conn, self._engine, scheduled, due, RotationType.AUTOMATIC)
+        rotated = rotate(conn, self._engine, scheduled, due, RotationType.AUTOMATIC)
+        log.info(
+            "kms key rotated",
+            extra={"fields": {"key_id": key_id, "version": rotated.current_version}},
+        )
+        return True

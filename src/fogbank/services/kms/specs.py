@@ -11,7 +11,6 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import TypeVar
 
-from fogbank.core.errors import AwsError
 from fogbank.services.kms import errors
 from fogbank.services.kms.models import (
     EncryptionAlgorithm,
@@ -183,8 +182,3 @@ def check_mac_algorithm(spec: KeySpec, value: str) -> MacAlgorithm:
 def rotatable(spec: KeySpec) -> bool:
     """Only symmetric encryption keys rotate (automatically or on demand)."""
     return spec is KeySpec.SYMMETRIC_DEFAULT
-
-
-def require(ok: bool, error: AwsError) -> None:
-    if not ok:
-        raise error

@@ -86,15 +86,17 @@ def grant_entry(grant: Grant) -> Output:
 
 
 def rotation_entry(key: Key, material: KeyMaterial) -> Output:
-    """A ListKeyRotations entry: one per rotation (the original material is not one)."""
-    assert material.rotation_type is not None
-    return {
+    """A ListKeyRotations entry: a rotation, or (ALL_KEY_MATERIAL) the original material."""
+    current = material.version == key.current_version
+    out: Output = {
         "KeyId": key.key_id,
         "KeyMaterialId": material.material_id,
-        "KeyMaterialState": "CURRENT" if material.version == key.current_version else "NON_CURRENT",
-        "RotationDate": when(material.created_at),
-        "RotationType": material.rotation_type.value,
+        "KeyMaterialState": "CURRENT" if current else "NON_CURRENT",
     }
+    if material.rotation_type is not None:
+        out["RotationDate"] = when(material.created_at)
+        out["RotationType"] = material.rotation_type.value
+    return out
 
 
 def tag_list(pairs: list[tuple[str, str]]) -> list[Output]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
@@ -27,13 +28,17 @@ class Material:
         return f"Material(<{len(self.secret)} secret bytes>, public={self.public_key is not None})"
 
 
-_RSA_BITS = {"RSA_2048": 2048, "RSA_3072": 3072, "RSA_4096": 4096}
-_CURVES: dict[str, type[ec.EllipticCurve]] = {
-    "ECC_NIST_P256": ec.SECP256R1,
-    "ECC_NIST_P384": ec.SECP384R1,
-    "ECC_NIST_P521": ec.SECP521R1,
-    "ECC_SECG_P256K1": ec.SECP256K1,
-}
+_RSA_BITS: MappingProxyType[str, int] = MappingProxyType(
+    {"RSA_2048": 2048, "RSA_3072": 3072, "RSA_4096": 4096}
+)
+_CURVES: MappingProxyType[str, type[ec.EllipticCurve]] = MappingProxyType(
+    {
+        "ECC_NIST_P256": ec.SECP256R1,
+        "ECC_NIST_P384": ec.SECP384R1,
+        "ECC_NIST_P521": ec.SECP521R1,
+        "ECC_SECG_P256K1": ec.SECP256K1,
+    }
+)
 
 
 def _private_key(spec_name: str) -> PrivateKeyTypes:

@@ -80,6 +80,18 @@ async def seal_for(
     return out, alg
 
 
+async def key_of_ciphertext(engine: Engine, region: str, ciphertext_blob: bytes) -> Key | None:
+    """The key a symmetric ciphertext names, without decrypting it (for the authorizer,
+    which needs the key's ARN and policy before Decrypt runs); None if it names none."""
+    try:
+        header = blobs.parse_header(ciphertext_blob)
+    except blobs.BlobError:
+        return None
+    return await engine.db.read(
+        lambda c: find_key_by_id(c, header.key_id, region, engine.partition)
+    )
+
+
 async def encrypt(
     engine: Engine,
     account_id: str,

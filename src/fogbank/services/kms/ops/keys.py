@@ -15,6 +15,7 @@ from fogbank.services.kms.engine import (
 )
 from fogbank.services.kms.lookup import change_key, load_key
 from fogbank.services.kms.models import Key, KeyManager, KeySpec, KeyState, KeyUsage
+from fogbank.services.kms.ops.common import check_grant_tokens
 from fogbank.services.kms.ops.tags import check_tags
 from fogbank.services.kms.store import keys as key_store
 from fogbank.storage.db import Conn
@@ -102,6 +103,7 @@ async def create_key(
 async def describe_key(
     engine: Engine, account_id: str, region: str, key_id: str, grant_tokens: Sequence[str] = ()
 ) -> Key:
+    check_grant_tokens(engine, grant_tokens)
     return await load_key(engine, account_id, region, key_id)
 
 

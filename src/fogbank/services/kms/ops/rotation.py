@@ -122,11 +122,20 @@ async def list_key_rotations(
     key_id: str,
     limit: int | None = None,
     marker: str | None = None,
+    include_key_material: str | None = None,
 ) -> tuple[Key, pagination.Page[KeyMaterial]]:
-    """The rotations of a key, oldest first (the original material is not a rotation)."""
+    """The rotations of a key, oldest first; the original material too with
+    ``ALL_KEY_MATERIAL`` (by default, ``ROTATIONS_ONLY``, it is not a rotation)."""
     size = pagination.limit(limit)
     after = pagination.marker_after(marker)
-    start = int(after) if after.isdigit() else 1
+    if after and not after.isdigit():
+        raise errors.invalid_marker()
+    everything = include_key_material == "ALL_KEY_MATERIAL"
+    if include_key_material not in (None, "ALL_KEY_MATERIAL", "ROTATIONS_ONLY"):
+        raise errors.enum_value(
+            "includeKeyMaterial", include_key_material, ["ALL_KEY_MATERIAL", "ROTATIONS_ONLY"]
+        )
+    start = int(after) if after else (0 if everything else 1)
     key = await load_key(engine, account_id, region, key_id, allow_alias=False)
     if not specs.rotatable(key.spec):
         raise errors.not_symmetric_encrypt()
