@@ -1,0 +1,1 @@
+"""Pure cryptography for KMS: no I/O, no store, no clock."""

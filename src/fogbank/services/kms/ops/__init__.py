@@ -1,0 +1,1 @@
+"""KMS operations, by resource area, shaped as the API handlers call them."""

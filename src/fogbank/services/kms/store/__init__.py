@@ -1,0 +1,1 @@
+"""KMS's SQL: statements written once, run through ``fogbank.storage.db.Conn``."""
