@@ -184,7 +184,11 @@ class ShapeCompiler:
                     local = ref.wire_name.rpartition(":")[2]
                     shape.xml_attributes[local] = ref
                 else:
-                    shape.xml_children[ref.xml_name] = ref
+                    # A flattened list wins a name it shares with a scalar member (S3's
+                    # deprecated TopicConfiguration: Events and Event are both <Event>).
+                    known = shape.xml_children.get(ref.xml_name)
+                    if known is None or not (known.flattened and known.shape.type == LIST):
+                        shape.xml_children[ref.xml_name] = ref
             shape.json_names[ref.wire_name] = ref
             shape.query_names[ref.xml_name] = ref
             shape.ec2_names[ref.ec2_name] = ref
