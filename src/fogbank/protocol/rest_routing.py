@@ -76,10 +76,12 @@ def compile_route(plan: OperationPlan, shadowed: bool = False) -> Route:
             labels.append(name)
         pos = m.end()
     tail = path[pos:]
-    pattern.append(re.escape(tail))
     literal_chars += len(tail)
-    if not path.endswith("/") and not path.endswith("+}"):
-        pattern.append("/?")  # "/bucket/" is the bucket, "/tags/x/" may come without "/"
+    if path != "/" and tail.endswith("/"):
+        tail = tail[:-1]  # "/tags/{Id}/" also answers "/tags/x"
+    pattern.append(re.escape(tail))
+    if path != "/" and not path.endswith("+}"):
+        pattern.append("/?")  # and "/bucket/" is the bucket
     pattern.append("$")
 
     literals: list[tuple[str, str | None]] = []

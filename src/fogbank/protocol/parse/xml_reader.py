@@ -46,8 +46,10 @@ def read_value(elem: Element, ref: Ref) -> object:
     if kind == STRUCTURE:
         return read_structure(elem, shape)
     if kind == LIST:
-        assert shape.member is not None
-        return [read_value(child, shape.member) for child in elem]
+        member = shape.member
+        assert member is not None
+        item = member.location_name or "member"
+        return [read_value(child, member) for child in elem if local_name(child.tag) == item]
     if kind == MAP:
         result: dict[object, object] = {}
         for entry in elem:
