@@ -53,7 +53,7 @@ class Sampler:
         greedy = set()
         if not self.output:
             greedy = {
-                name[:-1] for name in _labels(op.http.get("requestUri", "")) if name.endswith("+")
+                name[:-1] for name in uri_labels(op.http.get("requestUri", "")) if name.endswith("+")
             }
         out: dict[str, Any] = {}
         assert isinstance(shape, StructureShape)
@@ -162,7 +162,7 @@ class Sampler:
 _CONTAINERS = frozenset({"structure", "list", "map"})
 
 
-def _labels(uri: str) -> list[str]:
+def uri_labels(uri: str) -> list[str]:
     out: list[str] = []
     rest = uri
     while "{" in rest:

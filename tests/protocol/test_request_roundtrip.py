@@ -7,7 +7,9 @@ Normalizations, each for something the wire itself cannot carry:
 - header names are case-insensitive, so prefixed header maps (S3 ``x-amz-meta-*``) come
   back with lower-case keys;
 - a streaming payload (S3 PutObject ``Body``) comes back as the request's body stream,
-  which is read here; without one in the input the stream is simply empty.
+  which is read here; without one in the input the stream is simply empty;
+- ``Content-Length`` is written by the HTTP layer, so a member bound to it (S3 PutObject
+  ``ContentLength``) is there even when the caller did not give it.
 """
 
 from __future__ import annotations
@@ -46,6 +48,12 @@ def expected_params(op: OperationModel, params: dict[str, Any]) -> dict[str, Any
             payload = shape.serialization.get("payload")
             if member.serialization.get("streaming") and name == payload:
                 out[name] = b""
+            elif (
+                location == "header"
+                and member.serialization.get("name", "").lower() == "content-length"
+                and op.http["method"] not in ("GET", "HEAD")
+            ):
+                out[name] = content_length(op, params)
             continue
         if location == "header" and member.type_name == "timestamp":
             out[name] = out[name].replace(microsecond=0)
@@ -65,6 +73,11 @@ def expected_params(op: OperationModel, params: dict[str, Any]) -> dict[str, Any
                     del config[key]
             config["Events"] = merged
     return out
+
+
+def content_length(op: OperationModel, params: dict[str, Any]) -> int:
+    request = botocore_request(op, params)
+    return int(request.headers.get("content-length") or 0)
 
 
 def normalized(value: Any, shape: Shape) -> Any:

@@ -4,6 +4,7 @@ parser -> the same output, request id and status code.
 Normalizations, each for something the wire itself cannot carry:
 - a timestamp in RFC 822 form (headers by default, and members that ask for it) has
   whole seconds only;
+- a prefixed header map (S3 ``Metadata``) without entries is not absent but empty;
 - a streaming payload (S3 GetObject ``Body``) is handed to the HTTP layer untouched: it is
   checked by identity, not parsed;
 - S3 GetBucketLocation's document is the bare ``<LocationConstraint>`` element, which
@@ -65,10 +66,14 @@ def expected_output(op: OperationModel, output: dict[str, Any]) -> dict[str, Any
     if (op.service_model.service_name, op.name) == ("s3", "GetBucketLocation"):
         return {}
     out: dict[str, Any] = {}
-    for name, value in output.items():
-        member = shape.members[name]
-        default = "rfc822" if member.serialization.get("location") == "header" else "iso8601"
-        out[name] = normalized(value, member, default)
+    for name, member in shape.members.items():
+        location = member.serialization.get("location")
+        if name not in output:
+            if location == "headers":
+                out[name] = {}  # no x-amz-meta-* headers: an empty map, not an absent one
+            continue
+        default = "rfc822" if location == "header" else "iso8601"
+        out[name] = normalized(output[name], member, default)
     return out
 
 

@@ -156,8 +156,6 @@ def format_float(value: float) -> str:
         return "NaN"
     if math.isinf(value):
         return "Infinity" if value > 0 else "-Infinity"
-    if value == int(value) and abs(value) < 1e16:
-        return str(int(value)) if isinstance(value, int) else repr(float(value))
     return repr(float(value))
 
 
