@@ -111,9 +111,7 @@ class Loop:
             data = body.encode("utf-8")
         else:
             data = body.read()
-        http = HttpRequest(
-            request.method, url.path or "/", url.query, headers, BytesBody(data)
-        )
+        http = HttpRequest(request.method, url.path or "/", url.query, headers, BytesBody(data))
         if url.netloc.endswith(VIRTUAL_SUFFIX):
             http.virtual_bucket = url.netloc[: -len(VIRTUAL_SUFFIX)]
         protocol = self.specs.get(self.service)

@@ -53,7 +53,9 @@ class Sampler:
         greedy = set()
         if not self.output:
             greedy = {
-                name[:-1] for name in uri_labels(op.http.get("requestUri", "")) if name.endswith("+")
+                name[:-1]
+                for name in uri_labels(op.http.get("requestUri", ""))
+                if name.endswith("+")
             }
         out: dict[str, Any] = {}
         assert isinstance(shape, StructureShape)
@@ -78,7 +80,9 @@ class Sampler:
             return [members[pick]]
         members = [(n, m) for n, m in members if not m.serialization.get("eventstream")]
         if len(stack) <= self.max_depth:
-            chosen = [(n, m) for n, m in members if n in shape.required_members or m.name not in stack]
+            chosen = [
+                (n, m) for n, m in members if n in shape.required_members or m.name not in stack
+            ]
         else:
             # deep down, keep the required members and one scalar: an empty structure
             # leaves no trace at all on query/ec2 wires

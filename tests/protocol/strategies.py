@@ -102,7 +102,10 @@ class Strategies:
             }
             if meta.get("union"):
                 return st.one_of(
-                    [self.value(m, wire, depth + 1).map(lambda v, n=n: {n: v}) for n, m in members.items()]
+                    [
+                        self.value(m, wire, depth + 1).map(lambda v, n=n: {n: v})
+                        for n, m in members.items()
+                    ]
                 )
             required = {
                 n: self.value(m, wire, depth + 1)
@@ -124,7 +127,9 @@ class Strategies:
             return st.fixed_dictionaries(required, optional=optional).filter(bool)
         if kind == "list":
             low, high = max(meta.get("min", 1), 1), min(meta.get("max", 3), 3)
-            return st.lists(self.value(shape.member, wire, depth + 1), min_size=low, max_size=max(low, high))  # type: ignore[attr-defined]
+            return st.lists(
+                self.value(shape.member, wire, depth + 1), min_size=low, max_size=max(low, high)
+            )  # type: ignore[attr-defined]
         if kind == "map":
             low, high = max(meta.get("min", 1), 1), min(meta.get("max", 3), 3)
             key_shape = shape.key  # type: ignore[attr-defined]
@@ -133,15 +138,24 @@ class Strategies:
             elif key_shape.enum:
                 keys = st.sampled_from(key_shape.enum)
             else:
-                keys = _text(wire, max(key_shape.metadata.get("min", 1), 1), key_shape.metadata.get("max"))
-            return st.dictionaries(keys, self.value(shape.value, wire, depth + 1), min_size=low, max_size=max(low, high))  # type: ignore[attr-defined]
+                keys = _text(
+                    wire, max(key_shape.metadata.get("min", 1), 1), key_shape.metadata.get("max")
+                )
+            return st.dictionaries(
+                keys,
+                self.value(shape.value, wire, depth + 1),
+                min_size=low,
+                max_size=max(low, high),
+            )  # type: ignore[attr-defined]
         if kind == "string":
             if shape.enum:
                 return st.sampled_from(shape.enum)
             return _text(wire, meta.get("min", 0), meta.get("max"))
         if kind in ("integer", "long"):
             bound = 2**63 - 1 if kind == "long" else 2**31 - 1
-            return st.integers(max(meta.get("min", -bound), -bound), min(meta.get("max", bound), bound))
+            return st.integers(
+                max(meta.get("min", -bound), -bound), min(meta.get("max", bound), bound)
+            )
         if kind == "boolean":
             return st.booleans()
         if kind in ("float", "double"):

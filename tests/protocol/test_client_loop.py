@@ -61,9 +61,7 @@ def test_s3_put_get_object_path_style(specs: Specs) -> None:
         },
     )
     s3 = lp.client(s3={"addressing_style": "path"})
-    put = s3.put_object(
-        Bucket="bkt", Key=HOSTILE_KEY, Body=b"payload", Metadata={"Colour": "blue"}
-    )
+    put = s3.put_object(Bucket="bkt", Key=HOSTILE_KEY, Body=b"payload", Metadata={"Colour": "blue"})
     assert put["ETag"] == '"abc"' and put["VersionId"] == "v1"
     call = lp.calls[-1]
     assert call.operation == "PutObject"
@@ -124,9 +122,7 @@ def test_s3_list_objects_v2_and_create_bucket(specs: Specs) -> None:
         },
     )
     s3 = lp.client(s3={"addressing_style": "path"})
-    s3.create_bucket(
-        Bucket="b", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"}
-    )
+    s3.create_bucket(Bucket="b", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
     assert lp.calls[-1].params == {
         "Bucket": "b",
         "CreateBucketConfiguration": {"LocationConstraint": "eu-west-1"},
@@ -173,7 +169,9 @@ def test_iam_modeled_error_and_lists(specs: Specs) -> None:
         specs,
         "iam",
         {
-            "GetUser": AwsError("NoSuchEntity", "The user with name x cannot be found.", status=404),
+            "GetUser": AwsError(
+                "NoSuchEntity", "The user with name x cannot be found.", status=404
+            ),
             "ListUsers": {
                 "Users": [
                     {

@@ -13,7 +13,7 @@ from tests.protocol.conftest import botocore_model
 from tests.protocol.wire import botocore_parse, response_dict
 
 REQUEST_ID = "8d2a1f0e-6c1b-4e8e-9b7a-2b8f5f6a9c01"
-MESSAGE = "Bad <thing> & \"quotes\" caf\u00e9\nline"
+MESSAGE = 'Bad <thing> & "quotes" caf\u00e9\nline'
 
 # (service, an operation, an error code botocore models for the service or not)
 CASES = [

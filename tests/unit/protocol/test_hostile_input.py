@@ -13,7 +13,9 @@ from fogbank.protocol.specs import Specs
 from tests.unit.protocol.helpers import parse, parse_error, request
 
 FORM = ("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
-MALFORMED_XML = "The XML you provided was not well-formed or did not validate against our published schema"
+MALFORMED_XML = (
+    "The XML you provided was not well-formed or did not validate against our published schema"
+)
 
 BOMB = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
@@ -105,7 +107,11 @@ def test_s3_oversized_document(specs: Specs) -> None:
 
 @pytest.mark.parametrize(
     ("query", "name"),
-    [("max-keys=abc", "max-keys"), ("max-keys=1.5", "max-keys"), ("fetch-owner=maybe", "fetch-owner")],
+    [
+        ("max-keys=abc", "max-keys"),
+        ("max-keys=1.5", "max-keys"),
+        ("fetch-owner=maybe", "fetch-owner"),
+    ],
 )
 def test_s3_wrong_scalar_types(specs: Specs, query: str, name: str) -> None:
     error = parse_error(specs.get("s3"), request("GET", f"/b?list-type=2&{query}"))
@@ -157,8 +163,16 @@ def test_query_params_in_the_query_string(specs: Specs) -> None:
             b"Action=DescribeDBInstances&Version=2014-10-31&MaxRecords=x",
             "InvalidParameterValue",
         ),
-        ("ec2", b"Action=DescribeInstances&Version=2016-11-15&MaxResults=ten", "InvalidParameterValue"),
-        ("ec2", b"Action=DescribeInstances&Version=2016-11-15&DryRun=perhaps", "InvalidParameterValue"),
+        (
+            "ec2",
+            b"Action=DescribeInstances&Version=2016-11-15&MaxResults=ten",
+            "InvalidParameterValue",
+        ),
+        (
+            "ec2",
+            b"Action=DescribeInstances&Version=2016-11-15&DryRun=perhaps",
+            "InvalidParameterValue",
+        ),
         ("ec2", b"Action=TerminateInstances&Version=2016-11-15", "MissingParameter"),
     ],
 )
@@ -251,7 +265,12 @@ def test_json_timestamps(specs: Specs) -> None:
             request(
                 "POST",
                 "/",
-                [("X-Amz-Target", "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents")],
+                [
+                    (
+                        "X-Amz-Target",
+                        "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents",
+                    )
+                ],
                 b'{"StartTime": ' + raw + b"}",
             ),
         )

@@ -202,7 +202,11 @@ def test_s3control_routes(
 @pytest.mark.parametrize(
     ("method", "path", "operation"),
     [
-        ("GET", "/2015-02-01/file-systems/replication-configurations", "DescribeReplicationConfigurations"),
+        (
+            "GET",
+            "/2015-02-01/file-systems/replication-configurations",
+            "DescribeReplicationConfigurations",
+        ),
         ("GET", "/2015-02-01/file-systems", "DescribeFileSystems"),
         ("PUT", "/2015-02-01/file-systems/fs-1", "UpdateFileSystem"),
         ("GET", "/2015-02-01/tags/fs-1/", "DescribeTags"),

@@ -66,7 +66,11 @@ def test_scalars() -> None:
     assert shapes.format_scalar(True) == "true"
     assert shapes.format_scalar(float("nan")) == "NaN"
     assert shapes.format_scalar(2.5) == "2.5"
-    for bad, parse in [("yes", shapes.parse_bool), ("1.0", shapes.parse_int), ("0x1", shapes.parse_int)]:
+    for bad, parse in [
+        ("yes", shapes.parse_bool),
+        ("1.0", shapes.parse_int),
+        ("0x1", shapes.parse_int),
+    ]:
         with pytest.raises(ValueError, match="invalid"):
             parse(bad)
     with pytest.raises(ValueError, match="base64"):

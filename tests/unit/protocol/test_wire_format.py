@@ -118,7 +118,9 @@ def test_query_and_ec2_documents(specs: Specs) -> None:
         RID,
     )
     text = body_text(iam.body)
-    assert '<GetUserResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><GetUserResult>' in text
+    assert (
+        '<GetUserResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><GetUserResult>' in text
+    )
     assert text.endswith(
         "</GetUserResult><ResponseMetadata><RequestId>REQ123</RequestId>"
         "</ResponseMetadata></GetUserResponse>"
@@ -157,7 +159,9 @@ def test_json_documents(specs: Specs) -> None:
 
 
 def test_error_documents(specs: Specs) -> None:
-    error = AwsError("NoSuchKey", "The specified key does not exist.", status=404, fields={"Key": "k&"})
+    error = AwsError(
+        "NoSuchKey", "The specified key does not exist.", status=404, fields={"Key": "k&"}
+    )
     s3 = body_text(specs.get("s3").serialize_error(error, RID).body)
     assert s3.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>NoSuchKey</Code>')
     assert "<Message>The specified key does not exist.</Message><Key>k&amp;</Key>" in s3
@@ -179,9 +183,7 @@ def test_error_documents(specs: Specs) -> None:
     kms = specs.get("kms").serialize_error(AwsError("NotFoundException", "gone"), RID)
     assert json.loads(body_text(kms.body)) == {"__type": "NotFoundException", "message": "gone"}
     assert kms.header("x-amzn-RequestId") == RID
-    efs = specs.get("efs").serialize_error(
-        AwsError("FileSystemNotFound", "gone", status=404), RID
-    )
+    efs = specs.get("efs").serialize_error(AwsError("FileSystemNotFound", "gone", status=404), RID)
     assert efs.header("x-amzn-ErrorType") == "FileSystemNotFound"
     assert json.loads(body_text(efs.body)) == {"ErrorCode": "FileSystemNotFound", "Message": "gone"}
     internal = specs.get("efs").serialize_error(AwsError("InternalError", "x", status=500), RID)
