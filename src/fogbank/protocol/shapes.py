@@ -79,11 +79,8 @@ def _looks_numeric(text: str) -> bool:
 
 def format_iso8601(value: datetime) -> str:
     """ISO 8601 in UTC with milliseconds, as S3, EC2 and most XML services write it."""
-    v = _utc(value)
-    return (
-        f"{v.year:04d}-{v.month:02d}-{v.day:02d}T{v.hour:02d}:{v.minute:02d}:{v.second:02d}"
-        f".{v.microsecond // 1000:03d}Z"
-    )
+    v = value if value.tzinfo is UTC else _utc(value)
+    return v.replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
 
 
 def format_rfc822(value: datetime) -> str:

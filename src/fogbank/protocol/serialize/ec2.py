@@ -9,20 +9,25 @@ both from the model; errors are ``<Response><Errors><Error><Code/><Message/></Er
 from __future__ import annotations
 
 from fogbank.core.errors import AwsError
+from fogbank.protocol.context import ServiceContext
 from fogbank.protocol.http import HttpResponse
 from fogbank.protocol.plan import OperationPlan
 from fogbank.protocol.serialize import Output, ResponseSerializer
 from fogbank.protocol.serialize.rest_xml import error_fields
-from fogbank.protocol.serialize.xml_writer import document, escape, write_members
+from fogbank.protocol.serialize.xml_writer import XmlWriter, document, escape
 
 CONTENT_TYPE = "text/xml;charset=UTF-8"
 
 
 class Ec2Serializer(ResponseSerializer):
+    def __init__(self, ctx: ServiceContext) -> None:
+        super().__init__(ctx)
+        self.writer = XmlWriter()
+
     def serialize(self, plan: OperationPlan, output: Output, request_id: str) -> HttpResponse:
         parts = [f"<requestId>{escape(request_id)}</requestId>"]
         if plan.output is not None:
-            write_members(parts, plan.output.shape, output)
+            self.writer.write_members(parts, plan.output.shape, output)
         body = document(f"{plan.name}Response", self.ctx.xml_namespace, parts)
         return HttpResponse(plan.response_code, [("Content-Type", CONTENT_TYPE)], body)
 
@@ -34,7 +39,7 @@ class Ec2Serializer(ResponseSerializer):
             return HttpResponse(error.status, headers, b"")
         parts = [f"<Errors><Error><Code>{escape(error.code)}</Code>"]
         parts.append(f"<Message>{escape(error.message)}</Message>")
-        error_fields(parts, error, self.error_shape(error))
+        error_fields(self.writer, parts, error, self.error_shape(error))
         parts.append(f"</Error></Errors><RequestID>{escape(request_id)}</RequestID>")
         headers.append(("Content-Type", CONTENT_TYPE))
         return HttpResponse(error.status, headers, document("Response", None, parts))

@@ -9,16 +9,21 @@ errors are ``<ErrorResponse xmlns=ns><Error><Type>Sender|Receiver</Type><Code/><
 from __future__ import annotations
 
 from fogbank.core.errors import AwsError
+from fogbank.protocol.context import ServiceContext
 from fogbank.protocol.http import HttpResponse
 from fogbank.protocol.plan import OperationPlan
 from fogbank.protocol.serialize import Output, ResponseSerializer
 from fogbank.protocol.serialize.rest_xml import error_fields
-from fogbank.protocol.serialize.xml_writer import document, escape, write_members
+from fogbank.protocol.serialize.xml_writer import XmlWriter, document, escape
 
 CONTENT_TYPE = "text/xml"
 
 
 class QuerySerializer(ResponseSerializer):
+    def __init__(self, ctx: ServiceContext) -> None:
+        super().__init__(ctx)
+        self.writer = XmlWriter()
+
     def serialize(self, plan: OperationPlan, output: Output, request_id: str) -> HttpResponse:
         parts: list[str] = []
         self.write_output(parts, plan, output, request_id)
@@ -34,7 +39,7 @@ class QuerySerializer(ResponseSerializer):
             wrapper = ref.result_wrapper
             if wrapper:
                 parts.append(f"<{wrapper}>")
-            write_members(parts, ref.shape, output)
+            self.writer.write_members(parts, ref.shape, output)
             if wrapper:
                 parts.append(f"</{wrapper}>")
         parts.append(
@@ -52,7 +57,7 @@ class QuerySerializer(ResponseSerializer):
             f"<Error><Type>{kind}</Type><Code>{escape(error.code)}</Code>"
             f"<Message>{escape(error.message)}</Message>"
         ]
-        error_fields(parts, error, self.error_shape(error))
+        error_fields(self.writer, parts, error, self.error_shape(error))
         parts.append(f"</Error><RequestId>{escape(request_id)}</RequestId>")
         headers.append(("Content-Type", CONTENT_TYPE))
         return HttpResponse(

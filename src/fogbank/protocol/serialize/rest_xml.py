@@ -14,17 +14,12 @@ import re
 from base64 import b64encode
 
 from fogbank.core.errors import AwsError
+from fogbank.protocol.context import ServiceContext
 from fogbank.protocol.http import HttpResponse
 from fogbank.protocol.plan import OperationPlan, Ref, Shape
 from fogbank.protocol.serialize import Output
 from fogbank.protocol.serialize.rest import RestSerializer
-from fogbank.protocol.serialize.xml_writer import (
-    XML_DECLARATION,
-    document,
-    escape,
-    write_element,
-    write_members,
-)
+from fogbank.protocol.serialize.xml_writer import XML_DECLARATION, XmlWriter, document, escape
 
 _ELEMENT_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*\Z")
 
@@ -34,13 +29,13 @@ def host_id(request_id: str) -> str:
     return b64encode(hashlib.sha256(request_id.encode()).digest()).decode("ascii")
 
 
-def error_fields(parts: list[str], error: AwsError, shape: Shape | None) -> None:
+def error_fields(writer: XmlWriter, parts: list[str], error: AwsError, shape: Shape | None) -> None:
     for name, value in error.fields.items():
         if value is None or not _ELEMENT_NAME.match(name):
             continue
         ref = shape.members.get(name) if shape is not None else None
         if ref is not None and ref.location is None:
-            write_element(parts, ref.xml_name, ref, value)
+            writer.write_element(parts, ref.xml_name, ref, value)
         else:
             text = ("true" if value else "false") if isinstance(value, bool) else str(value)
             parts.append(f"<{name}>{escape(text)}</{name}>")
@@ -49,13 +44,17 @@ def error_fields(parts: list[str], error: AwsError, shape: Shape | None) -> None
 class RestXmlSerializer(RestSerializer):
     document_content_type = "application/xml"
 
+    def __init__(self, ctx: ServiceContext) -> None:
+        super().__init__(ctx)
+        self.writer = XmlWriter()
+
     def request_id_headers(self, request_id: str) -> list[tuple[str, str]]:
         return [("x-amz-request-id", request_id), ("x-amz-id-2", host_id(request_id))]
 
     def payload_document(self, plan: OperationPlan, ref: Ref, value: object) -> bytes:
         root = self.ctx.corrections.output_roots.get(plan.name) or ref.location_name or ref.name
         parts: list[str] = []
-        write_element(parts, root, ref, value, self.ctx.xml_namespace)
+        self.writer.write_element(parts, root, ref, value, self.ctx.xml_namespace)
         return (XML_DECLARATION + "".join(parts)).encode("utf-8", "replace")
 
     def body_document(self, plan: OperationPlan, output: Output) -> bytes:
@@ -71,7 +70,7 @@ class RestXmlSerializer(RestSerializer):
             value = output.get(text_member)
             return document(root, self.ctx.xml_namespace, [escape(str(value or ""))])
         parts: list[str] = []
-        write_members(parts, plan.output.shape, output)
+        self.writer.write_members(parts, plan.output.shape, output)
         return document(root, self.ctx.xml_namespace, parts)
 
     def serialize_error(
@@ -82,7 +81,7 @@ class RestXmlSerializer(RestSerializer):
         if method == "HEAD":
             return HttpResponse(error.status, headers, b"")
         parts = [f"<Code>{escape(error.code)}</Code><Message>{escape(error.message)}</Message>"]
-        error_fields(parts, error, self.error_shape(error))
+        error_fields(self.writer, parts, error, self.error_shape(error))
         ids = f"<RequestId>{escape(request_id)}</RequestId><HostId>{host_id(request_id)}</HostId>"
         if self.ctx.corrections.error_style == "error_response":
             body = "<ErrorResponse><Error>" + "".join(parts) + "</Error>" + ids + "</ErrorResponse>"

@@ -1,6 +1,7 @@
 """XML documents from params, by shape: the body rules shared by rest-xml, query and ec2.
 
-Written as strings (no DOM): a structure's members in model order, each as
+Each (member, element name) is compiled once into a small writer function that appends
+strings to a list (no DOM): a structure writes its members in model order, each as
 ``<locationName>``; lists as ``<Name><member>..</member></Name>`` (the member's own
 locationName, e.g. EC2's ``item``, when the model gives one) or, flattened, as repeated
 ``<Name>``; maps as ``<entry><key/><value/></entry>``; ``xmlAttribute`` members as
@@ -11,9 +12,20 @@ as S3 does (``&#x0D;``), so that keys with such characters survive the trip.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
-from fogbank.protocol.plan import BLOB, LIST, MAP, STRUCTURE, TIMESTAMP, Ref, Shape
+from fogbank.protocol.plan import (
+    BLOB,
+    BOOLEAN,
+    INTEGER_TYPES,
+    LIST,
+    MAP,
+    STRING,
+    STRUCTURE,
+    TIMESTAMP,
+    Ref,
+    Shape,
+)
 from fogbank.protocol.shapes import ISO8601, b64encode, format_scalar, format_timestamp
 
 XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -22,6 +34,8 @@ _ESCAPES = {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;", ord('"'): "&q
 _ESCAPES.update({c: f"&#x{c:02X};" for c in range(0x20)})
 _SPECIAL = frozenset(chr(c) for c in _ESCAPES)
 
+Emit = Callable[[list[str], object], None]
+
 
 def escape(text: str) -> str:
     if _SPECIAL.isdisjoint(text):
@@ -29,10 +43,10 @@ def escape(text: str) -> str:
     return text.translate(_ESCAPES)
 
 
-def scalar_text(ref: Ref, value: object, timestamp_format: str = ISO8601) -> str:
+def scalar_text(ref: Ref, value: object) -> str:
     kind = ref.shape.type
     if kind == TIMESTAMP:
-        return str(format_timestamp(value, ref.timestamp_format or timestamp_format))
+        return str(format_timestamp(value, ref.timestamp_format or ISO8601))
     if kind == BLOB:
         if not isinstance(value, bytes | bytearray | str):
             raise TypeError(f"{ref.name or ref.shape.name}: a blob must be bytes")
@@ -40,49 +54,161 @@ def scalar_text(ref: Ref, value: object, timestamp_format: str = ISO8601) -> str
     return escape(format_scalar(value))
 
 
-def write_members(parts: list[str], shape: Shape, value: Mapping[str, object]) -> None:
-    """A structure's child elements (body members only: no headers, no attributes)."""
-    for ref in shape.members.values():
-        if ref.location is not None or ref.xml_attribute:
-            continue
-        item = value.get(ref.name)
-        if item is not None:
-            write_element(parts, ref.xml_name, ref, item)
+def document(root: str, namespace: str | None, body: Iterable[str]) -> bytes:
+    ns = f' xmlns="{escape(namespace)}"' if namespace else ""
+    return (XML_DECLARATION + f"<{root}{ns}>" + "".join(body) + f"</{root}>").encode(
+        "utf-8", "replace"
+    )
 
 
-def write_element(
-    parts: list[str], name: str, ref: Ref, value: object, namespace: str | None = None
-) -> None:
-    """One member as an element (several for a flattened list or map); ``namespace`` is
-    declared as the default namespace of a structure (a document root)."""
-    shape = ref.shape
-    kind = shape.type
-    if kind == STRUCTURE:
-        if not isinstance(value, Mapping):
-            raise TypeError(f"{name}: a structure must be a mapping, not {type(value).__name__}")
-        ns = f' xmlns="{escape(namespace)}"' if namespace else ""
-        parts.append(f"<{name}{ns}{_attributes(ref, value)}>")
-        write_members(parts, shape, value)
-        parts.append(f"</{name}>")
-    elif kind == LIST:
-        member = shape.member
-        assert member is not None
-        items = _items(name, value)
-        if ref.flattened:
-            for item in items:
-                if item is not None:
-                    write_element(parts, name, member, item)
+class XmlWriter:
+    """Compiled element writers of one service, built on first use."""
+
+    def __init__(self) -> None:
+        self._elements: dict[tuple[int, str, str | None], Emit] = {}
+        self._members: dict[int, list[tuple[str, Emit]]] = {}
+
+    def write_element(
+        self, parts: list[str], name: str, ref: Ref, value: object, namespace: str | None = None
+    ) -> None:
+        """One member as an element (several for a flattened list or map); ``namespace``
+        is declared as the default namespace of a structure (a document root)."""
+        self.element(ref, name, namespace)(parts, value)
+
+    def write_members(self, parts: list[str], shape: Shape, value: Mapping[str, object]) -> None:
+        """A structure's child elements (body members only: no headers, no attributes)."""
+        for member_name, emit in self._member_writers(shape):
+            item = value.get(member_name)
+            if item is not None:
+                emit(parts, item)
+
+    # --- compilation ------------------------------------------------------------------
+
+    def element(self, ref: Ref, name: str, namespace: str | None = None) -> Emit:
+        key = (id(ref), name, namespace)
+        emit = self._elements.get(key)
+        if emit is None:
+            emit = self._compile(ref, name, namespace, key)
+        return emit
+
+    def _member_writers(self, shape: Shape) -> list[tuple[str, Emit]]:
+        members = self._members.get(id(shape))
+        if members is None:
+            members = self._members[id(shape)] = []  # registered first: shapes may recurse
+            for ref in shape.members.values():
+                if ref.location is None and not ref.xml_attribute:
+                    members.append((ref.name, self.element(ref, ref.xml_name)))
+        return members
+
+    def _compile(
+        self, ref: Ref, name: str, namespace: str | None, key: tuple[int, str, str | None]
+    ) -> Emit:
+        kind = ref.shape.type
+        if kind == STRUCTURE:
+            emit = self._structure(ref, name, namespace, key)
+        elif kind == LIST:
+            emit = self._list(ref, name)
+        elif kind == MAP:
+            emit = self._map(ref, name)
         else:
-            item_name = member.location_name or "member"
-            parts.append(f"<{name}>")
-            for item in items:
+            emit = _scalar(ref, name)
+        self._elements[key] = emit
+        return emit
+
+    def _structure(
+        self, ref: Ref, name: str, namespace: str | None, key: tuple[int, str, str | None]
+    ) -> Emit:
+        shape = ref.shape
+        ns = f' xmlns="{escape(namespace)}"' if namespace else ""
+        opening, closing = f"<{name}{ns}>", f"</{name}>"
+        with_attributes = bool(shape.xml_attributes) or bool(
+            ref.xml_namespace and ref.xml_namespace[0]
+        )
+        box: list[list[tuple[str, Emit]]] = [[]]
+
+        def emit(parts: list[str], value: object) -> None:
+            if not isinstance(value, Mapping):
+                raise TypeError(f"{name}: a structure must be a mapping, not {type(value)}")
+            parts.append(f"<{name}{ns}{_attributes(ref, value)}>" if with_attributes else opening)
+            for member_name, member_emit in box[0]:
+                item = value.get(member_name)
                 if item is not None:
-                    write_element(parts, item_name, member, item)
-            parts.append(f"</{name}>")
-    elif kind == MAP:
-        _write_map(parts, name, ref, value)
-    else:
-        parts.append(f"<{name}>{scalar_text(ref, value)}</{name}>")
+                    member_emit(parts, item)
+            parts.append(closing)
+
+        self._elements[key] = emit  # before the members: shapes may recurse
+        box[0] = self._member_writers(shape)  # the shared list, complete once compiled
+        return emit
+
+    def _list(self, ref: Ref, name: str) -> Emit:
+        member = ref.shape.member
+        assert member is not None
+        if ref.flattened:
+            item_emit = self.element(member, name)
+
+            def flat(parts: list[str], value: object) -> None:
+                for item in _items(name, value):
+                    if item is not None:
+                        item_emit(parts, item)
+
+            return flat
+        inner = self.element(member, member.location_name or "member")
+        opening, closing = f"<{name}>", f"</{name}>"
+
+        def wrapped(parts: list[str], value: object) -> None:
+            parts.append(opening)
+            for item in _items(name, value):
+                if item is not None:
+                    inner(parts, item)
+            parts.append(closing)
+
+        return wrapped
+
+    def _map(self, ref: Ref, name: str) -> Emit:
+        shape = ref.shape
+        assert shape.key is not None and shape.value is not None
+        key_emit = self.element(shape.key, shape.key.location_name or "key")
+        value_emit = self.element(shape.value, shape.value.location_name or "value")
+        entry = f"<{name}>" if ref.flattened else "<entry>"
+        entry_end = f"</{name}>" if ref.flattened else "</entry>"
+        opening, closing = ("", "") if ref.flattened else (f"<{name}>", f"</{name}>")
+
+        def emit(parts: list[str], value: object) -> None:
+            if not isinstance(value, Mapping):
+                raise TypeError(f"{name}: a map must be a mapping")
+            parts.append(opening)
+            for k, v in value.items():
+                if v is not None:
+                    parts.append(entry)
+                    key_emit(parts, k)
+                    value_emit(parts, v)
+                    parts.append(entry_end)
+            parts.append(closing)
+
+        return emit
+
+
+def _scalar(ref: Ref, name: str) -> Emit:
+    opening, closing = f"<{name}>", f"</{name}>"
+    kind = ref.shape.type
+    if kind == STRING:
+
+        def string(parts: list[str], value: object) -> None:
+            text = value if isinstance(value, str) else format_scalar(value)
+            parts.append(opening + escape(text) + closing)
+
+        return string
+    if kind in INTEGER_TYPES or kind == BOOLEAN:
+
+        def plain(parts: list[str], value: object) -> None:
+            parts.append(opening + format_scalar(value) + closing)
+
+        return plain
+
+    def other(parts: list[str], value: object) -> None:
+        parts.append(opening + scalar_text(ref, value) + closing)
+
+    return other
 
 
 def _items(name: str, value: object) -> Iterable[object]:
@@ -91,34 +217,12 @@ def _items(name: str, value: object) -> Iterable[object]:
     raise TypeError(f"{name}: a list must be a list, not {type(value).__name__}")
 
 
-def _write_map(parts: list[str], name: str, ref: Ref, value: object) -> None:
-    shape = ref.shape
-    assert shape.key is not None and shape.value is not None
-    if not isinstance(value, Mapping):
-        raise TypeError(f"{name}: a map must be a mapping")
-    key_name = shape.key.location_name or "key"
-    value_name = shape.value.location_name or "value"
-    if not ref.flattened:
-        parts.append(f"<{name}>")
-    entry = name if ref.flattened else "entry"
-    for key, item in value.items():
-        if item is None:
-            continue
-        parts.append(f"<{entry}>")
-        write_element(parts, key_name, shape.key, key)
-        write_element(parts, value_name, shape.value, item)
-        parts.append(f"</{entry}>")
-    if not ref.flattened:
-        parts.append(f"</{name}>")
-
-
 def _attributes(ref: Ref, value: Mapping[str, object]) -> str:
     out = ""
     namespaces: dict[str, str] = {}
     if ref.xml_namespace and ref.xml_namespace[0]:
         namespaces[ref.xml_namespace[0]] = ref.xml_namespace[1]
-    attrs = ref.shape.xml_attributes
-    for attr in attrs.values():
+    for attr in ref.shape.xml_attributes.values():
         item = value.get(attr.name)
         if item is None:
             continue
@@ -129,10 +233,3 @@ def _attributes(ref: Ref, value: Mapping[str, object]) -> str:
         out += f' {qualified}="{scalar_text(attr, item)}"'
     declared = "".join(f' xmlns:{p}="{escape(uri)}"' for p, uri in namespaces.items())
     return declared + out
-
-
-def document(root: str, namespace: str | None, body: Iterable[str]) -> bytes:
-    ns = f' xmlns="{escape(namespace)}"' if namespace else ""
-    return (XML_DECLARATION + f"<{root}{ns}>" + "".join(body) + f"</{root}>").encode(
-        "utf-8", "replace"
-    )
