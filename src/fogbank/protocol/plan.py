@@ -189,6 +189,10 @@ class ShapeCompiler:
                     known = shape.xml_children.get(ref.xml_name)
                     if known is None or not (known.flattened and known.shape.type == LIST):
                         shape.xml_children[ref.xml_name] = ref
+                    if ref.xml_name != ref.wire_name:
+                        # botocore's XML serializer names a flattened list's items after
+                        # the structure member, its parser after the list member: read both
+                        shape.xml_children.setdefault(ref.wire_name, ref)
             shape.json_names[ref.wire_name] = ref
             shape.query_names[ref.xml_name] = ref
             shape.ec2_names[ref.ec2_name] = ref

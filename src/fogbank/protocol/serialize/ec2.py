@@ -26,8 +26,12 @@ class Ec2Serializer(ResponseSerializer):
 
     def serialize(self, plan: OperationPlan, output: Output, request_id: str) -> HttpResponse:
         parts = [f"<requestId>{escape(request_id)}</requestId>"]
-        if plan.output is not None:
-            self.writer.write_members(parts, plan.output.shape, output)
+        ref = plan.output
+        if ref is not None:
+            wrapper = ref.result_wrapper  # EC2's own models have none; the rule allows one
+            parts.append(f"<{wrapper}>" if wrapper else "")
+            self.writer.write_members(parts, ref.shape, output)
+            parts.append(f"</{wrapper}>" if wrapper else "")
         body = document(f"{plan.name}Response", self.ctx.xml_namespace, parts)
         return HttpResponse(plan.response_code, [("Content-Type", CONTENT_TYPE)], body)
 
