@@ -76,9 +76,9 @@ class Body:
         self._consumed = True
         return self.chunks()
 
-    def chunks(self) -> AsyncIterator[bytes]:  # pragma: no cover - overridden
-        """The byte chunks; subclasses implement it as an async generator."""
+    async def chunks(self) -> AsyncIterator[bytes]:  # pragma: no cover - overridden
         raise NotImplementedError
+        yield b""
 
     async def read(self, limit: int, too_large: AwsError | None = None) -> bytes:
         """The whole body, if it is at most ``limit`` bytes; else ``too_large`` is raised."""
