@@ -16,7 +16,7 @@ from fogbank import __version__
 from fogbank.auth.authenticator import Authenticator
 from fogbank.core.clock import Clock, ClockState, parse_duration
 from fogbank.core.errors import AwsError
-from fogbank.protocol.catalog import ServiceInfo
+from fogbank.protocol.catalog import SERVICES, ServiceInfo
 from fogbank.protocol.http import HttpRequest, HttpResponse
 from fogbank.services.base import ServiceProvider
 from fogbank.storage.clock_store import StoredClockSource
@@ -98,7 +98,10 @@ class Admin:
             "status": "ready" if self.ready else "starting",
             "version": __version__,
             "uptime_seconds": round(time.time() - self.started, 3),
-            "services": {name: "available" for name in sorted(self.services)},
+            "services": {
+                info.name: "available" if info.name in self.services else "not-implemented"
+                for info in SERVICES
+            },
         }
 
     async def status(self) -> dict[str, object]:

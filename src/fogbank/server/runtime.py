@@ -185,8 +185,10 @@ def announce_ready(
     from fogbank.services.iam.root_keys import RootKey
 
     assert isinstance(key, RootKey)
+    plain = f"http://{config.host}:{config.port}"
+    where = f"{plain} and {config.endpoint}" if config.tls else plain
     lines = [
-        f"fogbank is ready on {config.endpoint}  (data dir {config.data_dir},"
+        f"fogbank is ready on {where}  (data dir {config.data_dir},"
         f" {config.workers} worker process{'es' if config.workers > 1 else ''})",
     ]
     if generated:

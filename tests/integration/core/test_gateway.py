@@ -127,7 +127,8 @@ def test_skew_in_query_protocol_format(server: FogbankServer) -> None:
     )
     assert status == 403
     assert b"<ErrorResponse" in body
-    assert b"Signature expired" in body
+    assert b"<Code>SignatureDoesNotMatch</Code>" in body
+    assert b"Signature not yet current" in body
 
 
 def test_presigned_url_expires(server: FogbankServer) -> None:
@@ -146,7 +147,7 @@ SERVICES_AND_CALLS = [
     ("s3", "get_bucket_website", {"Bucket": "some-bucket"}),
     ("iam", "list_open_id_connect_providers", {}),
     ("sts", "get_session_token", {}),
-    ("kms", "list_custom_key_stores", {}),
+    ("kms", "describe_custom_key_stores", {}),
     ("rds", "describe_db_proxies", {}),
     ("ec2", "describe_instances", {}),
     ("efs", "describe_replication_configurations", {}),
