@@ -12,9 +12,11 @@ import binascii
 import hashlib
 import zlib
 from collections.abc import Callable
-from typing import Protocol
+from types import ModuleType
+from typing import TYPE_CHECKING, Protocol
 
-from awscrt import checksums as crt
+if TYPE_CHECKING:
+    from awscrt import checksums as crt_types
 
 Buffer = bytes | bytearray | memoryview
 
@@ -53,10 +55,17 @@ class _Hash:
         return self._h.digest()
 
 
+def _crt() -> ModuleType:
+    """awscrt's checksums, imported on first use (its import costs ~0.15 s at start-up)."""
+    import importlib
+
+    return importlib.import_module("awscrt.checksums")
+
+
 class _XXHash:
     __slots__ = ("_h",)
 
-    def __init__(self, factory: Callable[[], crt.XXHash]) -> None:
+    def __init__(self, factory: Callable[[], crt_types.XXHash]) -> None:
         self._h = factory()
 
     def update(self, data: Buffer) -> None:
@@ -71,11 +80,11 @@ def _zlib_crc32(data: Buffer, value: int) -> int:
 
 
 def _crt_crc32c(data: Buffer, value: int) -> int:
-    return int(crt.crc32c(data, value))
+    return int(_crt().crc32c(data, value))
 
 
 def _crt_crc64nvme(data: Buffer, value: int) -> int:
-    return int(crt.crc64nvme(data, value))
+    return int(_crt().crc64nvme(data, value))
 
 
 _FACTORIES: dict[str, Callable[[], Checksum]] = {
@@ -86,9 +95,9 @@ _FACTORIES: dict[str, Callable[[], Checksum]] = {
     "sha256": lambda: _Hash("sha256"),
     "sha512": lambda: _Hash("sha512"),
     "md5": lambda: _Hash("md5"),
-    "xxhash64": lambda: _XXHash(crt.XXHash.new_xxhash64),
-    "xxhash3": lambda: _XXHash(crt.XXHash.new_xxhash3_64),
-    "xxhash128": lambda: _XXHash(crt.XXHash.new_xxhash3_128),
+    "xxhash64": lambda: _XXHash(_crt().XXHash.new_xxhash64),
+    "xxhash3": lambda: _XXHash(_crt().XXHash.new_xxhash3_64),
+    "xxhash128": lambda: _XXHash(_crt().XXHash.new_xxhash3_128),
 }
 _DIGEST_SIZES = {
     "crc32": 4,

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import json
 import os
-import ssl
-import urllib.error
-import urllib.request
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import click
 
 from fogbank.config import DEFAULT_ENDPOINT, DEFAULT_REGION, default_data_dir
+
+if TYPE_CHECKING:
+    import ssl
 
 endpoint_option = click.option(
     "--endpoint",
@@ -51,6 +52,8 @@ def _credentials() -> tuple[str, str, str | None]:
 
 
 def _ssl_context() -> ssl.SSLContext | None:
+    import ssl
+
     bundle = os.environ.get("AWS_CA_BUNDLE")
     if bundle:
         return ssl.create_default_context(cafile=bundle)
@@ -66,6 +69,9 @@ def call(
     signed: bool = True,
     timeout: float = 60.0,
 ) -> dict[str, object]:
+    import urllib.error
+    import urllib.request
+
     url = endpoint.rstrip("/") + path
     data = json.dumps(body).encode() if body is not None else None
     headers = {"content-type": "application/json"} if data is not None else {}

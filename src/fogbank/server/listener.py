@@ -15,7 +15,6 @@ import socket
 import ssl
 import time
 from collections.abc import Callable
-from email.utils import formatdate
 
 from uvicorn.config import Config as UvicornConfig
 from uvicorn.server import ServerState
@@ -111,7 +110,7 @@ class Listener:
 
     def _update_date(self) -> None:
         self.state.default_headers = [
-            (b"date", formatdate(time.time(), usegmt=True).encode()),
+            (b"date", http_date(time.time()).encode()),
             (b"server", b"fogbank"),
         ]
 
@@ -132,6 +131,19 @@ class Listener:
         for server in self._servers:
             with contextlib.suppress(Exception):
                 await server.wait_closed()
+
+
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def http_date(epoch: float) -> str:
+    """RFC 7231 IMF-fixdate, independent of the locale."""
+    t = time.gmtime(epoch)
+    return (
+        f"{_DAYS[t.tm_wday]}, {t.tm_mday:02d} {_MONTHS[t.tm_mon - 1]} {t.tm_year}"
+        f" {t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d} GMT"
+    )
 
 
 async def _peek(loop: asyncio.AbstractEventLoop, conn: socket.socket) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from fogbank.auth import Authenticator
+from fogbank.auth.authenticator import Authenticator
 from fogbank.core.errors import AwsError
 from fogbank.core.principal import ANONYMOUS
 from fogbank.protocol.http import Headers, HttpRequest

@@ -7,7 +7,7 @@ import json
 import pytest
 from botocore.config import Config
 
-from fogbank.auth import verify_post_policy
+from fogbank.auth.post_policy import verify_post_policy
 from fogbank.core.errors import AwsError
 
 from .support import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from botocore.config import Config
 
-from fogbank.auth import Authenticator
+from fogbank.auth.authenticator import Authenticator
 from fogbank.core.errors import AwsError
 
 from .support import (

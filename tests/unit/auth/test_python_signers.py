@@ -24,7 +24,8 @@ from botocore.awsrequest import AWSRequest
 from botocore.config import Config
 from botocore.credentials import Credentials
 
-from fogbank.auth import Authenticator, verify_rds_token
+from fogbank.auth.authenticator import Authenticator
+from fogbank.auth.rds_token import verify_rds_token
 from fogbank.core.errors import AwsError
 
 from .support import (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from fogbank.auth import TokenRejected, verify_rds_token
+from fogbank.auth.rds_token import TokenRejected, verify_rds_token
 
 from .support import (
     AK,

@@ -9,7 +9,7 @@ import zlib
 import pytest
 from botocore.config import Config
 
-from fogbank.auth import Authenticator
+from fogbank.auth.authenticator import Authenticator
 from fogbank.auth.error_codes import Family
 from fogbank.auth.payload import Sha256VerifyingBody
 from fogbank.core.errors import AwsError

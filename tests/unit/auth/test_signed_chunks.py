@@ -13,7 +13,7 @@ import base64
 import pytest
 from awscrt import checksums
 
-from fogbank.auth import Authenticator
+from fogbank.auth.authenticator import Authenticator
 from fogbank.core.errors import AwsError
 from fogbank.protocol.http import Headers, HttpRequest
 

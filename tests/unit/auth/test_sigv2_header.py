@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from botocore.config import Config
 
-from fogbank.auth import Authenticator
+from fogbank.auth.authenticator import Authenticator
 from fogbank.core.errors import AwsError
 
 from .support import (

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from fogbank.auth import Authenticator
+from fogbank.auth.authenticator import Authenticator
 from fogbank.core.errors import AwsError
 
 from .support import (
