@@ -23,6 +23,12 @@ class RequestContext:
     # Request headers (lower-case names), for the few operations whose inputs the model
     # does not carry (browser POST uploads, CORS preflight).
     headers: Mapping[str, str] = field(default_factory=dict)
+    # How the caller authenticated (condition keys s3:authType, s3:signatureAge ...).
+    auth_method: str = "anonymous"  # sigv4-header | sigv4-query | sigv2-* | anonymous
+    auth_type: str | None = None  # REST-HEADER | REST-QUERY-STRING | POST
+    signature_age_ms: int | None = None
+    access_key_id: str | None = None
+    tls_version: str | None = None  # "TLSv1.3" over https
     # Filled by the operation for the audit record: ARNs it touched, and the response
     # elements worth recording (never secrets).
     resources: list[tuple[str, str]] = field(default_factory=list)  # (type, ARN)

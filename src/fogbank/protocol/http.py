@@ -77,6 +77,7 @@ class HttpRequest:
     client_ip: str = "127.0.0.1"
     # S3 virtual-hosted style: the bucket named by the Host header, set by routing.
     virtual_bucket: str | None = None
+    tls_version: str | None = None  # e.g. "TLSv1.3" when the connection is TLS
     _query: list[tuple[str, str]] | None = field(default=None, repr=False)
 
     @property

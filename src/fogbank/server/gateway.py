@@ -42,6 +42,7 @@ class _Trace:
     principal: str = "-"
     status: int = 0
     error: str | None = None
+    error_message: str | None = None
 
 
 class Gateway:
@@ -56,6 +57,7 @@ class Gateway:
         clock: Clock,
         default_region: str,
         log_requests: bool = True,
+        audit: AuditSink | None = None,
     ) -> None:
         self.router = router
         self.specs = specs
@@ -65,6 +67,7 @@ class Gateway:
         self.clock = clock
         self.default_region = default_region
         self.log_requests = log_requests
+        self.audit = audit
         self._handlers: dict[str, Mapping[str, Handler]] = {
             name: svc.operations() for name, svc in services.items()
         }
@@ -83,6 +86,9 @@ class Gateway:
         trace = _Trace(ids.request_id())
         info: ServiceInfo | None = None
         call: OperationCall | None = None
+        auth: AuthResult | None = None
+        ctx: RequestContext | None = None
+        output: Mapping[str, object] | None = None
         try:
             info = await self.router.route(request)
             trace.service = info.name
@@ -100,6 +106,7 @@ class Gateway:
             response = proto.serialize(call, output, trace.request_id)
         except AwsError as err:
             trace.error = err.code
+            trace.error_message = err.message
             response = await self._error(info, err, trace.request_id, call, request.method)
         except Exception:
             log.exception("unexpected error, request %s", trace.request_id)
@@ -110,6 +117,26 @@ class Gateway:
         trace.status = response.status
         if self.log_requests:
             self._log(trace, started)
+        if self.audit is not None:
+            self.audit.record(
+                AuditEvent(
+                    request_id=trace.request_id,
+                    event_time=self.clock.time(),
+                    service=info.name if info else None,
+                    operation=call.operation if call else None,
+                    principal=auth.principal if auth else None,
+                    source_ip=request.client_ip,
+                    user_agent=request.headers.get("user-agent") or "",
+                    region=(auth.region if auth else None) or self.default_region,
+                    secure_transport=request.scheme == "https",
+                    status=response.status,
+                    params=call.params if call else None,
+                    output=output,
+                    error_code=trace.error,
+                    error_message=trace.error_message,
+                    context=ctx,
+                )
+            )
         return response
 
     def _context(
@@ -131,6 +158,11 @@ class Gateway:
             user_agent=request.headers.get("user-agent") or "",
             secure_transport=request.scheme == "https",
             headers={name: request.headers.get(name) or "" for name in request.headers.names()},
+            auth_method=auth.method,
+            auth_type=auth.auth_type,
+            signature_age_ms=auth.signature_age_ms,
+            access_key_id=auth.access_key_id,
+            tls_version=request.tls_version,
         )
 
     async def _error(

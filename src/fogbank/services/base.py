@@ -36,6 +36,10 @@ class ServiceProvider:
         """The resource's own policy (bucket policy, key policy ...), if it has one."""
         return None
 
+    async def grant_allows(self, ctx: RequestContext, requirement: Requirement) -> bool:
+        """Resource-specific grants that allow what no policy allows (KMS grants)."""
+        return False
+
     def jobs(self) -> Sequence[Job]:
         """Clock-driven background work of this service (run by the scheduler)."""
         return ()

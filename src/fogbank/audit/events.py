@@ -1,0 +1,36 @@
+"""What the gateway tells the audit recorder about every request it answered."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Protocol
+
+from fogbank.core.context import RequestContext
+from fogbank.core.principal import Principal
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    request_id: str
+    event_time: float  # simulated epoch seconds
+    service: str | None  # None when the request could not be routed
+    operation: str | None  # None when it failed before its operation was known
+    principal: Principal | None  # None when authentication failed
+    source_ip: str
+    user_agent: str
+    region: str
+    secure_transport: bool
+    status: int
+    # The parsed input and the output, as the operation saw them. Redacting secrets is
+    # the recorder's job (it knows which members are sensitive).
+    params: Mapping[str, object] | None
+    output: Mapping[str, object] | None
+    error_code: str | None
+    error_message: str | None
+    context: RequestContext | None  # resources touched, auth details, when known
+
+
+class AuditSink(Protocol):
+    def record(self, event: AuditEvent) -> None:
+        """Take the event without blocking (the recorder writes behind, in batches)."""
