@@ -15,6 +15,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from fogbank.audit.events import AuditEvent, AuditSink
 from fogbank.auth.authenticator import Authenticator, AuthResult
 from fogbank.authz.enforcer import Authorizer
 from fogbank.core import ids
