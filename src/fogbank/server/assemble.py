@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from fogbank.audit.record import RecordBuilder, SpecsPlans
+from fogbank.audit.recorder import AuditRecorder
 from fogbank.auth.authenticator import Authenticator
 from fogbank.authz.enforcer import Authorizer
 from fogbank.config import Config
@@ -21,9 +23,17 @@ from fogbank.server.admin import Admin, AdminInfo
 from fogbank.server.app import App
 from fogbank.server.gateway import Gateway
 from fogbank.services.base import ServiceProvider
+from fogbank.services.cloudtrail.destination import LogDestination
+from fogbank.services.cloudtrail.engine import Engine as CloudTrailEngine
+from fogbank.services.cloudtrail.kms_keys import KmsKeys
+from fogbank.services.cloudtrail.provider import CloudTrailService
+from fogbank.services.cloudtrail.store import schema as cloudtrail_schema
 from fogbank.services.iam import root_keys
 from fogbank.services.iam import schema as iam_schema
 from fogbank.services.iam.credentials import KeyStore
+from fogbank.services.kms import schema as kms_schema
+from fogbank.services.kms.client import KmsClient
+from fogbank.services.kms.engine import Engine as KmsEngine
 from fogbank.services.sts.provider import StsService
 from fogbank.storage import core_schema
 from fogbank.storage.clock_store import StoredClockSource
@@ -36,7 +46,12 @@ CLOCK_STAMP = "clock.stamp"
 
 
 def all_migrations() -> Sequence[Migration]:
-    return (*core_schema.MIGRATIONS, *iam_schema.MIGRATIONS)
+    return (
+        *core_schema.MIGRATIONS,
+        *iam_schema.MIGRATIONS,
+        *kms_schema.MIGRATIONS,
+        *cloudtrail_schema.MIGRATIONS,
+    )
 
 
 def open_store(config: Config) -> Database:
@@ -78,10 +93,34 @@ class Assembled:
     db: Database
     services: dict[str, ServiceProvider]
     scheduler: Scheduler
+    recorder: AuditRecorder
 
 
-def build_services() -> dict[str, ServiceProvider]:
-    providers: list[ServiceProvider] = [StsService()]
+@dataclass(frozen=True)
+class ServiceDeps:
+    """What services are built from. ``offline`` deps open nothing: for listing the
+    dispatch tables (docs/compatibility.md)."""
+
+    db: Database
+    clock: Clock
+    kms: KmsClient | None = None
+    # Where CloudTrail delivers log files: the S3 adapter, once S3 is wired.
+    log_destination: LogDestination | None = None
+
+    @classmethod
+    def offline(cls) -> ServiceDeps:
+        return cls(Database(DbSettings("sqlite://:memory:")), Clock())
+
+
+def build_services(deps: ServiceDeps | None = None) -> dict[str, ServiceProvider]:
+    deps = deps or ServiceDeps.offline()
+    cloudtrail = CloudTrailEngine(
+        deps.db,
+        deps.clock,
+        destination=deps.log_destination,
+        keys=KmsKeys(deps.kms) if deps.kms is not None else None,
+    )
+    providers: list[ServiceProvider] = [StsService(), CloudTrailService(cloudtrail)]
     return {p.name: p for p in providers}
 
 
@@ -92,22 +131,28 @@ def assemble(config: Config) -> Assembled:
     clock = Clock(clock_source)
     keys = KeyStore(db)
     authenticator = Authenticator(keys, clock)
-    services = build_services()
+    kms = KmsClient(KmsEngine.open(db, clock, Path(config.data_dir)))
+    services = build_services(ServiceDeps(db, clock, kms=kms))
     holder = f"{socket.gethostname()}:{os.getpid()}"
     scheduler = Scheduler(
         clock,
         Lease(db, "scheduler", holder),
         [job for svc in services.values() for job in svc.jobs()],
     )
+    specs = Specs()
+    cloudtrail = services["cloudtrail"]
+    assert isinstance(cloudtrail, CloudTrailService)
+    recorder = AuditRecorder(RecordBuilder(SpecsPlans(specs), config.account_id), cloudtrail)
     gateway = Gateway(
         router=Router([config.host, *config.hostnames]),
-        specs=Specs(),
+        specs=specs,
         authenticator=authenticator,
         authorizer=Authorizer(services, config.iam_mode.value),
         services=services,
         clock=clock,
         default_region=config.default_region,
         log_requests=config.log_requests,
+        audit=recorder,
     )
     admin = Admin(
         authenticator=authenticator,
@@ -125,4 +170,4 @@ def assemble(config: Config) -> Assembled:
         ),
         after_clock_change=[scheduler.run_now],
     )
-    return Assembled(App(gateway, admin), admin, gateway, db, services, scheduler)
+    return Assembled(App(gateway, admin), admin, gateway, db, services, scheduler, recorder)
