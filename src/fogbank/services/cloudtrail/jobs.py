@@ -89,13 +89,13 @@ class RetentionJob:
         cutoff = now - HISTORY_SECONDS
         while await db.write(partial(event_store.purge_before, cutoff=cutoff, limit=self._batch)):
             pass
-        below = await db.read(self._passed_by_all)
+        passed = await db.read(self._passed_by_all)
         while await db.write(
-            partial(event_store.purge_delivered_data, below_batch=below, limit=self._batch)
+            partial(event_store.purge_delivered_data, cursor=passed, limit=self._batch)
         ):
             pass
 
     @staticmethod
-    def _passed_by_all(conn: Conn) -> int:
-        lowest = trail_store.min_cursor_batch(conn)
-        return lowest if lowest is not None else event_store.last_batch(conn) + 1
+    def _passed_by_all(conn: Conn) -> tuple[int, int]:
+        lowest = trail_store.lowest_cursor(conn)
+        return lowest if lowest is not None else (event_store.last_batch(conn), 2**62)

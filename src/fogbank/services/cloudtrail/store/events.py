@@ -247,12 +247,14 @@ def purge_before(conn: Conn, cutoff: float, limit: int = 5000) -> int:
     return _delete(conn, rows)
 
 
-def purge_delivered_data(conn: Conn, below_batch: int, limit: int = 5000) -> int:
-    """Delete data events every trail has passed (they are not in the event history)."""
+def purge_delivered_data(conn: Conn, cursor: tuple[int, int], limit: int = 5000) -> int:
+    """Delete data events every trail's cursor has passed (they are not in the event
+    history, and no trail will deliver them any more)."""
+    batch, seq = cursor
     rows = conn.all(
-        "SELECT seq, event_id FROM cloudtrail_events WHERE batch IS NOT NULL AND batch < ?"
-        " AND management = ? LIMIT ?",
-        (below_batch, False, limit),
+        "SELECT seq, event_id FROM cloudtrail_events WHERE batch IS NOT NULL"
+        " AND (batch < ? OR (batch = ? AND seq <= ?)) AND management = ? LIMIT ?",
+        (batch, batch, seq, False, limit),
     )
     return _delete(conn, rows)
 

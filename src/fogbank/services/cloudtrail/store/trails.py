@@ -137,13 +137,17 @@ def delivering(conn: Conn) -> list[int]:
     return [int(str(r["id"])) for r in rows]
 
 
-def min_cursor_batch(conn: Conn) -> int | None:
-    value = conn.scalar(
-        "SELECT MIN(cursor_batch) AS b FROM cloudtrail_trails WHERE"
-        " (status = 'active' AND logging = ?) OR finalize_at IS NOT NULL",
+def lowest_cursor(conn: Conn) -> tuple[int, int] | None:
+    """The delivery cursor furthest behind, among the trails that still deliver."""
+    row = conn.one(
+        "SELECT cursor_batch, cursor_seq FROM cloudtrail_trails WHERE"
+        " (status = 'active' AND logging = ?) OR finalize_at IS NOT NULL"
+        " ORDER BY cursor_batch, cursor_seq LIMIT 1",
         (True,),
     )
-    return None if value is None else int(str(value))
+    if row is None:
+        return None
+    return int(str(row["cursor_batch"])), int(str(row["cursor_seq"]))
 
 
 def save(conn: Conn, trail: Trail) -> None:
