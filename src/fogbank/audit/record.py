@@ -2,8 +2,9 @@
 
 Field list and order follow the CloudTrail user guide, "CloudTrail record contents"
 (eventVersion 1.11). Requests that failed authentication are not recorded: CloudTrail
-attributes every event to an account (the caller's, or for anonymous calls the resource
+attributes every event to an account (the caller's, or for anonymous S3 calls the bucket
 owner's), and an unauthenticated caller has none; unroutable requests reach no service.
+Anonymous requests count as unauthenticated except where AWS serves them (S3).
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ from fogbank.protocol.specs import Specs
 from fogbank.services.cloudtrail.events import EventResource, EventRow
 
 EVENT_VERSION = "1.11"
+# Services that serve unsigned (anonymous) requests; elsewhere an unsigned request is an
+# authentication failure (AWS answers MissingAuthenticationToken) and is not recorded.
+ANONYMOUS_SERVICES = frozenset({"s3"})
 
 _SIGNATURE_VERSIONS = {"sigv4": "SigV4", "sigv2": "SigV2"}
 _AUTH_METHODS = {"header": "AuthHeader", "query": "QueryString", "post": "HtmlForm"}
@@ -80,6 +84,8 @@ class RecordBuilder:
         ctx = event.context
         region = classify.event_region(service, event.region)
         anonymous = principal.kind is PrincipalKind.ANONYMOUS
+        if anonymous and service not in ANONYMOUS_SERVICES:
+            return None
         recipient = principal.account_id
         if anonymous:
             owner = ctx.resource_account if ctx is not None else None

@@ -589,3 +589,12 @@ def test_model_sensitive_members_without_a_table_entry_are_masked(
     )
     assert row is not None
     assert "c2VjcmV0IHNjcmlwdA" not in row.record
+
+
+def test_anonymous_calls_outside_s3_are_authentication_failures(
+    builder: RecordBuilder, make_event: MakeEvent
+) -> None:
+    event = make_event(
+        "sts", "GetCallerIdentity", principal=anonymous(), error=("AccessDenied", "x")
+    )
+    assert builder.build(event) is None

@@ -60,7 +60,10 @@ def _attribute(params: Params) -> tuple[str, str] | None:
     return str(key), value
 
 
-def _fingerprint(region: str, attribute: tuple[str, str] | None, start: float, end: float) -> str:
+def _fingerprint(
+    region: str, attribute: tuple[str, str] | None, start: float | None, end: float | None
+) -> str:
+    """What a NextToken is bound to: the parameters as given (defaults move with time)."""
     text = json.dumps([region, attribute, start, end])
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
@@ -95,12 +98,12 @@ async def lookup_events(engine: Engine, ctx: RequestContext, params: Params) -> 
     end = _epoch(params.get("EndTime"))
     if start is not None and end is not None and start > end:
         raise errors.time_range()
+    fingerprint = _fingerprint(ctx.region, attribute, start, end)
     oldest = now - HISTORY_SECONDS
     start = oldest if start is None else max(start, oldest)
     end = now if end is None else end
     if params.get("EventCategory") == "insight":
         return {"Events": []}
-    fingerprint = _fingerprint(ctx.region, attribute, start, end)
     token = params.get("NextToken")
     after = _decode_token(token, fingerprint) if isinstance(token, str) and token else None
     query = event_store.LookupQuery(
