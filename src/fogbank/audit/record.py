@@ -10,7 +10,7 @@ Anonymous requests count as unauthenticated except where AWS serves them (S3).
 from __future__ import annotations
 
 import json
-import uuid
+import secrets
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Protocol
@@ -58,6 +58,12 @@ def iso_time(epoch: float) -> str:
     return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def event_id() -> str:
+    """A random (version 4) UUID, as CloudTrail's eventID."""
+    h = secrets.token_hex(16)
+    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[int(h[16], 16) & 3]}{h[17:20]}-{h[20:32]}"
+
+
 def _capped(value: dict[str, object] | None) -> dict[str, object] | None:
     if value is None:
         return None
@@ -72,6 +78,27 @@ class RecordBuilder:
         self._plans = plans
         self._default_account = default_account
         self._partition = partition
+        self._last_second = -1
+        self._last_text = ""
+        self._kinds: dict[tuple[str, str], tuple[bool, classify.Category]] = {}
+
+    def _kind(self, service: str, operation: str) -> tuple[bool, classify.Category]:
+        """(readOnly, category) of an operation, worked out once."""
+        key = (service, operation)
+        found = self._kinds.get(key)
+        if found is None:
+            found = (
+                classify.is_read_only(service, operation),
+                classify.category(service, operation),
+            )
+            self._kinds[key] = found
+        return found
+
+    def _time_text(self, epoch: float) -> str:
+        second = int(epoch)
+        if second != self._last_second:  # events come in bursts within one second
+            self._last_second, self._last_text = second, iso_time(epoch)
+        return self._last_text
 
     def build(self, event: AuditEvent) -> EventRow | None:
         principal = event.principal
@@ -90,8 +117,7 @@ class RecordBuilder:
         if anonymous:
             owner = ctx.resource_account if ctx is not None else None
             recipient = owner or self._default_account
-        read_only = classify.is_read_only(service, operation)
-        category = classify.category(service, operation)
+        read_only, category = self._kind(service, operation)
         where = resources.Where(self._partition, region, recipient)
         if ctx is not None and ctx.resources:
             found = resources.from_context(ctx.resources, where)
@@ -114,7 +140,7 @@ class RecordBuilder:
         record: dict[str, object] = {
             "eventVersion": EVENT_VERSION,
             "userIdentity": identity.user_identity(principal, access_key),
-            "eventTime": iso_time(event.event_time),
+            "eventTime": self._time_text(event.event_time),
             "eventSource": info.event_source,
             "eventName": operation,
             "awsRegion": region,
@@ -124,14 +150,14 @@ class RecordBuilder:
         if event.error_code is not None:
             record["errorCode"] = event.error_code
             record["errorMessage"] = renderer.scrub(event.error_message) or ""
-        record["requestParameters"] = _capped(request_parameters)
-        record["responseElements"] = _capped(response_elements)
+        record["requestParameters"] = request_parameters
+        record["responseElements"] = response_elements
         extra = self._additional(service, ctx.auth_method if ctx is not None else None)
         if extra:
             record["additionalEventData"] = extra
-        event_id = str(uuid.uuid4())
+        new_id = event_id()
         record["requestID"] = event.request_id
-        record["eventID"] = event_id
+        record["eventID"] = new_id
         record["readOnly"] = read_only
         if found:
             record["resources"] = [r.as_record() for r in found]
@@ -141,8 +167,13 @@ class RecordBuilder:
         record["eventCategory"] = category.value
         if event.secure_transport:
             record["tlsDetails"] = self._tls(ctx.tls_version if ctx else None, host)
+        text = json.dumps(record, separators=(",", ":"), default=str)
+        if len(text) > MAX_ELEMENT_CHARS:  # rare: only then are the parts measured
+            record["requestParameters"] = _capped(request_parameters)
+            record["responseElements"] = _capped(response_elements)
+            text = json.dumps(record, separators=(",", ":"), default=str)
         return EventRow(
-            event_id=event_id,
+            event_id=new_id,
             account_id=recipient,
             region=region,
             event_time=event.event_time,
@@ -153,7 +184,7 @@ class RecordBuilder:
             read_only=read_only,
             management=category is classify.Category.MANAGEMENT,
             resources=tuple(EventResource(r.type, r.name, r.arn) for r in found),
-            record=json.dumps(record, separators=(",", ":"), default=str),
+            record=text,
         )
 
     @staticmethod

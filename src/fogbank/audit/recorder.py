@@ -24,6 +24,8 @@ from fogbank.services.cloudtrail.events import EventRow
 
 log = logging.getLogger("fogbank.audit")
 
+_BUILD_SLICE = 100  # records built between two yields to the event loop
+
 
 class EventWriter(Protocol):
     async def write_events(self, rows: Sequence[EventRow]) -> None:
@@ -111,7 +113,10 @@ class AuditRecorder:
                 return True
             count = min(len(self._queue), self._batch_size)
             taken = [self._queue.popleft() for _ in range(count)]
-            rows = self._build(taken)
+            rows: list[EventRow] = []
+            for start in range(0, count, _BUILD_SLICE):
+                rows += self._build(taken[start : start + _BUILD_SLICE])
+                await asyncio.sleep(0)  # let requests run between slices of a big batch
             try:
                 if rows:
                     await self._writer.write_events(rows)

@@ -124,15 +124,17 @@ def build_services(deps: ServiceDeps | None = None) -> dict[str, ServiceProvider
     return {p.name: p for p in providers}
 
 
-def assemble(config: Config) -> Assembled:
-    """Everything one gateway process serves with (after ``prepare`` has run)."""
+def assemble(config: Config, log_destination: LogDestination | None = None) -> Assembled:
+    """Everything one gateway process serves with (after ``prepare`` has run).
+
+    ``log_destination`` is where CloudTrail trails deliver (the S3 adapter)."""
     db = open_store(config)
     clock_source = StoredClockSource(db, Path(config.data_dir) / CLOCK_STAMP)
     clock = Clock(clock_source)
     keys = KeyStore(db)
     authenticator = Authenticator(keys, clock)
     kms = KmsClient(KmsEngine.open(db, clock, Path(config.data_dir)))
-    services = build_services(ServiceDeps(db, clock, kms=kms))
+    services = build_services(ServiceDeps(db, clock, kms=kms, log_destination=log_destination))
     holder = f"{socket.gethostname()}:{os.getpid()}"
     scheduler = Scheduler(
         clock,

@@ -92,7 +92,7 @@ def test_unauthenticated_requests_are_not_recorded(server: FogbankServer) -> Non
 
 
 def test_lookup_attributes_time_range_and_pages(server: FogbankServer) -> None:
-    trails, token = marked_client(server, "cloudtrail")
+    trails, _ = marked_client(server, "cloudtrail")
     name = f"lookup-{uuid.uuid4().hex[:8]}"
     for _ in range(7):
         with pytest.raises(ClientError):

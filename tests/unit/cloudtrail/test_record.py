@@ -598,3 +598,21 @@ def test_anonymous_calls_outside_s3_are_authentication_failures(
         "sts", "GetCallerIdentity", principal=anonymous(), error=("AccessDenied", "x")
     )
     assert builder.build(event) is None
+
+
+def test_huge_parameters_are_omitted_with_their_size(
+    builder: RecordBuilder, make_event: MakeEvent
+) -> None:
+    policy = json.dumps({"Statement": [{"Sid": "x" * 200_000}]})
+    rec = record_of(
+        builder,
+        make_event(
+            "iam",
+            "PutUserPolicy",
+            {"UserName": "bob", "PolicyName": "p", "PolicyDocument": policy},
+            {},
+        ),
+    )
+    params = rec["requestParameters"]
+    assert params["omitted"] is True
+    assert params["originalSize"] > 200_000

@@ -97,6 +97,7 @@ _RESOURCE_ATTRIBUTES = {"ResourceType": "r.resource_type", "ResourceName": "r.re
 
 def lookup(conn: Conn, query: LookupQuery) -> list[FoundEvent]:
     """Management events, newest first, at most ``limit``."""
+    source = "cloudtrail_events e"
     where = [
         "e.account_id = ?",
         "e.region = ?",
@@ -105,6 +106,7 @@ def lookup(conn: Conn, query: LookupQuery) -> list[FoundEvent]:
         "e.event_time <= ?",
     ]
     params: list[object] = [query.account_id, query.region, True, query.start, query.end]
+    order = "e.event_time DESC, e.seq DESC"
     if query.attribute is not None:
         key, value = query.attribute
         if key in _SIMPLE_ATTRIBUTES:
@@ -116,12 +118,20 @@ def lookup(conn: Conn, query: LookupQuery) -> list[FoundEvent]:
             where.append("e.read_only = ?")
             params.append(value == "true")
         elif key in _RESOURCE_ATTRIBUTES:
-            where.append(
-                "e.event_id IN (SELECT r.event_id FROM cloudtrail_event_resources r"  # noqa: S608
-                f" WHERE r.account_id = ? AND r.region = ? AND {_RESOURCE_ATTRIBUTES[key]} = ?"
-                " AND r.event_time >= ? AND r.event_time <= ?)"
+            # Driven by the (rarer) resource rows, newest first.
+            source = (
+                "cloudtrail_event_resources r JOIN cloudtrail_events e ON e.event_id = r.event_id"
             )
-            params += [query.account_id, query.region, value, query.start, query.end]
+            where = [
+                "r.account_id = ?",
+                "r.region = ?",
+                f"{_RESOURCE_ATTRIBUTES[key]} = ?",
+                "r.event_time >= ?",
+                "r.event_time <= ?",
+                "e.management = ?",
+            ]
+            params = [query.account_id, query.region, value, query.start, query.end, True]
+            order = "r.event_time DESC, e.seq DESC"
         else:
             return []
     if query.after is not None:
@@ -129,9 +139,9 @@ def lookup(conn: Conn, query: LookupQuery) -> list[FoundEvent]:
         params += [query.after[0], query.after[0], query.after[1]]
     sql = (
         "SELECT e.seq, e.event_id, e.event_name, e.event_time, e.event_source, e.username,"  # noqa: S608
-        " e.access_key_id, e.read_only, e.record FROM cloudtrail_events e WHERE "
+        f" e.access_key_id, e.read_only, e.record FROM {source} WHERE "
         + " AND ".join(where)
-        + " ORDER BY e.event_time DESC, e.seq DESC LIMIT ?"
+        + f" ORDER BY {order} LIMIT ?"
     )
     params.append(query.limit)
     rows = conn.all(sql, params)
@@ -252,9 +262,9 @@ def purge_delivered_data(conn: Conn, cursor: tuple[int, int], limit: int = 5000)
     history, and no trail will deliver them any more)."""
     batch, seq = cursor
     rows = conn.all(
-        "SELECT seq, event_id FROM cloudtrail_events WHERE batch IS NOT NULL"
-        " AND (batch < ? OR (batch = ? AND seq <= ?)) AND management = ? LIMIT ?",
-        (batch, batch, seq, False, limit),
+        "SELECT seq, event_id FROM cloudtrail_events WHERE NOT management"
+        " AND batch IS NOT NULL AND (batch < ? OR (batch = ? AND seq <= ?)) LIMIT ?",
+        (batch, batch, seq, limit),
     )
     return _delete(conn, rows)
 

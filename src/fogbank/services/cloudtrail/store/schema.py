@@ -52,8 +52,9 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX ix_ct_events_ro ON cloudtrail_events"
             " (account_id, region, read_only, event_time)",
             "CREATE INDEX ix_ct_events_unclaimed ON cloudtrail_events (seq) WHERE batch IS NULL",
-            "CREATE INDEX ix_ct_events_batch ON cloudtrail_events (batch, seq)",
+            "CREATE INDEX ix_ct_events_cursor ON cloudtrail_events (account_id, batch, seq)",
             "CREATE INDEX ix_ct_events_age ON cloudtrail_events (event_time)",
+            "CREATE INDEX ix_ct_events_data ON cloudtrail_events (batch, seq) WHERE NOT management",
             """CREATE TABLE cloudtrail_event_resources (
                 event_id {text} NOT NULL,
                 account_id {text} NOT NULL,
