@@ -225,7 +225,7 @@ def test_missing_key_still_yields_a_requirement_without_a_policy(kms: Kms) -> No
 
 
 def test_key_policy_is_required_and_delegates_through_the_account(kms: Kms) -> None:
-    key_id, arn = new_key(kms)
+    key_id, _ = new_key(kms)
     (req,) = reqs(kms, "Encrypt", {"KeyId": key_id, "Plaintext": b"x"})
     found = run(decide.key_policy(kms.engine, req))
     assert found is not None and found.required and found.owner_account == ACCOUNT

@@ -17,6 +17,7 @@ from fogbank.services.kms.crypto import blob as blobs
 from fogbank.services.kms.engine import Engine, find_key_by_id, parse_ref
 from fogbank.services.kms.lookup import read_key
 from fogbank.services.kms.models import Key, alias_arn, key_arn
+from fogbank.services.kms.ops.common import check_ciphertext
 from fogbank.services.kms.store import aliases as alias_store
 from fogbank.services.kms.store import keys as key_store
 from fogbank.storage.db import Conn
@@ -69,6 +70,7 @@ async def of_ciphertext(engine: Engine, account_id: str, region: str, blob: byte
     A ciphertext that is not one of fogbank's names no key: InvalidCiphertextException,
     before any authorization, as there is nothing to authorize against.
     """
+    check_ciphertext(blob)  # the length constraint comes first, as in KMS
     try:
         header = blobs.parse_header(blob)
     except blobs.BlobError:
