@@ -345,3 +345,22 @@ def test_grants_allow_their_operations_within_their_constraints(kms: Kms) -> Non
     assert not run(decide.grant_allows(e, ALICE, describe))
     (listing,) = reqs(kms, "ListKeys", {})
     assert not run(decide.grant_allows(e, ALICE, listing))
+
+
+def test_a_create_grant_grant_allows_granting_no_more_than_it_has(kms: Kms) -> None:
+    key_id, _ = new_key(kms)
+    run(
+        grants.create_grant(
+            kms.engine, ACCOUNT, REGION, key_id, ALICE.arn, ["CreateGrant", "Decrypt", "Encrypt"]
+        )
+    )
+
+    def create(operations: list[str]) -> Requirement:
+        params = {"KeyId": key_id, "GranteePrincipal": BOB.arn, "Operations": operations}
+        (req,) = reqs(kms, "CreateGrant", params)
+        return req
+
+    assert run(decide.grant_allows(kms.engine, ALICE, create(["Decrypt"])))
+    assert run(decide.grant_allows(kms.engine, ALICE, create(["Decrypt", "Encrypt"])))
+    assert not run(decide.grant_allows(kms.engine, ALICE, create(["Decrypt", "ReEncryptFrom"])))
+    assert not run(decide.grant_allows(kms.engine, BOB, create(["Decrypt"])))

@@ -4,7 +4,8 @@ A KMS key's policy is *required*: no principal, the account's root user included
 use a key unless its key policy allows, directly or by delegating to the account's IAM
 policies through the account principal (``arn:aws:iam::<account>:root``), as the
 default key policy does. Grants allow what they list, for their grantee, within their
-encryption context constraints (compared with case-insensitive keys, as KMS does).
+encryption context constraints (compared with case-insensitive keys, as KMS does); a
+grant that includes CreateGrant lets its grantee grant the same operations or fewer.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from fogbank.services.kms.access import conditions
 from fogbank.services.kms.access.targets import key_id_of_arn
 from fogbank.services.kms.engine import Engine, find_key_by_id
 from fogbank.services.kms.models import GrantOperation, Key
+from fogbank.services.kms.store import grants as grant_store
 
 _GRANT_OPERATIONS = frozenset(op.value for op in GrantOperation)
 
@@ -44,8 +46,27 @@ async def grant_allows(engine: Engine, principal: Principal, requirement: Requir
         return False
     if key_id_of_arn(requirement.resource) is None:
         return False
+    if operation == GrantOperation.CREATE_GRANT.value:
+        return await _may_grant(engine, principal, requirement)
     context = conditions.context_of(requirement.context)
     found = await grants_check.grant_allows(
         engine, requirement.resource, principal, operation, context
     )
     return found is not None
+
+
+async def _may_grant(engine: Engine, principal: Principal, requirement: Requirement) -> bool:
+    """A grant with CreateGrant lets its grantee grant the same operations or fewer."""
+    parts = key_id_of_arn(requirement.resource)
+    assert parts is not None
+    asked = requirement.context.get("kms:grantoperations", ())
+    wanted = {str(op) for op in asked} if isinstance(asked, list | tuple) else set()
+    names = grants_check.grantee_names(principal)
+    found = await engine.db.read(
+        lambda c: grant_store.for_grantees(c, parts[2], names, engine.partition)
+    )
+    return any(
+        GrantOperation.CREATE_GRANT in grant.operations
+        and wanted <= {op.value for op in grant.operations}
+        for grant in found
+    )
