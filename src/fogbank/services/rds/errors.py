@@ -21,15 +21,11 @@ def invalid_state(instance_id: str, status: str, action: str) -> AwsError:
 
 
 def group_not_found(name: str) -> AwsError:
-    return AwsError(
-        "DBParameterGroupNotFound", f"DBParameterGroup not found: {name}", status=404
-    )
+    return AwsError("DBParameterGroupNotFound", f"DBParameterGroup not found: {name}", status=404)
 
 
 def group_exists(name: str) -> AwsError:
-    return AwsError(
-        "DBParameterGroupAlreadyExists", f"Parameter group {name} already exists"
-    )
+    return AwsError("DBParameterGroupAlreadyExists", f"Parameter group {name} already exists")
 
 
 def invalid_group_state(message: str) -> AwsError:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from fogbank.services.rds.models import Event, Instance, Scope
@@ -98,26 +99,50 @@ def record_from_row(row: Row) -> Record:
 def insert_instance(conn: Conn, record: Record) -> None:
     i = record.instance
     conn.execute(
-        f"INSERT INTO rds_instances ({_INSTANCE_COLUMNS}) VALUES"
+        f"INSERT INTO rds_instances ({_INSTANCE_COLUMNS}) VALUES"  # noqa: S608
         " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
         " ?, ?, ?, ?, ?, ?)",
         (
-            i.resource_id, i.scope.account_id, i.scope.region, i.instance_id, i.engine,
-            i.engine_version, i.family, i.server, i.instance_class, i.allocated_storage,
-            i.storage_type, i.master_username, i.db_name, i.address, i.port,
-            i.parameter_group, json.dumps(list(i.security_group_ids)),
-            i.publicly_accessible, i.status, i.status_reason, i.desired, record.intent_seq,
-            record.applied_seq, record.reboot_seq, record.initialized,
-            i.parameter_apply_status, json.dumps(record.applied_parameters),
-            record.booted_parameter_group, json.dumps(i.pending_changes),
-            record.secret_change, record.admin_secret, i.storage_used, i.created_at,
+            i.resource_id,
+            i.scope.account_id,
+            i.scope.region,
+            i.instance_id,
+            i.engine,
+            i.engine_version,
+            i.family,
+            i.server,
+            i.instance_class,
+            i.allocated_storage,
+            i.storage_type,
+            i.master_username,
+            i.db_name,
+            i.address,
+            i.port,
+            i.parameter_group,
+            json.dumps(list(i.security_group_ids)),
+            i.publicly_accessible,
+            i.status,
+            i.status_reason,
+            i.desired,
+            record.intent_seq,
+            record.applied_seq,
+            record.reboot_seq,
+            record.initialized,
+            i.parameter_apply_status,
+            json.dumps(record.applied_parameters),
+            record.booted_parameter_group,
+            json.dumps(i.pending_changes),
+            record.secret_change,
+            record.admin_secret,
+            i.storage_used,
+            i.created_at,
         ),
-    )  # fmt: skip
+    )
 
 
 def get_by_name(conn: Conn, scope: Scope, instance_id: str) -> Record | None:
     row = conn.one(
-        f"SELECT {_INSTANCE_COLUMNS} FROM rds_instances"
+        f"SELECT {_INSTANCE_COLUMNS} FROM rds_instances"  # noqa: S608
         " WHERE account_id = ? AND region = ? AND instance_id = ?",
         (scope.account_id, scope.region, instance_id),
     )
@@ -126,18 +151,21 @@ def get_by_name(conn: Conn, scope: Scope, instance_id: str) -> Record | None:
 
 def get(conn: Conn, resource_id: str) -> Record | None:
     row = conn.one(
-        f"SELECT {_INSTANCE_COLUMNS} FROM rds_instances WHERE resource_id = ?", (resource_id,)
+        f"SELECT {_INSTANCE_COLUMNS} FROM rds_instances WHERE resource_id = ?",  # noqa: S608
+        (resource_id,),
     )
     return None if row is None else record_from_row(row)
 
 
 def list_instances(conn: Conn, scope: Scope | None = None) -> list[Record]:
     if scope is None:
-        rows = conn.all(f"SELECT {_INSTANCE_COLUMNS} FROM rds_instances ORDER BY created_at")
+        rows = conn.all(
+            f"SELECT {_INSTANCE_COLUMNS} FROM rds_instances ORDER BY created_at"  # noqa: S608
+        )
     else:
         rows = conn.all(
-            f"SELECT {_INSTANCE_COLUMNS} FROM rds_instances WHERE account_id = ? AND region = ?"
-            " ORDER BY instance_id",
+            f"SELECT {_INSTANCE_COLUMNS} FROM rds_instances"  # noqa: S608
+            " WHERE account_id = ? AND region = ? ORDER BY instance_id",
             (scope.account_id, scope.region),
         )
     return [record_from_row(r) for r in rows]
@@ -148,15 +176,36 @@ def used_addresses(conn: Conn) -> set[str]:
 
 
 _UPDATABLE = {
-    "instance_id", "instance_class", "allocated_storage", "parameter_group", "security_groups",
-    "publicly_accessible", "status", "status_reason", "desired", "applied_seq", "initialized",
-    "param_apply_status", "applied_parameters", "booted_parameter_group", "pending_changes",
-    "secret_change", "storage_used", "port", "reboot_seq",
-}  # fmt: skip
+    "instance_id",
+    "instance_class",
+    "allocated_storage",
+    "parameter_group",
+    "security_groups",
+    "publicly_accessible",
+    "status",
+    "status_reason",
+    "desired",
+    "applied_seq",
+    "initialized",
+    "param_apply_status",
+    "applied_parameters",
+    "booted_parameter_group",
+    "pending_changes",
+    "secret_change",
+    "storage_used",
+    "port",
+    "reboot_seq",
+}
 
 
 def update(conn: Conn, resource_id: str, bump_intent: bool = False, **values: object) -> None:
     """Set columns of one instance; ``bump_intent`` also asks the supervisor to act."""
+    update_values(conn, resource_id, values, bump_intent)
+
+
+def update_values(
+    conn: Conn, resource_id: str, values: Mapping[str, object], bump_intent: bool = False
+) -> None:
     unknown = set(values) - _UPDATABLE
     if unknown:
         raise ValueError(f"not updatable: {sorted(unknown)}")
@@ -199,8 +248,9 @@ def with_status(record: Record, status: str) -> Record:
 # -- parameter groups -----------------------------------------------------------------
 
 
-def insert_group(conn: Conn, scope: Scope, name: str, family: str, description: str,
-                 now: float) -> None:  # fmt: skip
+def insert_group(
+    conn: Conn, scope: Scope, name: str, family: str, description: str, now: float
+) -> None:
     conn.execute(
         "INSERT INTO rds_parameter_groups (account_id, region, name, family, description,"
         " created_at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -230,8 +280,7 @@ def list_groups(conn: Conn, scope: Scope) -> list[tuple[str, str, str]]:
 def delete_group(conn: Conn, scope: Scope, name: str) -> None:
     args = (scope.account_id, scope.region, name)
     conn.execute(
-        "DELETE FROM rds_parameter_values WHERE account_id = ? AND region = ?"
-        " AND group_name = ?",
+        "DELETE FROM rds_parameter_values WHERE account_id = ? AND region = ? AND group_name = ?",
         args,
     )
     conn.execute(
@@ -259,8 +308,9 @@ def group_values(conn: Conn, scope: Scope, group: str) -> dict[str, tuple[str, s
     return {str(r["name"]): (str(r["value"]), str(r["apply_method"])) for r in rows}
 
 
-def set_value(conn: Conn, scope: Scope, group: str, name: str, value: str | None,
-              method: str) -> None:  # fmt: skip
+def set_value(
+    conn: Conn, scope: Scope, group: str, name: str, value: str | None, method: str
+) -> None:
     args = (scope.account_id, scope.region, group, name)
     conn.execute(
         "DELETE FROM rds_parameter_values WHERE account_id = ? AND region = ?"
@@ -279,17 +329,14 @@ def set_value(conn: Conn, scope: Scope, group: str, name: str, value: str | None
 
 
 def get_definitions(conn: Conn, server: str) -> str | None:
-    value = conn.scalar(
-        "SELECT definitions FROM rds_engine_parameters WHERE server = ?", (server,)
-    )
+    value = conn.scalar("SELECT definitions FROM rds_engine_parameters WHERE server = ?", (server,))
     return None if value is None else str(value)
 
 
 def put_definitions(conn: Conn, server: str, definitions: str, now: float) -> None:
     conn.execute("DELETE FROM rds_engine_parameters WHERE server = ?", (server,))
     conn.execute(
-        "INSERT INTO rds_engine_parameters (server, discovered_at, definitions)"
-        " VALUES (?, ?, ?)",
+        "INSERT INTO rds_engine_parameters (server, discovered_at, definitions) VALUES (?, ?, ?)",
         (server, now, definitions),
     )
 
@@ -313,8 +360,9 @@ def add_event(conn: Conn, event: Event) -> None:
     )
 
 
-def list_events(conn: Conn, scope: Scope, source_id: str | None = None,
-                since: float | None = None) -> list[Event]:  # fmt: skip
+def list_events(
+    conn: Conn, scope: Scope, source_id: str | None = None, since: float | None = None
+) -> list[Event]:
     sql = (
         "SELECT source_id, source_type, at, message, categories FROM rds_events"
         " WHERE account_id = ? AND region = ?"

@@ -11,6 +11,7 @@ import logging
 import os
 import pwd
 import shutil
+import signal
 import stat
 import subprocess
 import tempfile
@@ -96,7 +97,7 @@ class Engine(Protocol):
     """One kind of server (MariaDB, PostgreSQL); stateless apart from its ``Server``."""
 
     server: Server
-    stop_signal: int
+    stop_signal: signal.Signals
 
     def password_verifier(self, password: str) -> str:
         """The engine's stored form of a password (never the password itself)."""
@@ -115,9 +116,13 @@ class Engine(Protocol):
         ...
 
     def write_config(
-        self, layout: Layout, port: int, applied: Mapping[str, str],
-        defs: Mapping[str, ParameterDef], bootstrap: bool,
-    ) -> None: ...  # fmt: skip
+        self,
+        layout: Layout,
+        port: int,
+        applied: Mapping[str, str],
+        defs: Mapping[str, ParameterDef],
+        bootstrap: bool,
+    ) -> None: ...
 
     def command(self, layout: Layout) -> list[str]: ...
 
@@ -136,9 +141,14 @@ class Engine(Protocol):
         ...
 
     async def apply_live(
-        self, layout: Layout, port: int, admin_secret: str, changes: Mapping[str, str | None],
-        defs: Mapping[str, ParameterDef], applied: Mapping[str, str],
-    ) -> None: ...  # fmt: skip
+        self,
+        layout: Layout,
+        port: int,
+        admin_secret: str,
+        changes: Mapping[str, str | None],
+        defs: Mapping[str, ParameterDef],
+        applied: Mapping[str, str],
+    ) -> None: ...
 
     async def set_master_password(
         self, layout: Layout, port: int, admin_secret: str, user: str, verifier: str
@@ -163,23 +173,37 @@ def _wrapper(run_as: RunAs | None) -> list[str]:
 
 
 async def spawn(
-    argv: Sequence[str], run_as: RunAs | None, log_path: Path,
+    argv: Sequence[str],
+    run_as: RunAs | None,
+    log_path: Path,
     env: Mapping[str, str] | None = None,
-) -> asyncio.subprocess.Process:  # fmt: skip
-    with open(log_path, "ab") as out:
+) -> asyncio.subprocess.Process:
+    out = os.open(log_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    try:
+        if run_as is not None:  # MariaDB also opens it itself (log-error)
+            os.fchown(out, run_as.uid, run_as.gid)
         return await asyncio.create_subprocess_exec(
-            *_wrapper(run_as), *argv,
-            stdin=subprocess.DEVNULL, stdout=out, stderr=out,
-            start_new_session=True, env=dict(env) if env is not None else None,
-        )  # fmt: skip
+            *_wrapper(run_as),
+            *argv,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=out,
+            start_new_session=True,
+            env=dict(env) if env is not None else None,
+        )
+    finally:
+        os.close(out)
 
 
 async def run(argv: Sequence[str], run_as: RunAs | None, timeout: float = 120.0) -> str:
     """Run a one-shot tool as the engine user; its output, or EngineError if it fails."""
     proc = await asyncio.create_subprocess_exec(
-        *_wrapper(run_as), *argv,
-        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+        *_wrapper(run_as),
+        *argv,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     try:
         out, _ = await asyncio.wait_for(proc.communicate(), timeout)
     except TimeoutError:
@@ -221,7 +245,7 @@ def write_file(path: Path, text: str, run_as: RunAs | None, mode: int = 0o600) -
         os.fsync(f.fileno())
     if run_as is not None:
         os.chown(tmp, run_as.uid, run_as.gid)
-    os.replace(tmp, path)
+    tmp.replace(path)
 
 
 def ensure_reachable(path: Path, run_as: RunAs | None) -> None:

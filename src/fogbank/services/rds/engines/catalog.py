@@ -7,7 +7,6 @@ time (``discover_servers``); the ``Catalog`` itself is pure.
 
 from __future__ import annotations
 
-import glob
 import re
 import shutil
 import subprocess
@@ -194,7 +193,7 @@ def discover_servers(
         if m:
             found.append(Server(MARIADB, m.group(1), Path(daemon).resolve().parent))
             break
-    for postgres in sorted(glob.glob(postgres_glob)):
+    for postgres in sorted(str(p) for p in Path("/").glob(postgres_glob.lstrip("/"))):
         m = _PG_VERSION.search(_version_output([postgres, "--version"]))
         if m:
             found.append(Server(POSTGRESQL, m.group(1), Path(postgres).parent))

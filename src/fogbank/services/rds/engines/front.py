@@ -90,9 +90,12 @@ class _Client(asyncio.Protocol):
         peer = self.transport.get_extra_info("peername")
         client_ip = str(peer[0]) if peer else "unknown"
         request = AdmissionRequest(
-            target.instance_id, target.security_group_ids, target.publicly_accessible,
-            client_ip, self.endpoint.port,
-        )  # fmt: skip
+            target.instance_id,
+            target.security_group_ids,
+            target.publicly_accessible,
+            client_ip,
+            self.endpoint.port,
+        )
         try:
             admission = await self.endpoint.admitter.admit(request)
         except Exception:

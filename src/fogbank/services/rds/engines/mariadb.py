@@ -34,14 +34,34 @@ MASTER_PRIVILEGES = (
 )
 FIXED = frozenset(
     {
-        "basedir", "bind_address", "character_sets_dir", "datadir", "general_log_file",
-        "init_file", "innodb_data_home_dir", "innodb_log_group_home_dir", "innodb_tmpdir",
-        "lc_messages_dir", "log_bin_basename", "log_bin_index", "log_error", "pid_file",
-        "plugin_dir", "port", "relay_log_basename", "relay_log_index", "secure_file_priv",
-        "skip_networking", "slow_query_log_file", "socket", "tmpdir", "plugin_maturity",
-        "skip_grant_tables", "user",
+        "basedir",
+        "bind_address",
+        "character_sets_dir",
+        "datadir",
+        "general_log_file",
+        "init_file",
+        "innodb_data_home_dir",
+        "innodb_log_group_home_dir",
+        "innodb_tmpdir",
+        "lc_messages_dir",
+        "log_bin_basename",
+        "log_bin_index",
+        "log_error",
+        "pid_file",
+        "plugin_dir",
+        "port",
+        "relay_log_basename",
+        "relay_log_index",
+        "secure_file_priv",
+        "skip_networking",
+        "slow_query_log_file",
+        "socket",
+        "tmpdir",
+        "plugin_maturity",
+        "skip_grant_tables",
+        "user",
     }
-)  # fmt: skip
+)
 _QUERY_VARIABLES = (
     "SELECT VARIABLE_NAME, DEFAULT_VALUE, GLOBAL_VALUE, VARIABLE_SCOPE, VARIABLE_TYPE,"
     " VARIABLE_COMMENT, NUMERIC_MIN_VALUE, NUMERIC_MAX_VALUE, ENUM_VALUE_LIST, READ_ONLY,"
@@ -82,6 +102,7 @@ def definition_from_row(row: Mapping[str, object]) -> ParameterDef:
     startup = text("COMMAND_LINE_ARGUMENT") is not None
     choices: tuple[str, ...] = ()
     lo = hi = None
+    allowed: str | None
     if vtype == "BOOLEAN":
         data_type, allowed = "boolean", "0,1"
     elif vtype in _NUMERIC or vtype == "DOUBLE":
@@ -95,7 +116,7 @@ def definition_from_row(row: Mapping[str, object]) -> ParameterDef:
         data_type, allowed = ("list" if vtype == "SET" else "string"), ",".join(choices)
     else:
         data_type, allowed = "string", None
-    default = text("DEFAULT_VALUE")
+    default: str | None = text("DEFAULT_VALUE")
     if default is None:
         default = text("GLOBAL_VALUE")
     return ParameterDef(
@@ -151,9 +172,13 @@ class MariaDB:
         return [str(self.server.bin_dir / "mariadbd"), f"--defaults-file={layout.config}"]
 
     def write_config(
-        self, layout: Layout, port: int, applied: Mapping[str, str],
-        defs: Mapping[str, ParameterDef], bootstrap: bool,
-    ) -> None:  # fmt: skip
+        self,
+        layout: Layout,
+        port: int,
+        applied: Mapping[str, str],
+        defs: Mapping[str, ParameterDef],
+        bootstrap: bool,
+    ) -> None:
         lines = [
             "# Written by fogbank at every start; edit the DB parameter group instead.",
             "[mariadbd]",
@@ -186,7 +211,7 @@ class MariaDB:
 
     # -- SQL ----------------------------------------------------------------------------
 
-    def _connect(self, layout: Layout, user: str, password: str) -> pymysql.Connection:  # type: ignore[type-arg]
+    def _connect(self, layout: Layout, user: str, password: str) -> pymysql.Connection:
         return pymysql.connect(
             unix_socket=str(layout.run / SOCKET),
             user=user,
@@ -197,9 +222,12 @@ class MariaDB:
         )
 
     async def _execute(
-        self, layout: Layout, user: str, password: str,
+        self,
+        layout: Layout,
+        user: str,
+        password: str,
         statements: list[tuple[str, tuple[object, ...]]],
-    ) -> list[tuple[object, ...]]:  # fmt: skip
+    ) -> list[tuple[object, ...]]:
         def work() -> list[tuple[object, ...]]:
             conn = self._connect(layout, user, password)
             try:
@@ -231,15 +259,16 @@ class MariaDB:
                 "CREATE USER %s@'%%' IDENTIFIED BY PASSWORD %s",
                 (spec.master_username, spec.master_verifier),
             ),
-            (f"GRANT {MASTER_PRIVILEGES} ON *.* TO %s@'%%' WITH GRANT OPTION",
-             (spec.master_username,)),  # fmt: skip
+            (
+                f"GRANT {MASTER_PRIVILEGES} ON *.* TO %s@'%%' WITH GRANT OPTION",
+                (spec.master_username,),
+            ),
         ]
         if spec.db_name:
             statements.append((f"CREATE DATABASE IF NOT EXISTS `{spec.db_name}`", ()))
         statements.append(
             (
-                "SELECT User, Host FROM mysql.user WHERE User NOT IN"
-                " ('mariadb.sys', %s, %s)",
+                "SELECT User, Host FROM mysql.user WHERE User NOT IN ('mariadb.sys', %s, %s)",
                 (ADMIN_USER, spec.master_username),
             )
         )
@@ -251,9 +280,14 @@ class MariaDB:
             await self._execute(layout, ADMIN_USER, spec.admin_secret, drops)
 
     async def apply_live(
-        self, layout: Layout, port: int, admin_secret: str, changes: Mapping[str, str | None],
-        defs: Mapping[str, ParameterDef], applied: Mapping[str, str],
-    ) -> None:  # fmt: skip
+        self,
+        layout: Layout,
+        port: int,
+        admin_secret: str,
+        changes: Mapping[str, str | None],
+        defs: Mapping[str, ParameterDef],
+        applied: Mapping[str, str],
+    ) -> None:
         statements: list[tuple[str, tuple[object, ...]]] = []
         for name, value in sorted(changes.items()):
             if not name.replace("_", "").isalnum():
@@ -267,9 +301,11 @@ class MariaDB:
         self, layout: Layout, port: int, admin_secret: str, user: str, verifier: str
     ) -> None:
         await self._execute(
-            layout, ADMIN_USER, admin_secret,
+            layout,
+            ADMIN_USER,
+            admin_secret,
             [("ALTER USER %s@'%%' IDENTIFIED BY PASSWORD %s", (user, verifier))],
-        )  # fmt: skip
+        )
 
     # -- the template -------------------------------------------------------------------
 
@@ -284,11 +320,16 @@ class MariaDB:
         if not install.exists():
             install = Path(shutil.which("mariadb-install-db") or "mariadb-install-db")
         await base.run(
-            [str(install), "--no-defaults", f"--datadir={layout.data}",
-             "--auth-root-authentication-method=normal", "--skip-test-db",
-             "--skip-name-resolve"],
+            [
+                str(install),
+                "--no-defaults",
+                f"--datadir={layout.data}",
+                "--auth-root-authentication-method=normal",
+                "--skip-test-db",
+                "--skip-name-resolve",
+            ],
             run_as,
-        )  # fmt: skip
+        )
         self.write_config(layout, 3306, {}, {}, bootstrap=True)
         proc = await base.spawn(self.command(layout), run_as, layout.log)
         try:

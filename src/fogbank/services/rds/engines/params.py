@@ -42,8 +42,9 @@ def validate(defn: ParameterDef, value: str) -> str:
         raise errors.invalid_value(f"Invalid value for parameter {defn.name}: control character")
     if defn.data_type == "integer":
         if sizing.is_formula(text):
-            sizing.evaluate(text, {"DBInstanceClassMemory": 1, "DBInstanceVCPU": 1,
-                                   "AllocatedStorage": 1})  # fmt: skip
+            sizing.evaluate(
+                text, {"DBInstanceClassMemory": 1, "DBInstanceVCPU": 1, "AllocatedStorage": 1}
+            )
             return text
         if not re.fullmatch(r"-?\d+", text):
             raise _bad(defn, value)

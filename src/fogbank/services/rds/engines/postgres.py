@@ -15,7 +15,6 @@ import base64
 import contextlib
 import hashlib
 import hmac
-import os
 import secrets
 import shutil
 import signal
@@ -33,15 +32,36 @@ ADMIN_USER = "rdsadmin"
 INITDB_CONF = "postgresql.initdb.conf"
 FIXED = frozenset(
     {
-        "config_file", "data_directory", "external_pid_file", "hba_file", "ident_file",
-        "listen_addresses", "log_directory", "log_filename", "logging_collector", "port",
-        "unix_socket_directories", "unix_socket_group", "unix_socket_permissions",
-        "ssl_ca_file", "ssl_cert_file", "ssl_crl_file", "ssl_key_file", "ssl_crl_dir",
-        "archive_command", "restore_command", "archive_library", "shared_preload_libraries",
-        "dynamic_library_path", "local_preload_libraries", "session_preload_libraries",
-        "jit_provider", "ssl_passphrase_command", "data_sync_retry",
+        "config_file",
+        "data_directory",
+        "external_pid_file",
+        "hba_file",
+        "ident_file",
+        "listen_addresses",
+        "log_directory",
+        "log_filename",
+        "logging_collector",
+        "port",
+        "unix_socket_directories",
+        "unix_socket_group",
+        "unix_socket_permissions",
+        "ssl_ca_file",
+        "ssl_cert_file",
+        "ssl_crl_file",
+        "ssl_key_file",
+        "ssl_crl_dir",
+        "archive_command",
+        "restore_command",
+        "archive_library",
+        "shared_preload_libraries",
+        "dynamic_library_path",
+        "local_preload_libraries",
+        "session_preload_libraries",
+        "jit_provider",
+        "ssl_passphrase_command",
+        "data_sync_retry",
     }
-)  # fmt: skip
+)
 _QUERY_SETTINGS = (
     "SELECT name, boot_val, unit, short_desc, context, vartype, min_val, max_val,"
     " enumvals FROM pg_settings ORDER BY name"
@@ -73,6 +93,7 @@ def definition_from_row(row: Mapping[str, object]) -> ParameterDef:
     lo_t, hi_t = text("min_val"), text("max_val")
     choices: tuple[str, ...] = ()
     lo = hi = None
+    allowed: str | None
     if vartype == "bool":
         data_type, allowed = "boolean", "0,1"
     elif vartype in ("integer", "real"):
@@ -144,14 +165,20 @@ class Postgres:
     def command(self, layout: Layout) -> list[str]:
         return [
             str(self.server.bin_dir / "postgres"),
-            "-D", str(layout.data),
-            "-c", f"config_file={layout.config}",
-        ]  # fmt: skip
+            "-D",
+            str(layout.data),
+            "-c",
+            f"config_file={layout.config}",
+        ]
 
     def write_config(
-        self, layout: Layout, port: int, applied: Mapping[str, str],
-        defs: Mapping[str, ParameterDef], bootstrap: bool,
-    ) -> None:  # fmt: skip
+        self,
+        layout: Layout,
+        port: int,
+        applied: Mapping[str, str],
+        defs: Mapping[str, ParameterDef],
+        bootstrap: bool,
+    ) -> None:
         lines = [
             "# Written by fogbank at every start; edit the DB parameter group instead.",
             f"include {_conf_value(str(layout.data / INITDB_CONF))}",
@@ -175,9 +202,14 @@ class Postgres:
         self, layout: Layout, port: int, secret: str | None, dbname: str = "postgres"
     ) -> psycopg.AsyncConnection[tuple[object, ...]]:
         return await psycopg.AsyncConnection.connect(
-            host=str(layout.run), port=port, user=ADMIN_USER, password=secret or None,
-            dbname=dbname, autocommit=True, connect_timeout=3,
-        )  # fmt: skip
+            host=str(layout.run),
+            port=port,
+            user=ADMIN_USER,
+            password=secret or None,
+            dbname=dbname,
+            autocommit=True,
+            connect_timeout=3,
+        )
 
     async def ready(self, layout: Layout, port: int, admin_secret: str | None) -> bool:
         try:
@@ -206,9 +238,14 @@ class Postgres:
                 await conn.execute(f'CREATE DATABASE "{spec.db_name}" OWNER "{user}"')
 
     async def apply_live(
-        self, layout: Layout, port: int, admin_secret: str, changes: Mapping[str, str | None],
-        defs: Mapping[str, ParameterDef], applied: Mapping[str, str],
-    ) -> None:  # fmt: skip
+        self,
+        layout: Layout,
+        port: int,
+        admin_secret: str,
+        changes: Mapping[str, str | None],
+        defs: Mapping[str, ParameterDef],
+        applied: Mapping[str, str],
+    ) -> None:
         """Rewrite the config with the new values in effect, reload, wait until loaded."""
         self.write_config(layout, port, applied, defs, bootstrap=False)
         async with await self._connect(layout, port, admin_secret) as conn:
@@ -240,13 +277,23 @@ class Postgres:
         pwfile = work / "initdb.pw"  # a throwaway: rdsadmin gets its password per instance
         base.write_file(pwfile, secrets.token_urlsafe(24), self.run_as)
         await base.run(
-            [str(self.server.bin_dir / "initdb"), "-D", str(layout.data), "-U", ADMIN_USER,
-             "-E", "UTF8", "--locale=C.UTF-8", "--auth=scram-sha-256", f"--pwfile={pwfile}",
-             "--no-sync"],
+            [
+                str(self.server.bin_dir / "initdb"),
+                "-D",
+                str(layout.data),
+                "-U",
+                ADMIN_USER,
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+                "--auth=scram-sha-256",
+                f"--pwfile={pwfile}",
+                "--no-sync",
+            ],
             self.run_as,
-        )  # fmt: skip
+        )
         pwfile.unlink()
-        os.replace(layout.data / "postgresql.conf", layout.data / INITDB_CONF)
+        (layout.data / "postgresql.conf").replace(layout.data / INITDB_CONF)
         self.write_config(layout, 5432, {}, {}, bootstrap=True)
         proc = await base.spawn(self.command(layout), self.run_as, layout.log)
         try:

@@ -45,8 +45,9 @@ def _stale_pid(pid_file: Path, marker: str) -> int | None:
 
 
 class InstanceRuntime:
-    def __init__(self, resource_id: str, layout: Layout, engine: Engine,
-                 run_as: RunAs | None) -> None:  # fmt: skip
+    def __init__(
+        self, resource_id: str, layout: Layout, engine: Engine, run_as: RunAs | None
+    ) -> None:
         self.resource_id = resource_id
         self.layout = layout
         self.engine = engine
@@ -71,8 +72,9 @@ class InstanceRuntime:
     def socket_path(self) -> Path:
         return self.engine.socket_path(self.layout, self.port)
 
-    async def start(self, port: int, admin_secret: str | None,
-                    on_crash: Callable[[int | None], None]) -> None:  # fmt: skip
+    async def start(
+        self, port: int, admin_secret: str | None, on_crash: Callable[[int | None], None]
+    ) -> None:
         """Start the engine and return once it accepts fogbank's admin login."""
         if self.running:
             return
@@ -93,8 +95,9 @@ class InstanceRuntime:
         self.accepting = True
         self._watch = asyncio.get_running_loop().create_task(self._watch_exit(proc, on_crash))
 
-    async def _watch_exit(self, proc: asyncio.subprocess.Process,
-                          on_crash: Callable[[int | None], None]) -> None:  # fmt: skip
+    async def _watch_exit(
+        self, proc: asyncio.subprocess.Process, on_crash: Callable[[int | None], None]
+    ) -> None:
         code = await proc.wait()
         if proc is self.proc:
             self.accepting = False

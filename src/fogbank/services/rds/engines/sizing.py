@@ -16,13 +16,31 @@ from fogbank.services.rds import errors
 
 GIB = 1 << 30
 _SIZE_GIB = {
-    "micro": 1, "small": 2, "medium": 4, "large": 8, "xlarge": 16, "2xlarge": 32,
-    "4xlarge": 64, "8xlarge": 128, "12xlarge": 192, "16xlarge": 256, "24xlarge": 384,
-}  # fmt: skip
+    "micro": 1,
+    "small": 2,
+    "medium": 4,
+    "large": 8,
+    "xlarge": 16,
+    "2xlarge": 32,
+    "4xlarge": 64,
+    "8xlarge": 128,
+    "12xlarge": 192,
+    "16xlarge": 256,
+    "24xlarge": 384,
+}
 _VCPU = {
-    "micro": 2, "small": 2, "medium": 2, "large": 2, "xlarge": 4, "2xlarge": 8,
-    "4xlarge": 16, "8xlarge": 32, "12xlarge": 48, "16xlarge": 64, "24xlarge": 96,
-}  # fmt: skip
+    "micro": 2,
+    "small": 2,
+    "medium": 2,
+    "large": 2,
+    "xlarge": 4,
+    "2xlarge": 8,
+    "4xlarge": 16,
+    "8xlarge": 32,
+    "12xlarge": 48,
+    "16xlarge": 64,
+    "24xlarge": 96,
+}
 _CLASS = re.compile(r"db\.([a-z]+)(\d+)([a-z]*)\.([0-9]*[a-z]+)")
 
 
@@ -116,8 +134,12 @@ def _expr(tokens: list[str], variables: dict[str, int]) -> tuple[int, list[str]]
                 rest = rest[1:]
                 break
             raise errors.invalid_value("Invalid formula: unbalanced parentheses")
-        fn = {"LEAST": min, "GREATEST": max, "SUM": sum}[head.upper()]
-        return int(fn(args)), rest
+        name = head.upper()
+        if name == "LEAST":
+            return min(args), rest
+        if name == "GREATEST":
+            return max(args), rest
+        return sum(args), rest
     try:
         return int(head), rest
     except ValueError:
@@ -146,9 +168,9 @@ def _braced(body: str, variables: dict[str, int]) -> int:
     return value
 
 
-def formula_variables(instance_class: str, allocated_storage_gib: int, host_bytes: int) -> dict[
-    str, int
-]:
+def formula_variables(
+    instance_class: str, allocated_storage_gib: int, host_bytes: int
+) -> dict[str, int]:
     return {
         "DBInstanceClassMemory": memory_budget(instance_class, host_bytes),
         "DBInstanceVCPU": class_size(instance_class).vcpu,

@@ -21,9 +21,12 @@ from fogbank.storage.db import Database
 
 class Templates:
     def __init__(
-        self, root: Path, engines: Mapping[str, Engine], db: Database,
+        self,
+        root: Path,
+        engines: Mapping[str, Engine],
+        db: Database,
         now: Callable[[], float],
-    ) -> None:  # fmt: skip
+    ) -> None:
         self.root = root
         self.engines = engines
         self.db = db
