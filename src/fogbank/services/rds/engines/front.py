@@ -18,6 +18,7 @@ import logging
 import socket
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from fogbank.services.rds.engines import wire
 from fogbank.services.rds.engines.admission import AdmissionRequest, Admitter
@@ -46,8 +47,7 @@ class _Backend(asyncio.Protocol):
         self.transport: asyncio.Transport | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self.transport = transport
+        self.transport = cast(asyncio.Transport, transport)  # uvloop's is not a subclass
 
     def data_received(self, data: bytes) -> None:
         self.client.transport.write(data)
@@ -76,8 +76,7 @@ class _Client(asyncio.Protocol):
         self.task: asyncio.Task[None] | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self.transport = transport
+        self.transport = cast(asyncio.Transport, transport)  # uvloop's is not a subclass
         transport.pause_reading()
         sock = transport.get_extra_info("socket")
         if sock is not None:
