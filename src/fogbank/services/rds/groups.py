@@ -174,15 +174,11 @@ class ParameterGroups:
                 raise errors.invalid_value(f"Could not find parameter with name: {change.name}")
             if change.apply_method not in APPLY_METHODS:
                 raise errors.invalid_value(f"Invalid ApplyMethod: {change.apply_method}")
-            if (
-                defn.apply_type == "static"
-                and change.apply_method == "immediate"
-                and (change.value is not None)
-            ):
+            value = None if change.value is None else params.validate(defn, change.value)
+            if defn.apply_type == "static" and change.apply_method == "immediate" and value:
                 raise errors.invalid_combination(
                     f"cannot use immediate apply method for static parameter {pname}"
                 )
-            value = None if change.value is None else params.validate(defn, change.value)
             checked.append((pname, value, change.apply_method))
 
         def write(conn: Conn) -> list[str]:
