@@ -121,6 +121,10 @@ class _Client(asyncio.Protocol):
             backend.transport.close()
             return
         self.backend = backend
+        if self.pending:  # what arrived before the link (the loop may not pause at once)
+            assert backend.transport is not None
+            backend.transport.write(self.pending)
+            self.pending = b""
         self.transport.resume_reading()
 
     def _refuse(self, by_rule: bool, message: str) -> None:
@@ -135,12 +139,17 @@ class _Client(asyncio.Protocol):
         self.refusing = (state, message)
         asyncio.get_running_loop().call_later(REFUSAL_TIMEOUT, self.transport.abort)
         self.transport.resume_reading()
+        self._pg_refusal(b"")  # what the client sent already
 
     def data_received(self, data: bytes) -> None:
         if self.backend is not None and self.backend.transport is not None:
             self.backend.transport.write(data)
         elif self.refusing is not None:
             self._pg_refusal(data)
+        else:
+            self.pending += data
+            if len(self.pending) > wire.MAX_STARTUP_LENGTH:
+                self.transport.pause_reading()
 
     def _pg_refusal(self, data: bytes) -> None:
         """Answer SSL/GSS requests with 'N', then the StartupMessage with the error."""
