@@ -56,6 +56,8 @@ class Supervisor:
         base.make_dir(root.parent, self.actions.run_as, mode=0o711)
         base.make_dir(root, self.actions.run_as, mode=0o711)
         base.ensure_reachable(root, self.actions.run_as)
+        # No engine runs yet: say so until each is back (the rows said "available").
+        await self.actions.db.write(_mark_restarting)
         loop = asyncio.get_running_loop()
         self._tasks = [
             loop.create_task(self._warm_templates()),
@@ -222,6 +224,15 @@ class Supervisor:
                     store.update(c, r, storage_used=u)
 
                 await self.actions.db.write(save)
+
+
+def _mark_restarting(conn: Conn) -> None:
+    conn.execute(
+        "UPDATE rds_instances SET status = ? WHERE desired = ? AND initialized = ?"
+        " AND status IN (?, ?, ?)",
+        (Status.REBOOTING, Desired.RUNNING, True, Status.AVAILABLE, Status.BACKING_UP,
+         Status.MODIFYING),
+    )
 
 
 def _mark_applied(conn: Conn, rid: str, seq: int) -> None:
