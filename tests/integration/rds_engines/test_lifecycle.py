@@ -21,32 +21,46 @@ PASSWORD = "Life-cycle-789"
 def pair(rds: RdsHarness) -> Iterator[tuple[Instance, Instance]]:
     rds.rules.set_rules("sg-life", [Rule("127.0.0.0/8")])
     for name, engine in (("life-maria", "mariadb"), ("life-pg", "postgres")):
-        spec = InstanceSpec(name, engine, "boss", PASSWORD, db_name="shop",
-                            security_group_ids=("sg-life",))  # fmt: skip
+        spec = InstanceSpec(
+            name, engine, "boss", PASSWORD, db_name="shop", security_group_ids=("sg-life",)
+        )
         rds.call(rds.layer.instances.create(SCOPE, spec))
     yield rds.wait("life-maria", "available"), rds.wait("life-pg", "available")
 
 
+def maria_connect(instance: Instance) -> pymysql.Connection:  # type: ignore[type-arg]
+    return pymysql.connect(
+        host=instance.address,
+        port=instance.port,
+        user="boss",
+        password=PASSWORD,
+        database="shop",
+        autocommit=True,
+    )
+
+
 def maria_rows(instance: Instance) -> list[tuple[object, ...]]:
-    with pymysql.connect(host=instance.address, port=instance.port, user="boss",
-                         password=PASSWORD, database="shop", autocommit=True) as conn:  # fmt: skip
-        with conn.cursor() as cur:
-            cur.execute("CREATE TABLE IF NOT EXISTS kept (v INT)")
-            cur.execute("SELECT v FROM kept ORDER BY v")
-            return list(cur.fetchall())
+    with maria_connect(instance) as conn, conn.cursor() as cur:
+        cur.execute("CREATE TABLE IF NOT EXISTS kept (v INT)")
+        cur.execute("SELECT v FROM kept ORDER BY v")
+        return list(cur.fetchall())
 
 
 def maria_add(instance: Instance, value: int) -> None:
-    with pymysql.connect(host=instance.address, port=instance.port, user="boss",
-                         password=PASSWORD, database="shop", autocommit=True) as conn:  # fmt: skip
-        with conn.cursor() as cur:
-            cur.execute("CREATE TABLE IF NOT EXISTS kept (v INT)")
-            cur.execute("INSERT INTO kept VALUES (%s)", (value,))
+    with maria_connect(instance) as conn, conn.cursor() as cur:
+        cur.execute("CREATE TABLE IF NOT EXISTS kept (v INT)")
+        cur.execute("INSERT INTO kept VALUES (%s)", (value,))
 
 
 def pg_exec(instance: Instance, sql: str, password: str = PASSWORD) -> list[tuple[object, ...]]:
-    with psycopg.connect(host=instance.address, port=instance.port, user="boss",
-                         password=password, dbname="shop", autocommit=True) as conn:  # fmt: skip
+    with psycopg.connect(
+        host=instance.address,
+        port=instance.port,
+        user="boss",
+        password=password,
+        dbname="shop",
+        autocommit=True,
+    ) as conn:
         cur = conn.execute(sql)
         return list(cur.fetchall()) if cur.description else []
 
@@ -63,16 +77,22 @@ def test_creation_refuses_bad_input(rds: RdsHarness, pair: tuple[Instance, Insta
     bad = [
         (InstanceSpec("life-maria", "mariadb", "boss", PASSWORD), "DBInstanceAlreadyExists"),
         (InstanceSpec("x", "oracle-ee", "boss", PASSWORD), "InvalidParameterValue"),
-        (InstanceSpec("x", "mysql", "boss", PASSWORD, engine_version="5.1"),
-         "InvalidParameterCombination"),
+        (
+            InstanceSpec("x", "mysql", "boss", PASSWORD, engine_version="5.1"),
+            "InvalidParameterCombination",
+        ),
         (InstanceSpec("x", "mysql", "boss", "short"), "InvalidParameterValue"),
         (InstanceSpec("x", "mysql", "rdsadmin", PASSWORD), "InvalidParameterValue"),
-        (InstanceSpec("x", "mysql", "boss", PASSWORD, instance_class="db.huge"),
-         "InvalidParameterValue"),
-        (InstanceSpec("x", "mysql", "boss", PASSWORD, parameter_group="nope"),
-         "DBParameterGroupNotFound"),
+        (
+            InstanceSpec("x", "mysql", "boss", PASSWORD, instance_class="db.huge"),
+            "InvalidParameterValue",
+        ),
+        (
+            InstanceSpec("x", "mysql", "boss", PASSWORD, parameter_group="nope"),
+            "DBParameterGroupNotFound",
+        ),
         (InstanceSpec("-x", "mysql", "boss", PASSWORD), "InvalidParameterValue"),
-    ]  # fmt: skip
+    ]
     for spec, code in bad:
         with pytest.raises(AwsError) as caught:
             rds.call(rds.layer.instances.create(SCOPE, spec))

@@ -29,11 +29,17 @@ def maria(rds: RdsHarness) -> Iterator[Instance]:
         rds.layer.instances.create(
             SCOPE,
             InstanceSpec(
-                "fb-maria", "mysql", "admin", PASSWORD, engine_version="8.0.40",
-                db_name="app", parameter_group=GROUP, security_group_ids=(SG,),
+                "fb-maria",
+                "mysql",
+                "admin",
+                PASSWORD,
+                engine_version="8.0.40",
+                db_name="app",
+                parameter_group=GROUP,
+                security_group_ids=(SG,),
             ),
         )
-    )  # fmt: skip
+    )
     instance = rds.wait("fb-maria", "available")
     print(f"mysql instance available after {time.monotonic() - started:.2f}s")
     yield instance
@@ -41,9 +47,15 @@ def maria(rds: RdsHarness) -> Iterator[Instance]:
 
 def connect(instance: Instance, **kw: object) -> pymysql.Connection:  # type: ignore[type-arg]
     return pymysql.connect(
-        host=instance.address, port=instance.port, user="admin", password=PASSWORD,
-        database="app", autocommit=True, connect_timeout=5, **kw,
-    )  # fmt: skip
+        host=instance.address,
+        port=instance.port,
+        user="admin",
+        password=PASSWORD,
+        database="app",
+        autocommit=True,
+        connect_timeout=5,
+        **kw,
+    )
 
 
 def variable(instance: Instance, name: str) -> str:
@@ -78,8 +90,23 @@ def test_crud_with_the_mariadb_client(maria: Instance) -> None:
         " UPDATE cli SET v = 2 WHERE k = 'a'; SELECT v FROM cli; DELETE FROM cli;"
         " SELECT COUNT(*) FROM cli;"
     )
-    code, out = cli(["mariadb", "-h", maria.address, "-P", "3306", "-u", "admin",
-                     f"-p{PASSWORD}", "-N", "-B", "app", "-e", sql])  # fmt: skip
+    code, out = cli(
+        [
+            "mariadb",
+            "-h",
+            maria.address,
+            "-P",
+            "3306",
+            "-u",
+            "admin",
+            f"-p{PASSWORD}",
+            "-N",
+            "-B",
+            "app",
+            "-e",
+            sql,
+        ]
+    )
     assert code == 0, out
     assert out.split() == ["2", "0"]
 
@@ -95,8 +122,20 @@ def test_master_user_is_not_a_superuser(maria: Instance) -> None:
 def test_refused_without_an_inbound_rule_then_admitted(rds: RdsHarness, maria: Instance) -> None:
     rds.rules.set_rules(SG, [])
     try:
-        code, out = cli(["mariadb", "-h", maria.address, "-P", "3306", "-u", "admin",
-                         f"-p{PASSWORD}", "-e", "SELECT 1"])  # fmt: skip
+        code, out = cli(
+            [
+                "mariadb",
+                "-h",
+                maria.address,
+                "-P",
+                "3306",
+                "-u",
+                "admin",
+                f"-p{PASSWORD}",
+                "-e",
+                "SELECT 1",
+            ]
+        )
         assert code != 0
         # Newer MariaDB clients (which try TLS first) add that the error came before TLS.
         assert "1130" in out and "fogbank: connection from 127.0.0.1 refused by" in out
@@ -105,8 +144,19 @@ def test_refused_without_an_inbound_rule_then_admitted(rds: RdsHarness, maria: I
             connect(maria)
         assert caught.value.args[0] == 1130 and SG in caught.value.args[1]
         rds.rules.authorize(SG, Rule("127.0.0.1/32", 3306, 3306))
-        code, out = cli(["mariadb", "-h", maria.address, "-u", "admin", f"-p{PASSWORD}",
-                         "-N", "-e", "SELECT 41 + 1"])  # fmt: skip
+        code, out = cli(
+            [
+                "mariadb",
+                "-h",
+                maria.address,
+                "-u",
+                "admin",
+                f"-p{PASSWORD}",
+                "-N",
+                "-e",
+                "SELECT 41 + 1",
+            ]
+        )
         assert code == 0 and out.strip() == "42", out
     finally:
         rds.rules.set_rules(SG, [Rule("127.0.0.0/8", 3306, 3306)])

@@ -29,11 +29,17 @@ def pg(rds: RdsHarness) -> Iterator[Instance]:
         rds.layer.instances.create(
             SCOPE,
             InstanceSpec(
-                "fb-pg", "postgres", "master", PASSWORD, engine_version="16",
-                db_name="app", parameter_group=GROUP, security_group_ids=(SG,),
+                "fb-pg",
+                "postgres",
+                "master",
+                PASSWORD,
+                engine_version="16",
+                db_name="app",
+                parameter_group=GROUP,
+                security_group_ids=(SG,),
             ),
         )
-    )  # fmt: skip
+    )
     instance = rds.wait("fb-pg", "available")
     print(f"postgres instance available after {time.monotonic() - started:.2f}s")
     yield instance
@@ -41,9 +47,14 @@ def pg(rds: RdsHarness) -> Iterator[Instance]:
 
 def connect(instance: Instance) -> psycopg.Connection[tuple[object, ...]]:
     return psycopg.connect(
-        host=instance.address, port=instance.port, user="master", password=PASSWORD,
-        dbname="app", autocommit=True, connect_timeout=5,
-    )  # fmt: skip
+        host=instance.address,
+        port=instance.port,
+        user="master",
+        password=PASSWORD,
+        dbname="app",
+        autocommit=True,
+        connect_timeout=5,
+    )
 
 
 def setting(instance: Instance, name: str) -> str:
@@ -75,8 +86,10 @@ def test_crud_with_psql(pg: Instance) -> None:
         " UPDATE cli SET v = 2 WHERE k = 'a'; SELECT v FROM cli; DELETE FROM cli;"
         " SELECT COUNT(*) FROM cli;"
     )
-    code, out = cli(["psql", "-h", pg.address, "-p", "5432", "-U", "master", "-d", "app",
-                     "-At", "-c", sql], password=PASSWORD)  # fmt: skip
+    code, out = cli(
+        ["psql", "-h", pg.address, "-p", "5432", "-U", "master", "-d", "app", "-At", "-c", sql],
+        password=PASSWORD,
+    )
     assert code == 0, out
     lines = out.splitlines()  # command tags, then the two results
     assert "UPDATE 1" in lines and lines[lines.index("UPDATE 1") + 1] == "2"
@@ -94,16 +107,20 @@ def test_master_user_is_not_a_superuser(pg: Instance) -> None:
 def test_refused_without_an_inbound_rule_then_admitted(rds: RdsHarness, pg: Instance) -> None:
     rds.rules.set_rules(SG, [])
     try:
-        code, out = cli(["psql", "-h", pg.address, "-U", "master", "-d", "app", "-c",
-                         "SELECT 1"], password=PASSWORD)  # fmt: skip
+        code, out = cli(
+            ["psql", "-h", pg.address, "-U", "master", "-d", "app", "-c", "SELECT 1"],
+            password=PASSWORD,
+        )
         assert code != 0
         assert "FATAL:  fogbank: connection from 127.0.0.1 refused by security group" in out
         assert f"{SG} (no inbound rule for tcp/5432 from 127.0.0.1/32)" in out
         with pytest.raises(psycopg.OperationalError, match=SG):
             connect(pg)
         rds.rules.authorize(SG, Rule("127.0.0.1/32", 5432, 5432))
-        code, out = cli(["psql", "-h", pg.address, "-U", "master", "-d", "app", "-At", "-c",
-                         "SELECT 41 + 1"], password=PASSWORD)  # fmt: skip
+        code, out = cli(
+            ["psql", "-h", pg.address, "-U", "master", "-d", "app", "-At", "-c", "SELECT 41 + 1"],
+            password=PASSWORD,
+        )
         assert code == 0 and out.strip() == "42", out
     finally:
         rds.rules.set_rules(SG, [Rule("127.0.0.0/8", 5432, 5432)])

@@ -230,8 +230,14 @@ def _mark_restarting(conn: Conn) -> None:
     conn.execute(
         "UPDATE rds_instances SET status = ? WHERE desired = ? AND initialized = ?"
         " AND status IN (?, ?, ?)",
-        (Status.REBOOTING, Desired.RUNNING, True, Status.AVAILABLE, Status.BACKING_UP,
-         Status.MODIFYING),
+        (
+            Status.REBOOTING,
+            Desired.RUNNING,
+            True,
+            Status.AVAILABLE,
+            Status.BACKING_UP,
+            Status.MODIFYING,
+        ),
     )
 
 
