@@ -1,10 +1,12 @@
 """sysbench oltp_read_write against an RDS instance: through its endpoint vs. directly.
 
 The engine layer runs in this process (as in fogbank's primary), with one instance.
-"direct" is sysbench on the engine's own unix socket, the fastest path there is;
-"front" is sysbench on the instance's endpoint (TCP 127.0.x.y:3306/5432), through the
-admission check and the byte pump. Runs alternate (direct, front, direct, front ...) and
-the medians are compared. Run as root (the engine socket belongs to the engine user):
+Three ways to the same engine, in alternating runs whose medians are compared:
+"unix" is sysbench on the engine's own unix socket (the fastest path there is); "tcp" is
+sysbench on a TCP port the engine listens on directly (``diagnostic_tcp_offset``, for
+benchmarks only: the same transport as the endpoint, without the front); "front" is
+sysbench on the instance's endpoint (TCP 127.0.x.y:3306/5432), through the admission
+check and the byte pump. Run as root (the engine socket belongs to the engine user):
 
     .venv/bin/python -m bench.rds_sysbench --engine mysql --threads 4 --time 20 --runs 3
 
@@ -21,30 +23,37 @@ import subprocess
 import sys
 import time
 
+from tests.support.rds import SCOPE, RdsHarness
+
 from fogbank.services.rds.engines.admission import Rule
 from fogbank.services.rds.models import Instance, InstanceSpec, ParameterChange
-from tests.support.rds import SCOPE, RdsHarness
 
 PASSWORD = "Bench-pass-123"
 
 
-def sysbench_args(engine: str, target: Instance, socket_path: str, direct: bool) -> list[str]:
+TCP_OFFSET = 10000
+
+
+def sysbench_args(engine: str, target: Instance, socket_path: str, mode: str) -> list[str]:
+    port = target.port + TCP_OFFSET if mode == "tcp" else target.port
     if engine == "postgres":
-        host = str(socket_path.rsplit("/", 1)[0]) if direct else target.address
+        host = str(socket_path.rsplit("/", 1)[0]) if mode == "unix" else target.address
+        if mode == "unix":
+            port = int(socket_path.rsplit(".", 1)[1])
         return [
             "--db-driver=pgsql",
             f"--pgsql-host={host}",
-            f"--pgsql-port={target.port}",
+            f"--pgsql-port={port}",
             "--pgsql-user=bench",
             f"--pgsql-password={PASSWORD}",
             "--pgsql-db=sbtest",
         ]
     where = (
         [f"--mysql-socket={socket_path}"]
-        if direct
+        if mode == "unix"
         else [
             f"--mysql-host={target.address}",
-            f"--mysql-port={target.port}",
+            f"--mysql-port={port}",
         ]
     )
     return [
@@ -89,7 +98,7 @@ def main() -> None:
     parser.add_argument("--relaxed", action="store_true")
     options = parser.parse_args()
 
-    rds = RdsHarness()
+    rds = RdsHarness(diagnostic_tcp_offset=TCP_OFFSET)
     try:
         rds.rules.set_rules("sg-bench", [Rule("127.0.0.0/8")])
         family = rds.layer.catalog.resolve(options.engine, None)[1]
@@ -122,20 +131,23 @@ def main() -> None:
             f"instance available {created:.2f}s after CreateDBInstance"
             f" (template included if it was the first)"
         )
-        run_sysbench(sysbench_args(options.engine, target, socket_path, False), "prepare", options)
-        results: dict[str, list[float]] = {"direct": [], "front": []}
+        run_sysbench(
+            sysbench_args(options.engine, target, socket_path, "front"), "prepare", options
+        )
+        modes = ("unix", "tcp", "front")
+        results: dict[str, list[float]] = {mode: [] for mode in modes}
         for _ in range(options.runs):
-            for mode in ("direct", "front"):
-                args = sysbench_args(options.engine, target, socket_path, mode == "direct")
+            for mode in modes:
+                args = sysbench_args(options.engine, target, socket_path, mode)
                 tps = run_sysbench(args, "run", options)
                 results[mode].append(tps)
                 print(f"  {mode:6s} {tps:9.1f} tps")
-        direct = statistics.median(results["direct"])
-        front = statistics.median(results["front"])
+        unix, tcp, front = (statistics.median(results[m]) for m in modes)
         print(
             f"| {options.engine} | {target.server} | {options.threads} | {options.time}s x"
             f" {options.runs} | {'relaxed' if options.relaxed else 'durable'} |"
-            f" {direct:.1f} | {front:.1f} | {100 * front / direct:.1f}% |"
+            f" {unix:.1f} | {tcp:.1f} | {front:.1f} | {100 * front / tcp:.1f}% |"
+            f" {100 * front / unix:.1f}% |"
         )
     finally:
         rds.close()

@@ -34,7 +34,10 @@ SCOPE = Scope("000000000000", "us-east-1")
 
 
 class RdsHarness:
-    def __init__(self, metadata_url: str | None = None) -> None:
+    def __init__(
+        self, metadata_url: str | None = None, diagnostic_tcp_offset: int | None = None
+    ) -> None:
+        self.diagnostic_tcp_offset = diagnostic_tcp_offset
         self.dir = Path(tempfile.mkdtemp(prefix="fogbank-rds-test-"))
         self.url = metadata_url or f"sqlite:///{self.dir / 'metadata.db'}"
         self.rules = CidrRules()
@@ -60,6 +63,7 @@ class RdsHarness:
             addresses=self.pool,
             on_event=lambda i, m: self.events.append((i, m)),
             poll=0.5,
+            diagnostic_tcp_offset=self.diagnostic_tcp_offset,
         )
 
     def call(self, coro: Coroutine[Any, Any, T], timeout: float = 120.0) -> T:

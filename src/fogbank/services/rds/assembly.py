@@ -65,8 +65,13 @@ def build_engine_layer(
     addresses: AddressPool | None = None,
     on_event: EventSink | None = None,
     poll: float = 2.0,
+    diagnostic_tcp_offset: int | None = None,
 ) -> RdsEngineLayer:
-    """``servers``: the installed servers (found on this machine when None)."""
+    """``servers``: the installed servers (found on this machine when None).
+
+    ``diagnostic_tcp_offset`` (benchmarks only) makes every engine also listen on TCP at
+    its endpoint address and port + offset, bypassing the front and the security groups.
+    """
     run_as = RunAs.for_this_process()
     catalog = Catalog(discover_servers() if servers is None else servers)
     engines = make_engines(catalog.servers, run_as)
@@ -98,6 +103,7 @@ def build_engine_layer(
             run_as=run_as,
             host_memory=host_memory(),
             on_event=on_event,
+            diagnostic_tcp_offset=diagnostic_tcp_offset,
         )
         supervisor = Supervisor(actions, intents, progress, poll=poll)
     return RdsEngineLayer(catalog, instances, groups, supervisor)

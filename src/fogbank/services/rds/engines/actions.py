@@ -10,7 +10,7 @@ import asyncio
 import logging
 import shutil
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from fogbank.core.clock import Clock
@@ -78,6 +78,7 @@ class Actions:
         run_as: RunAs | None,
         host_memory: int,
         on_event: EventSink | None = None,
+        diagnostic_tcp_offset: int | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
@@ -88,6 +89,7 @@ class Actions:
         self.run_as = run_as
         self.host_memory = host_memory
         self.on_event = on_event
+        self.diagnostic_tcp_offset = diagnostic_tcp_offset
         self.runtimes: dict[str, InstanceRuntime] = {}
 
     def runtime(self, rec: Record) -> InstanceRuntime:
@@ -200,7 +202,10 @@ class Actions:
         desired, _methods = await self.db.read(
             lambda c: desired_parameters(c, rec, rt.engine, defs, self.host_memory)
         )
-        engine, layout, port = rt.engine, rt.layout, i.port
+        if self.diagnostic_tcp_offset is not None:
+            rt.layout = replace(rt.layout, tcp=(i.address, i.port + self.diagnostic_tcp_offset))
+        engine, layout = rt.engine, rt.layout
+        port = layout.tcp[1] if layout.tcp is not None else i.port
         engine.write_config(layout, port, desired, defs, bootstrap=bootstrap is not None)
         await rt.start(port, None if bootstrap is not None else rec.admin_secret, on_crash)
         if bootstrap is not None:

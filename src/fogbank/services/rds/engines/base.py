@@ -60,6 +60,9 @@ class Layout:
     """An instance's files: ``<root>/data`` (the engine's own), config, log, socket dir."""
 
     root: Path
+    # Diagnostics only (benchmarks): the engine also listens on this TCP address, which
+    # bypasses the front and so the security groups. None in normal operation.
+    tcp: tuple[str, int] | None = None
 
     @property
     def data(self) -> Path:

@@ -186,8 +186,11 @@ class MariaDB:
             f"socket = {layout.run / SOCKET}",
             f"pid-file = {layout.run / 'mariadbd.pid'}",
             f"log-error = {layout.log}",
-            "skip-networking",
-            f"port = {port}",
+            *(
+                ["skip-networking", f"port = {port}"]
+                if layout.tcp is None
+                else [f"bind-address = {layout.tcp[0]}", f"port = {layout.tcp[1]}"]
+            ),
             "skip-name-resolve",
             "innodb_buffer_pool_load_at_startup = OFF",
             "innodb_buffer_pool_dump_at_shutdown = OFF",

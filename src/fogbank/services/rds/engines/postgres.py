@@ -182,7 +182,7 @@ class Postgres:
         lines = [
             "# Written by fogbank at every start; edit the DB parameter group instead.",
             f"include {_conf_value(str(layout.data / INITDB_CONF))}",
-            "listen_addresses = ''",
+            f"listen_addresses = {_conf_value(layout.tcp[0] if layout.tcp else '')}",
             f"unix_socket_directories = {_conf_value(str(layout.run))}",
             "unix_socket_permissions = 0700",
             f"port = {port}",
@@ -194,6 +194,8 @@ class Postgres:
         if bootstrap:  # first start: fogbank sets its own password, then this line goes
             hba.append(f"local all {ADMIN_USER} trust")
         hba.append("local all all scram-sha-256")
+        if layout.tcp is not None:  # diagnostics only
+            hba.append("host all all 127.0.0.0/8 scram-sha-256")
         base.write_file(layout.data / "pg_hba.conf", "\n".join(hba) + "\n", self.run_as)
 
     # -- SQL ---------------------------------------------------------------------------
