@@ -169,6 +169,7 @@ def test_dynamic_parameter_applies_at_once(rds: RdsHarness, maria: Instance) -> 
 
 
 def test_static_parameter_is_pending_until_reboot(rds: RdsHarness, maria: Instance) -> None:
+    rds.call(rds.layer.groups.modify(SCOPE, GROUP, [ParameterChange("max_connections", "123")]))
     before = variable(maria, "back_log")
     change = ParameterChange("back_log", "77", "pending-reboot")
     rds.call(rds.layer.groups.modify(SCOPE, GROUP, [change]))

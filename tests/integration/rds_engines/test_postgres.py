@@ -134,6 +134,7 @@ def test_dynamic_parameter_applies_at_once(rds: RdsHarness, pg: Instance) -> Non
 
 
 def test_static_parameter_is_pending_until_reboot(rds: RdsHarness, pg: Instance) -> None:
+    rds.call(rds.layer.groups.modify(SCOPE, GROUP, [ParameterChange("work_mem", "8192")]))
     before = setting(pg, "max_connections")
     change = ParameterChange("max_connections", "150", "pending-reboot")
     rds.call(rds.layer.groups.modify(SCOPE, GROUP, [change]))
@@ -155,6 +156,8 @@ def test_reset_puts_the_default_back(rds: RdsHarness, pg: Instance) -> None:
 
 
 def test_default_group_lists_pg_settings(rds: RdsHarness, pg: Instance) -> None:
+    change = ParameterChange("max_connections", "150", "pending-reboot")
+    rds.call(rds.layer.groups.modify(SCOPE, GROUP, [change]))
     params = {p.definition.name: p for p in rds.call(rds.layer.groups.parameters(SCOPE, GROUP))}
     assert params["shared_buffers"].definition.apply_type == "static"
     assert params["work_mem"].definition.apply_type == "dynamic"
