@@ -82,6 +82,11 @@ def test_crud_with_pymysql(maria: Instance) -> None:
         assert cur.fetchall() == ((1, "uno"),)
         cur.execute("SELECT CURRENT_USER(), @@character_set_server")
         assert cur.fetchone() == ("admin@%", "utf8mb4")
+        cur.execute(
+            "SELECT DEFAULT_CHARACTER_SET_NAME FROM information_schema.SCHEMATA"
+            " WHERE SCHEMA_NAME = 'app'"
+        )
+        assert cur.fetchone() == ("utf8mb4",)  # MySQL 8's default, from the first start
 
 
 def test_crud_with_the_mariadb_client(maria: Instance) -> None:

@@ -195,11 +195,11 @@ class MariaDB:
             "innodb_buffer_pool_load_at_startup = OFF",
             "innodb_buffer_pool_dump_at_shutdown = OFF",
         ]
+        # "loose-": an option the server does not know is a warning, not a failed start.
+        # Variables without a startup option of their own are also set with SET GLOBAL
+        # once the server runs (after_start).
         for name, value in sorted(applied.items()):
-            defn = defs.get(name)
-            if defn is not None and not defn.startup_option:
-                continue  # set with SET GLOBAL once running (see after_start)
-            lines.append(f"loose-{name} = {config_value(defn, value)}")
+            lines.append(f"loose-{name} = {config_value(defs.get(name), value)}")
         base.write_file(layout.config, "\n".join(lines) + "\n", self.run_as)
 
     def after_start(
