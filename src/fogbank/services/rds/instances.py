@@ -15,6 +15,7 @@ import secrets
 from collections.abc import Collection, Mapping
 
 from fogbank.core.clock import Clock
+from fogbank.core.errors import AwsError
 from fogbank.services.rds import errors, store, validation
 from fogbank.services.rds.addresses import AddressPool, can_bind
 from fogbank.services.rds.engines.base import Engine
@@ -155,7 +156,15 @@ class RdsInstances:
             store.insert_instance(conn, record)
             return record
 
-        record = await self.db.write(insert)
+        for attempt in range(5):  # another gateway process may take the same address
+            try:
+                record = await self.db.write(insert)
+                break
+            except AwsError:
+                raise
+            except Exception as exc:
+                if "address" not in str(exc) or attempt == 4:
+                    raise
         self.intents.ring()
         return record.instance
 
