@@ -53,8 +53,10 @@ class Supervisor:
     async def start(self) -> None:
         """Bring back the instances that should run; then watch for requests."""
         root = self.actions.paths.instances
-        base.make_dir(root.parent, self.actions.run_as, mode=0o711)
-        base.make_dir(root, self.actions.run_as, mode=0o711)
+        # fogbank's own (the engine user may only pass through); each instance's
+        # directory below belongs to the engine user.
+        base.make_dir(root.parent, None, mode=0o711)
+        base.make_dir(root, None, mode=0o711)
         base.ensure_reachable(root, self.actions.run_as)
         # No engine runs yet: say so until each is back (the rows said "available").
         await self.actions.db.write(_mark_restarting)
