@@ -26,6 +26,7 @@ from fogbank.services.rds.engines.admission import AdmissionRequest, Admitter
 log = logging.getLogger("fogbank.rds.front")
 
 REFUSAL_TIMEOUT = 10.0
+WRITE_BUFFER_HIGH = 1 << 20  # large results stream without pausing the engine often
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class _Backend(asyncio.Protocol):
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = cast(asyncio.Transport, transport)  # uvloop's is not a subclass
+        self.transport.set_write_buffer_limits(high=WRITE_BUFFER_HIGH)
 
     def data_received(self, data: bytes) -> None:
         self.client.transport.write(data)
@@ -78,6 +80,7 @@ class _Client(asyncio.Protocol):
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = cast(asyncio.Transport, transport)  # uvloop's is not a subclass
         self.transport.pause_reading()
+        self.transport.set_write_buffer_limits(high=WRITE_BUFFER_HIGH)
         sock = transport.get_extra_info("socket")
         if sock is not None:
             with contextlib.suppress(OSError):
