@@ -49,17 +49,16 @@ def main() -> None:
                 times.append((time.perf_counter() - start) * 1000)
             times.sort()
             p95 = times[int(len(times) * 0.95)]
-            print(
-                f"{name:16} sequential  median {statistics.median(times):6.2f} ms  p95 {p95:6.2f} ms"
-            )
+            median = statistics.median(times)
+            print(f"{name:16} sequential  median {median:6.2f} ms  p95 {p95:6.2f} ms")
 
         clients = [server.client("kms") for _ in range(args.threads)]
         for name in calls(kms, key_id, blob):
             per = args.requests // args.threads
 
-            def run(client: Any, op: str = name) -> None:
+            def run(client: Any, op: str = name, count: int = per) -> None:
                 call = calls(client, key_id, blob)[op]
-                for _ in range(per):
+                for _ in range(count):
                     call()
 
             with ThreadPoolExecutor(args.threads) as pool:

@@ -5,6 +5,7 @@ nothing secret at rest or in the logs."""
 from __future__ import annotations
 
 import base64
+import json
 import subprocess
 import time
 from collections.abc import Callable, Iterator
@@ -58,6 +59,8 @@ def test_state_survives_a_restart(
     assert [g["GrantId"] for g in kms.list_grants(KeyId=key_id)["Grants"]] == [grant["GrantId"]]
     kms.retire_grant(GrantToken=grant["GrantToken"])  # tokens stay valid across restarts
     assert kms.describe_key(KeyId=doomed)["KeyMetadata"]["KeyState"] == "PendingDeletion"
+    holdings = json.loads(again.fogbank("status", "--json").stdout)["holdings"]["kms"]
+    assert holdings == {"keys": 2, "by_state": {"Enabled": 1, "PendingDeletion": 1}}
     again.fogbank("clock", "advance", "8d")  # the deletion schedule survived too
     assert doomed not in [k["KeyId"] for k in kms.list_keys()["Keys"]]
 
