@@ -34,6 +34,10 @@ from fogbank.services.iam.credentials import KeyStore
 from fogbank.services.kms import schema as kms_schema
 from fogbank.services.kms.client import KmsClient
 from fogbank.services.kms.engine import Engine as KmsEngine
+from fogbank.services.kms.keyring import Keyring
+from fogbank.services.kms.provider import KmsService
+from fogbank.services.kms.rootkey import RootKey as KmsRootKey
+from fogbank.services.kms.rootkey import RootKeyError, open_root_key
 from fogbank.services.sts.provider import StsService
 from fogbank.storage import core_schema
 from fogbank.storage.clock_store import StoredClockSource
@@ -43,6 +47,10 @@ from fogbank.storage.migrations import Migration, migrate
 from fogbank.workers.scheduler import Scheduler
 
 CLOCK_STAMP = "clock.stamp"
+
+
+class StartupError(Exception):
+    """The gateway cannot start; the message says why and what to do."""
 
 
 def all_migrations() -> Sequence[Migration]:
@@ -58,11 +66,20 @@ def open_store(config: Config) -> Database:
     return Database(DbSettings(config.resolved_metadata_url))
 
 
+def open_kms_root(db: Database, config: Config) -> KmsRootKey:
+    """The KMS root key (key file, or derived from the passphrase); blocking, start-up."""
+    try:
+        return open_root_key(db, config.data_dir, config.kms_passphrase)
+    except RootKeyError as exc:
+        raise StartupError(f"KMS root key: {exc}") from None
+
+
 @dataclass(frozen=True)
 class Prepared:
     root_key: root_keys.RootKey
     key_generated: bool
     migrations_applied: int
+    kms_root: KmsRootKey
 
 
 def prepare(config: Config) -> Prepared:
@@ -80,9 +97,10 @@ def prepare(config: Config) -> Prepared:
             db, config.data_dir, config.account_id, configured
         )
         StoredClockSource(db, config.data_dir / CLOCK_STAMP).initialise(config.time_scale)
+        kms_root = open_kms_root(db, config)
     finally:
         db.close()
-    return Prepared(key, generated, len(applied))
+    return Prepared(key, generated, len(applied), kms_root)
 
 
 @dataclass
@@ -98,43 +116,51 @@ class Assembled:
 
 @dataclass(frozen=True)
 class ServiceDeps:
-    """What services are built from. ``offline`` deps open nothing: for listing the
-    dispatch tables (docs/compatibility.md)."""
+    """What the service providers are built from."""
 
+    config: Config
     db: Database
     clock: Clock
-    kms: KmsClient | None = None
-    # Where CloudTrail delivers log files: the S3 adapter, once S3 is wired.
+    kms_root: KmsRootKey
+    # Where CloudTrail trails deliver their files (the S3 adapter, once S3 is wired).
     log_destination: LogDestination | None = None
 
-    @classmethod
-    def offline(cls) -> ServiceDeps:
-        return cls(Database(DbSettings("sqlite://:memory:")), Clock())
 
-
-def build_services(deps: ServiceDeps | None = None) -> dict[str, ServiceProvider]:
-    deps = deps or ServiceDeps.offline()
+def build_services(deps: ServiceDeps) -> dict[str, ServiceProvider]:
+    kms = KmsEngine(deps.db, deps.clock, Keyring(deps.kms_root))
     cloudtrail = CloudTrailEngine(
         deps.db,
         deps.clock,
         destination=deps.log_destination,
-        keys=KmsKeys(deps.kms) if deps.kms is not None else None,
+        keys=KmsKeys(KmsClient(kms)),
     )
-    providers: list[ServiceProvider] = [StsService(), CloudTrailService(cloudtrail)]
+    providers: list[ServiceProvider] = [
+        StsService(),
+        KmsService(kms),
+        CloudTrailService(cloudtrail),
+    ]
     return {p.name: p for p in providers}
 
 
-def assemble(config: Config, log_destination: LogDestination | None = None) -> Assembled:
+def assemble(
+    config: Config,
+    kms_root: KmsRootKey | None = None,
+    log_destination: LogDestination | None = None,
+) -> Assembled:
     """Everything one gateway process serves with (after ``prepare`` has run).
 
-    ``log_destination`` is where CloudTrail trails deliver (the S3 adapter)."""
+    ``kms_root`` is the KMS root key ``prepare`` opened, if this is the same process
+    (so that a passphrase is not run through scrypt twice); otherwise it is opened here.
+    ``log_destination`` is where CloudTrail trails deliver (the S3 adapter).
+    """
     db = open_store(config)
     clock_source = StoredClockSource(db, Path(config.data_dir) / CLOCK_STAMP)
     clock = Clock(clock_source)
     keys = KeyStore(db)
     authenticator = Authenticator(keys, clock)
-    kms = KmsClient(KmsEngine.open(db, clock, Path(config.data_dir)))
-    services = build_services(ServiceDeps(db, clock, kms=kms, log_destination=log_destination))
+    if kms_root is None:
+        kms_root = open_kms_root(db, config)
+    services = build_services(ServiceDeps(config, db, clock, kms_root, log_destination))
     holder = f"{socket.gethostname()}:{os.getpid()}"
     scheduler = Scheduler(
         clock,
