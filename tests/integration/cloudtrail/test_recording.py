@@ -213,4 +213,40 @@ def test_denied_calls_show_access_denied(server: FogbankServer) -> None:
     assert record["userIdentity"]["type"] == "IAMUser"
     assert record["userIdentity"]["userName"] == name
     assert event["Username"] == name
-    assert key["SecretAccessKey"] not in json.dumps(records(lookup_all(ct)))
+    assert key["SecretAccessKey"] not in json.dumps(records(lookup_all(ct)), default=str)
+
+
+def test_secrets_never_reach_the_records(server: FogbankServer) -> None:
+    import base64
+
+    kms, token = marked_client(server, "kms")
+    key_id = kms.create_key(Description="cloudtrail redaction")["KeyMetadata"]["KeyId"]
+    secret = b"the plaintext nobody may log 0123456789"
+    kms.encrypt(KeyId=key_id, Plaintext=secret, EncryptionContext={"app": "audit"})
+    data_key = kms.generate_data_key(KeyId=key_id, KeySpec="AES_256")["Plaintext"]
+    ct = server.client("cloudtrail")
+
+    def mine() -> list[dict[str, Any]]:
+        events = lookup_all(
+            ct,
+            LookupAttributes=[
+                {"AttributeKey": "EventSource", "AttributeValue": "kms.amazonaws.com"}
+            ],
+        )
+        return [e for e in events if token in json.loads(e["CloudTrailEvent"])["userAgent"]]
+
+    found = wait_for(mine, lambda f: len(f) == 3)
+    text = json.dumps(found, default=str)
+    for needle in (secret, data_key):
+        assert base64.b64encode(needle).decode() not in text
+        assert needle.hex() not in text
+    assert "the plaintext nobody" not in text
+    by_name = {e["EventName"]: json.loads(e["CloudTrailEvent"]) for e in found}
+    encrypt = by_name["Encrypt"]
+    assert encrypt["requestParameters"] == {"keyId": key_id, "encryptionContext": {"app": "audit"}}
+    assert encrypt["readOnly"] is True and encrypt["managementEvent"] is True
+    assert encrypt["resources"][0]["type"] == "AWS::KMS::Key"
+    assert encrypt["resources"][0]["ARN"].endswith(f":key/{key_id}")
+    assert by_name["GenerateDataKey"]["responseElements"] is None
+    created = by_name["CreateKey"]
+    assert created["responseElements"]["keyMetadata"]["keyId"] == key_id
