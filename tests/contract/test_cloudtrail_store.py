@@ -152,3 +152,24 @@ def test_encrypted_trails_need_a_key_cloudtrail_may_use(
     )
     run(keys.disable_key(kms, ACCOUNT, REGION, good.key_id))
     ct.fails("UpdateTrail", {"Name": "enc", "KmsKeyId": good.key_id}, "KmsException")
+
+
+def test_without_trails_data_events_are_dropped_and_history_stays(ct: CloudTrailKit) -> None:
+    data = ct.record("s3", "PutObject", {"Bucket": "b", "Key": "k"})
+    kept = ct.record("s3", "CreateBucket", {"Bucket": "b"})
+    ct.deliver()  # no trail: nothing claimed
+    unclaimed = ct.db.read_sync(
+        lambda c: c.scalar("SELECT COUNT(*) AS n FROM cloudtrail_events WHERE batch IS NULL")
+    )
+    assert int(str(unclaimed)) == 2
+    ct.retain()
+
+    def ids() -> list[str]:
+        return ct.db.read_sync(
+            lambda c: [str(r["event_id"]) for r in c.all("SELECT event_id FROM cloudtrail_events")]
+        )
+
+    assert sorted(ids()) == sorted([data, kept])  # too recent to drop
+    ct.clock.advance(61)
+    ct.retain()
+    assert ids() == [kept]

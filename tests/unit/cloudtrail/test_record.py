@@ -8,9 +8,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from fogbank.audit.record import RecordBuilder
+from fogbank.audit.record import RecordBuilder, SpecsPlans
 from fogbank.audit.redaction import HIDDEN
 from fogbank.core.principal import Principal, PrincipalKind
+from fogbank.protocol.specs import Specs
 from tests.unit.cloudtrail.conftest import (
     ACCOUNT,
     OWNER,
@@ -448,7 +449,7 @@ def test_iam_passwords_are_left_out(builder: RecordBuilder, make_event: MakeEven
 
 
 def test_sts_credentials_keep_only_the_access_key_id(
-    builder: RecordBuilder, make_event: MakeEvent
+    builder: RecordBuilder, make_event: MakeEvent, specs: Specs
 ) -> None:
     row = builder.build(
         make_event(
@@ -486,7 +487,7 @@ def test_sts_credentials_keep_only_the_access_key_id(
     from fogbank.audit.params import Renderer
 
     renderer = Renderer("sts")
-    plan = builder._plans.plan("sts", "AssumeRole")
+    plan = SpecsPlans(specs).plan("sts", "AssumeRole")
     assert plan is not None
     elements = renderer.response(plan.output, assume.output or {})
     assert elements == {

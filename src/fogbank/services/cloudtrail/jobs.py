@@ -27,6 +27,9 @@ log = logging.getLogger("fogbank.cloudtrail")
 FINALIZE_GRACE = 2.0
 # A stopped trail whose bucket stays unwritable is closed anyway after this long.
 FINALIZE_GIVE_UP = 86400.0
+# With no trail delivering, data events older than this are dropped (a trail that starts
+# logging delivers only what follows its start).
+DATA_GRACE = 60.0
 
 
 class DeliveryJob:
@@ -38,8 +41,11 @@ class DeliveryJob:
 
     async def run_due(self, now: float) -> None:
         db = self._engine.db
+        delivering = await db.read(trail_store.delivering)
+        if not delivering:
+            return  # nothing to claim events for: a trail that starts skips the past
         await db.write(event_store.claim)
-        for trail_id in await db.read(trail_store.delivering):
+        for trail_id in delivering:
             try:
                 await self._run_trail(trail_id, now)
             except Exception:
@@ -91,11 +97,16 @@ class RetentionJob:
             pass
         passed = await db.read(self._passed_by_all)
         while await db.write(
-            partial(event_store.purge_delivered_data, cursor=passed, limit=self._batch)
+            partial(
+                event_store.purge_delivered_data,
+                cursor=passed,
+                before=now - DATA_GRACE,
+                limit=self._batch,
+            )
         ):
             pass
 
     @staticmethod
-    def _passed_by_all(conn: Conn) -> tuple[int, int]:
-        lowest = trail_store.lowest_cursor(conn)
-        return lowest if lowest is not None else (event_store.last_batch(conn), 2**62)
+    def _passed_by_all(conn: Conn) -> tuple[int, int] | None:
+        """The cursor every delivering trail has passed; None when no trail delivers."""
+        return trail_store.lowest_cursor(conn)

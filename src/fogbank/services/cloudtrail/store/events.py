@@ -257,9 +257,19 @@ def purge_before(conn: Conn, cutoff: float, limit: int = 5000) -> int:
     return _delete(conn, rows)
 
 
-def purge_delivered_data(conn: Conn, cursor: tuple[int, int], limit: int = 5000) -> int:
-    """Delete data events every trail's cursor has passed (they are not in the event
-    history, and no trail will deliver them any more)."""
+def purge_delivered_data(
+    conn: Conn, cursor: tuple[int, int] | None, before: float, limit: int = 5000
+) -> int:
+    """Delete data events no trail will deliver any more: those every delivering trail's
+    ``cursor`` has passed, or, when no trail delivers (``cursor`` None), those recorded
+    before ``before``. They are not in the event history."""
+    if cursor is None:
+        rows = conn.all(
+            "SELECT seq, event_id FROM cloudtrail_events WHERE NOT management"
+            " AND event_time < ? LIMIT ?",
+            (before, limit),
+        )
+        return _delete(conn, rows)
     batch, seq = cursor
     rows = conn.all(
         "SELECT seq, event_id FROM cloudtrail_events WHERE NOT management"

@@ -55,6 +55,8 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX ix_ct_events_cursor ON cloudtrail_events (account_id, batch, seq)",
             "CREATE INDEX ix_ct_events_age ON cloudtrail_events (event_time)",
             "CREATE INDEX ix_ct_events_data ON cloudtrail_events (batch, seq) WHERE NOT management",
+            "CREATE INDEX ix_ct_events_data_age ON cloudtrail_events (event_time)"
+            " WHERE NOT management",
             """CREATE TABLE cloudtrail_event_resources (
                 event_id {text} NOT NULL,
                 account_id {text} NOT NULL,
