@@ -59,29 +59,50 @@ def test_acceptance_session(make_server: Callable[..., FogbankServer]) -> None:
     # The scripted session: create a bucket, put an object, create a user, a denied call.
     s3.create_bucket(Bucket="acceptance-data")
     s3.put_object(Bucket="acceptance-data", Key="hello.txt", Body=b"hello")
-    denied_code = None
+    iam = server.client("iam")
+    user_key = None
     try:
-        server.client("iam").create_user(UserName="acceptance-user")
+        iam.create_user(UserName="acceptance-user")
+        user_key = iam.create_access_key(UserName="acceptance-user")["AccessKey"]
     except ClientError as exc:
         if exc.response["Error"]["Code"] != "NotImplemented":
             raise
-    with pytest.raises(ClientError) as exc:
-        s3.get_object(Bucket="acceptance-no-such-bucket", Key="k")
-    denied_code = exc.value.response["Error"]["Code"]
+    if user_key is not None:  # a user with no policy: denied
+        denied = server.client(
+            "s3",
+            aws_access_key_id=user_key["AccessKeyId"],
+            aws_secret_access_key=user_key["SecretAccessKey"],
+        )
+        with pytest.raises(ClientError) as exc:
+            denied.create_bucket(Bucket="acceptance-denied")
+        assert exc.value.response["Error"]["Code"] == "AccessDenied"
+    else:  # before IAM users exist: a failing call as root (AWS: InvalidLocationConstraint)
+        with pytest.raises(ClientError):
+            s3.create_bucket(
+                Bucket="acceptance-data-2",
+                CreateBucketConfiguration={"LocationConstraint": "us-east-1"},
+            )
 
-    out = server.aws(
-        "cloudtrail",
-        "lookup-events",
-        "--lookup-attributes",
-        "AttributeKey=EventName,AttributeValue=CreateBucket",
-    )
-    events = json.loads(out.stdout)["Events"]
-    found = [json.loads(e["CloudTrailEvent"]) for e in events]
-    made = [r for r in found if r["requestParameters"]["bucketName"] == "acceptance-data"]
+    def created() -> list[dict[str, object]]:
+        out = server.aws(
+            "cloudtrail",
+            "lookup-events",
+            "--lookup-attributes",
+            "AttributeKey=EventName,AttributeValue=CreateBucket",
+        )
+        return [json.loads(e["CloudTrailEvent"]) for e in json.loads(out.stdout)["Events"]]
+
+    found = wait_for(created, lambda f: len(f) >= 3)
+    made = [r for r in found if r["requestParameters"].get("bucketName") == "acceptance-data"]
     assert made, found
     assert made[0]["userIdentity"]["arn"] == f"arn:aws:iam::{ACCOUNT_ID}:root"
     assert made[0]["sourceIPAddress"] == "127.0.0.1"
-    assert denied_code is not None
+    assert "errorCode" not in made[0]
+    failed = [r for r in found if "errorCode" in r]
+    assert failed, found
+    if user_key is not None:
+        assert failed[0]["errorCode"] == "AccessDenied"
+        assert failed[0]["userIdentity"]["userName"] == "acceptance-user"
 
     server.fogbank("clock", "advance", "2h")
     keys = wait_for(
@@ -115,3 +136,6 @@ def test_acceptance_session(make_server: Callable[..., FogbankServer]) -> None:
     assert bad.returncode == 1
     assert f"{target}\tINVALID" in bad.stderr
     assert lookup_all(ct)  # the history is still there
+    assert user_key is None or user_key["SecretAccessKey"] not in json.dumps(
+        lookup_all(ct), default=str
+    )
