@@ -21,6 +21,9 @@ from fogbank.server.admin import Admin, AdminInfo
 from fogbank.server.app import App
 from fogbank.server.gateway import Gateway
 from fogbank.services.base import ServiceProvider
+from fogbank.services.ec2 import schema as ec2_schema
+from fogbank.services.ec2.engine import Ec2Engine
+from fogbank.services.ec2.provider import Ec2Service
 from fogbank.services.iam import root_keys
 from fogbank.services.iam import schema as iam_schema
 from fogbank.services.iam.credentials import KeyStore
@@ -36,7 +39,7 @@ CLOCK_STAMP = "clock.stamp"
 
 
 def all_migrations() -> Sequence[Migration]:
-    return (*core_schema.MIGRATIONS, *iam_schema.MIGRATIONS)
+    return (*core_schema.MIGRATIONS, *iam_schema.MIGRATIONS, *ec2_schema.MIGRATIONS)
 
 
 def open_store(config: Config) -> Database:
@@ -80,8 +83,23 @@ class Assembled:
     scheduler: Scheduler
 
 
-def build_services() -> dict[str, ServiceProvider]:
-    providers: list[ServiceProvider] = [StsService()]
+@dataclass(frozen=True)
+class ServiceDeps:
+    """What services are built from. ``offline()``: nothing opened (docs, tools)."""
+
+    db: Database
+    clock: Clock
+    data_dir: Path | None
+
+    @classmethod
+    def offline(cls) -> ServiceDeps:
+        return cls(Database(DbSettings("sqlite:///:memory:")), Clock(), None)
+
+
+def build_services(deps: ServiceDeps | None = None) -> dict[str, ServiceProvider]:
+    deps = deps or ServiceDeps.offline()
+    ec2 = Ec2Service(Ec2Engine(deps.db, deps.clock, deps.data_dir))
+    providers: list[ServiceProvider] = [StsService(), ec2]
     return {p.name: p for p in providers}
 
 
@@ -92,7 +110,7 @@ def assemble(config: Config) -> Assembled:
     clock = Clock(clock_source)
     keys = KeyStore(db)
     authenticator = Authenticator(keys, clock)
-    services = build_services()
+    services = build_services(ServiceDeps(db, clock, Path(config.data_dir)))
     holder = f"{socket.gethostname()}:{os.getpid()}"
     scheduler = Scheduler(
         clock,
