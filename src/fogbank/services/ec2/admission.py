@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from fogbank.services.ec2.changes import ChangeSignal
 from fogbank.services.ec2.evaluate import Admission, CompiledGroup, compile_group, evaluate
@@ -27,11 +27,15 @@ __all__ = ["Admission", "Admitter"]
 _Key = tuple[str, str, tuple[str, ...]]
 
 
+_MAX_DECISIONS = 256  # per entry: (client, protocol, port) answers kept
+
+
 @dataclass(frozen=True)
 class _Entry:
     groups: tuple[CompiledGroup, ...]
     version: tuple[int, int]
     loaded_at: float
+    decisions: dict[tuple[str, str, int], Admission] = field(default_factory=dict)
 
 
 def load(
@@ -80,20 +84,24 @@ class Admitter:
         self._monotonic = monotonic
         self._cache: dict[_Key, _Entry] = {}
 
-    async def groups(
-        self, account_id: str, region: str, group_ids: Sequence[str]
-    ) -> tuple[CompiledGroup, ...]:
+    async def _entry(self, account_id: str, region: str, group_ids: Sequence[str]) -> _Entry:
         key = (account_id, region, tuple(group_ids))
         version = self.changes.version()
         now = self._monotonic()
         entry = self._cache.get(key)
         if entry is not None and entry.version == version and now - entry.loaded_at < self.max_age:
-            return entry.groups
+            return entry
         loaded = await self.db.read(lambda conn: load(conn, account_id, region, group_ids))
         if len(self._cache) >= self.max_entries:
             self._cache.clear()
-        self._cache[key] = _Entry(loaded, version, now)
-        return loaded
+        entry = self._cache[key] = _Entry(loaded, version, now)
+        return entry
+
+    async def groups(
+        self, account_id: str, region: str, group_ids: Sequence[str]
+    ) -> tuple[CompiledGroup, ...]:
+        """The groups' compiled inbound rules, as admission sees them now."""
+        return (await self._entry(account_id, region, group_ids)).groups
 
     async def admit(
         self,
@@ -104,5 +112,12 @@ class Admitter:
         protocol: str,
         port: int,
     ) -> Admission:
-        compiled = await self.groups(account_id, region, group_ids)
-        return evaluate(compiled, client_ip, protocol.lower(), port)
+        entry = await self._entry(account_id, region, group_ids)
+        asked = (client_ip, protocol.lower(), port)
+        decision = entry.decisions.get(asked)
+        if decision is None:
+            decision = evaluate(entry.groups, *asked)
+            if len(entry.decisions) >= _MAX_DECISIONS:
+                entry.decisions.clear()
+            entry.decisions[asked] = decision
+        return decision
