@@ -179,3 +179,33 @@ def test_group_pages(ec2: Any, raw_ec2: Any) -> None:
     with pytest.raises(ClientError) as exc:
         ec2.describe_security_groups(MaxResults=5, NextToken="not-a-token")
     assert error_code(exc) == "InvalidPaginationToken"
+
+
+def test_concurrent_creates_and_authorizes_race_cleanly(ec2: Any) -> None:
+    """Across the server's two processes: one winner, the rest EC2's errors, never a 500."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def create(_: int) -> str:
+        try:
+            return str(ec2.create_security_group(GroupName="race", Description="r")["GroupId"])
+        except ClientError as e:
+            return str(e.response["Error"]["Code"])
+
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(create, range(8)))
+    winners = [r for r in results if r.startswith("sg-")]
+    assert len(winners) == 1, results
+    assert set(results) - set(winners) == {"InvalidGroup.Duplicate"}
+
+    perm = {"IpProtocol": "tcp", "FromPort": 1, "ToPort": 1, "IpRanges": [{"CidrIp": "1.0.0.0/8"}]}
+
+    def allow(_: int) -> str:
+        try:
+            ec2.authorize_security_group_ingress(GroupId=winners[0], IpPermissions=[perm])
+            return "ok"
+        except ClientError as e:
+            return str(e.response["Error"]["Code"])
+
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(allow, range(8)))
+    assert sorted(results) == ["InvalidPermission.Duplicate"] * 7 + ["ok"]

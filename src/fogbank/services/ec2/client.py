@@ -82,6 +82,9 @@ class Ec2Client:
             group = group_store.get(conn, group_id)
             if group is None:
                 raise errors.group_not_found(group_id)
+            networks.lock_region(conn, group.account_id, group.region)
+            if group_store.get(conn, group_id) is None:  # deleted while we waited
+                raise errors.group_not_found(group_id)
             a = Attachment(group_id, kind, resource_id, address, subnet_id)
             attachments.put(conn, a, group.account_id, group.region, now)
 
@@ -110,6 +113,7 @@ class Ec2Client:
         now = self.engine.now()
 
         def put(conn: Conn) -> None:
+            networks.lock_region(conn, account_id, region)
             for gid in group_ids:
                 g = group_store.get(conn, gid) if ids.well_formed(gid, "sg") else None
                 if g is None or (g.account_id, g.region) != (account_id, region):

@@ -10,6 +10,7 @@ from typing import TypeVar
 from fogbank.core.clock import Clock
 from fogbank.services.ec2 import defaults
 from fogbank.services.ec2.changes import ChangeSignal
+from fogbank.services.ec2.store import networks
 from fogbank.storage.db import Conn, Database
 
 T = TypeVar("T")
@@ -53,7 +54,12 @@ class Ec2Engine:
     ) -> T:
         """One transaction; ``affects_rules``: announce the change to admission caches."""
         await self.ensure_defaults(account_id, region)
-        result = await self.db.write(fn)
+
+        def locked(conn: Conn) -> T:
+            networks.lock_region(conn, account_id, region)
+            return fn(conn)
+
+        result = await self.db.write(locked)
         if affects_rules:
             await self.announce()
         return result

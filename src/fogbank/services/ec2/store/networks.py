@@ -17,6 +17,7 @@ _INSERT_VPC = (
     " ipv6_assoc_id, is_default, dhcp_options_id, instance_tenancy, state, created_at)"
     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
+_LOCK = "SELECT account_id FROM ec2_regions_ready WHERE account_id = ? AND region = ?"
 _SUBNET = (
     "SELECT subnet_id, account_id, region, vpc_id, cidr_block, zone, zone_id, default_for_az,"
     " map_public_ip, state, created_at FROM ec2_subnets"
@@ -118,6 +119,13 @@ def count_vpcs(conn: Conn, account_id: str, region: str) -> int:
 
 def delete_vpc(conn: Conn, vpc_id: str) -> None:
     conn.execute("DELETE FROM ec2_vpcs WHERE vpc_id = ?", (vpc_id,))
+
+
+def lock_region(conn: Conn, account_id: str, region: str) -> None:
+    """Serialise EC2's writes in one account+region (PostgreSQL; SQLite writers already
+    take turns): checks such as name uniqueness, quotas and "is it still in use" then
+    hold until the transaction ends."""
+    conn.execute(f"{_LOCK}{conn.dialect.for_update}", (account_id, region))
 
 
 def mark_ready(conn: Conn, account_id: str, region: str, now: float) -> bool:
