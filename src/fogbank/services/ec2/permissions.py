@@ -120,6 +120,8 @@ def _legacy(params: Params) -> list[Params]:
     }
     if cidr is None:
         raise errors.missing("cidrIp")
+    if not params.get("IpProtocol"):
+        raise errors.missing("ipProtocol")
     perm["IpRanges"] = [{"CidrIp": cidr}]
     return [perm]
 
