@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Installs the Debian packages fogbank needs, idempotently.
 # Usage: scripts/setup-system.sh [run|test]
-#   run:  what `fogbank up` needs on its embedded defaults
-#   test: that, plus what the test suite needs (PostgreSQL for the second metadata backend)
+#   run:  what `fogbank up` needs on its embedded defaults (fuse3 for `fogbank mount`)
+#   test: that, plus what the test suite and benchmarks need (PostgreSQL for the second
+#         metadata backend; fio, sshfs and an OpenSSH server for the EFS benchmark)
 set -euo pipefail
 mode="${1:-run}"
 
-want=(python3 python3-venv python3-dev gcc ca-certificates)
+# fuse3 + libfuse3-dev + pkg-config: `fogbank mount` (pyfuse3 builds against libfuse3).
+want=(python3 python3-venv python3-dev gcc ca-certificates fuse3 libfuse3-dev pkg-config)
 if [ "$mode" = "test" ]; then
-  want+=(postgresql curl)
+  want+=(postgresql curl fio sshfs openssh-server)
 fi
 
 missing=()
