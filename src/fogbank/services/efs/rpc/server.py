@@ -51,7 +51,10 @@ async def read_frame(reader: asyncio.StreamReader) -> tuple[int, int, bytes]:
 def _forget(
     pending: dict[int, asyncio.Task[None]], msg_id: int
 ) -> Callable[[asyncio.Task[None]], None]:
-    return lambda _task: pending.pop(msg_id, None) and None
+    def done(_task: asyncio.Task[None]) -> None:
+        pending.pop(msg_id, None)
+
+    return done
 
 
 class MountTargetServer:
