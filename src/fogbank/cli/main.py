@@ -7,6 +7,7 @@ import click
 from fogbank import __version__
 from fogbank.cli.clock import clock
 from fogbank.cli.credentials import credentials, profile
+from fogbank.cli.mount import mount, umount
 from fogbank.cli.status import status
 from fogbank.cli.up import up
 
@@ -22,6 +23,8 @@ cli.add_command(status)
 cli.add_command(clock)
 cli.add_command(credentials)
 cli.add_command(profile)
+cli.add_command(mount)
+cli.add_command(umount)
 
 
 def main() -> None:

@@ -1,0 +1,132 @@
+"""Open files on the client: write-back buffering and read-ahead in large blocks.
+
+Writes are acknowledged to the kernel once buffered; full chunks go to the server in
+the background with several in flight, and everything is flushed on flush (close),
+fsync, and before reads, truncates and size-changing calls on the same inode. A write
+error is kept and reported by the next write, flush or fsync, as NFS clients do.
+Sequential reads keep several blocks in flight ahead of the reader.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from concurrent.futures import Future
+
+from fogbank.services.efs.fs.model import BLOCK_SIZE, FsError
+from fogbank.services.efs.rpc.client import RpcClient
+from fogbank.services.efs.rpc.wire import Op, Value
+
+WB_CHUNK = BLOCK_SIZE  # what one write RPC carries when streaming
+WB_IN_FLIGHT = 8
+RA_CHUNK = BLOCK_SIZE
+RA_DEPTH = 4
+
+
+class OpenFile:
+    def __init__(self, rpc: RpcClient, server_fh: int, ino: int, flags: int) -> None:
+        self.rpc = rpc
+        self.server_fh = server_fh
+        self.ino = ino
+        self.flags = flags
+        self.lock = threading.Lock()
+        self._buf = bytearray()
+        self._buf_start = 0
+        self._kill = False
+        self._inflight: deque[Future[Value]] = deque()
+        self._error: FsError | None = None
+        self._ra: dict[int, Future[Value]] = {}
+        self._next_read = -1
+        self.written_end = 0  # highest offset written through this handle (for st_size)
+
+    # -- write-back ---------------------------------------------------------------
+
+    @property
+    def dirty(self) -> bool:
+        return bool(self._buf) or bool(self._inflight)
+
+    def write(self, offset: int, data: bytes, kill: bool) -> None:
+        with self.lock:
+            self._raise_error()
+            self._ra.clear()
+            self._kill = self._kill or kill
+            if self._buf and offset != self._buf_start + len(self._buf):
+                self._send_buffer()
+            if not self._buf:
+                self._buf_start = offset
+            self._buf += data
+            self.written_end = max(self.written_end, offset + len(data))
+            # Send each chunk as soon as it reaches a block boundary.
+            while self._buf:
+                boundary = (self._buf_start // WB_CHUNK + 1) * WB_CHUNK
+                n = boundary - self._buf_start
+                if len(self._buf) < n:
+                    break
+                self._send(self._buf_start, bytes(self._buf[:n]))
+                del self._buf[:n]
+                self._buf_start += n
+
+    def _send_buffer(self) -> None:
+        if self._buf:
+            self._send(self._buf_start, bytes(self._buf))
+            self._buf = bytearray()
+
+    def _send(self, offset: int, data: bytes) -> None:
+        while len(self._inflight) >= WB_IN_FLIGHT:
+            self._reap(self._inflight.popleft())
+        self._inflight.append(self.rpc.submit(Op.WRITE, self.server_fh, offset, data, self._kill))
+
+    def _reap(self, fut: Future[Value]) -> None:
+        try:
+            fut.result()
+        except FsError as exc:
+            if self._error is None:
+                self._error = exc
+
+    def _raise_error(self) -> None:
+        if self._error is not None:
+            err, self._error = self._error, None
+            raise err
+
+    def flush(self) -> None:
+        """Push everything buffered and wait for it; raise the first write error."""
+        with self.lock:
+            self._send_buffer()
+            while self._inflight:
+                self._reap(self._inflight.popleft())
+            self._kill = False
+            self._raise_error()
+
+    # -- reads --------------------------------------------------------------------
+
+    def read(self, offset: int, size: int) -> bytes:
+        with self.lock:
+            sequential = offset == self._next_read or offset == 0
+            self._next_read = offset + size
+            first = offset // RA_CHUNK
+            last = (offset + size - 1) // RA_CHUNK
+            ahead = RA_DEPTH if sequential else 0
+            for idx in range(first, last + ahead + 1):
+                if idx not in self._ra:
+                    self._ra[idx] = self.rpc.submit(
+                        Op.READ, self.server_fh, idx * RA_CHUNK, RA_CHUNK
+                    )
+            for idx in [i for i in self._ra if i < first]:
+                del self._ra[idx]
+            out = bytearray()
+            for idx in range(first, last + 1):
+                chunk = self._ra[idx].result()
+                assert isinstance(chunk, bytes)
+                lo = max(offset - idx * RA_CHUNK, 0)
+                hi = min(offset + size - idx * RA_CHUNK, RA_CHUNK)
+                out += chunk[lo:hi]
+                if len(chunk) < RA_CHUNK:  # end of file
+                    for later in [i for i in self._ra if i > idx]:
+                        del self._ra[later]
+                    break
+            return bytes(out)
+
+    def drop_cache(self) -> None:
+        with self.lock:
+            self._ra.clear()
+            self._next_read = -1

@@ -1,0 +1,55 @@
+"""Connect to a mount target, mount, and serve until unmounted."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import signal
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from fogbank.mount import device
+from fogbank.mount.loop import FuseLoop
+from fogbank.mount.ops import FuseOps
+from fogbank.services.efs.rpc.client import AwsKeys, RpcClient
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class MountOptions:
+    fs_id: str
+    mountpoint: Path
+    host: str
+    port: int
+    access_point: str | None = None
+    keys: AwsKeys | None = None  # set for --iam
+    read_only: bool = False
+    cache_timeout: float = 1.0
+
+
+def mount_and_serve(opts: MountOptions, ready: Callable[[str | None], None]) -> None:
+    """Mount; call ``ready(None)`` once mounted (or ``ready(error)``); serve until unmount."""
+    try:
+        rpc = RpcClient(opts.host, opts.port)
+        welcome = rpc.hello(opts.fs_id, opts.access_point, opts.read_only, opts.keys)
+        read_only = opts.read_only or welcome.read_only
+        fd = device.mount(opts.mountpoint, f"fogbank:{opts.fs_id}", read_only)
+    except Exception as exc:
+        ready(str(exc) or type(exc).__name__)
+        return
+    loop = FuseLoop(fd, FuseOps(rpc, welcome.root_ino, opts.cache_timeout))
+
+    def on_signal(signum: int, _frame: object) -> None:
+        with contextlib.suppress(OSError):
+            device.unmount(opts.mountpoint, lazy=True)
+        loop.stop()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    ready(None)
+    try:
+        loop.run()
+    finally:
+        rpc.close()
