@@ -38,6 +38,7 @@ class OpenFile:
         self._ra: dict[int, Future[Value]] = {}
         self._next_read = -1
         self.written_end = 0  # highest offset written through this handle (for st_size)
+        self.uncommitted = False  # written since the last commit (fsync/close)
 
     # -- write-back ---------------------------------------------------------------
 
@@ -50,6 +51,7 @@ class OpenFile:
             self._raise_error()
             self._ra.clear()
             self._kill = self._kill or kill
+            self.uncommitted = True
             if self._buf and offset != self._buf_start + len(self._buf):
                 self._send_buffer()
             if not self._buf:

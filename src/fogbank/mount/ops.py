@@ -313,6 +313,9 @@ class FuseOps:
         fh, _, _, lock_owner = k.FLUSH_IN.unpack_from(r.body)
         f = self._file(fh)
         f.flush()
+        if f.uncommitted:  # close-to-open: what was written is durable once close returns
+            f.uncommitted = False
+            self.rpc.call(Op.FSYNC, f.server_fh)
         self.rpc.submit(Op.RELEASE_LOCKS, f.server_fh, lock_owner, False)
         return b""
 
@@ -320,6 +323,7 @@ class FuseOps:
         fh, _, _ = k.FSYNC_IN.unpack_from(r.body)
         f = self._file(fh)
         f.flush()
+        f.uncommitted = False
         self.rpc.call(Op.FSYNC, f.server_fh)
         return b""
 

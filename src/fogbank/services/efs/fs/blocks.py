@@ -28,8 +28,12 @@ _NONCE = 12
 
 
 class BlockStore(Protocol):
-    def put(self, fs_id: str, data: bytes, storage_class: str = STANDARD) -> str:
-        """Store durably; returns the key."""
+    def put(self, fs_id: str, data: bytes, storage_class: str = STANDARD, sync: bool = True) -> str:
+        """Store (durably unless ``sync`` is false: then ``sync_keys`` later); returns the key."""
+        ...
+
+    def sync_keys(self, fs_id: str, keys: Iterable[str]) -> None:
+        """Make blocks stored with ``sync=False`` durable (data and directory entries)."""
         ...
 
     def get(self, fs_id: str, key: str, storage_class: str = STANDARD) -> bytes: ...
@@ -55,7 +59,7 @@ class DiskBlockStore:
         _fsync_dir(path.parent)
         _fsync_dir(path.parent.parent)
 
-    def put(self, fs_id: str, data: bytes, storage_class: str = STANDARD) -> str:
+    def put(self, fs_id: str, data: bytes, storage_class: str = STANDARD, sync: bool = True) -> str:
         key = secrets.token_hex(16)
         folder = self._dir(fs_id, storage_class, key)
         self._ensure(folder)
@@ -65,11 +69,29 @@ class DiskBlockStore:
             while view:
                 n = os.write(fd, view)
                 view = view[n:]
-            os.fdatasync(fd)
+            if sync:
+                os.fdatasync(fd)
         finally:
             os.close(fd)
-        _fsync_dir(folder)
+        if sync:
+            _fsync_dir(folder)
         return key
+
+    def sync_keys(self, fs_id: str, keys: Iterable[str]) -> None:
+        folders: set[Path] = set()
+        for key in keys:
+            folder = self._dir(fs_id, STANDARD, key)
+            try:
+                fd = os.open(folder / key, os.O_RDONLY)
+            except FileNotFoundError:
+                continue  # replaced or deleted meanwhile
+            try:
+                os.fdatasync(fd)
+            finally:
+                os.close(fd)
+            folders.add(folder)
+        for folder in folders:
+            _fsync_dir(folder)
 
     def get(self, fs_id: str, key: str, storage_class: str = STANDARD) -> bytes:
         other = INFREQUENT_ACCESS if storage_class == STANDARD else STANDARD

@@ -18,6 +18,7 @@ from fogbank.services.efs.fs.tables import Tx, as_bytes, as_int
 class BlockRef:
     idx: int
     length: int
+    checksum: int
     blob_key: str | None
     inline_data: bytes | None
     storage_class: str
@@ -28,13 +29,14 @@ class NewBlock:
     idx: int
     length: int
     stored: int
+    checksum: int  # crc32 of the stored (sealed) bytes: catches blocks lost in a crash
     blob_key: str | None
     inline_data: bytes | None
 
 
 def block_refs(tx: Tx, ino: int, first: int, last: int) -> list[BlockRef]:
     rows = tx.conn.all(
-        "SELECT idx, length, blob_key, inline_data, storage_class FROM efs_fs_blocks"
+        "SELECT idx, length, checksum, blob_key, inline_data, storage_class FROM efs_fs_blocks"
         " WHERE fs_id = ? AND ino = ? AND idx >= ? AND idx <= ? ORDER BY idx",
         (tx.fs_id, ino, first, last),
     )
@@ -42,6 +44,7 @@ def block_refs(tx: Tx, ino: int, first: int, last: int) -> list[BlockRef]:
         BlockRef(
             idx=as_int(r["idx"]),
             length=as_int(r["length"]),
+            checksum=as_int(r["checksum"]),
             blob_key=None if r["blob_key"] is None else str(r["blob_key"]),
             inline_data=None if r["inline_data"] is None else as_bytes(r["inline_data"]),
             storage_class=str(r["storage_class"]),
@@ -78,9 +81,19 @@ def commit_write(
             (tx.fs_id, ino, b.idx),
         )
         tx.conn.execute(
-            "INSERT INTO efs_fs_blocks (fs_id, ino, idx, length, stored, blob_key, inline_data,"
-            " storage_class) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (tx.fs_id, ino, b.idx, b.length, b.stored, b.blob_key, b.inline_data, STANDARD),
+            "INSERT INTO efs_fs_blocks (fs_id, ino, idx, length, stored, checksum, blob_key,"
+            " inline_data, storage_class) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                tx.fs_id,
+                ino,
+                b.idx,
+                b.length,
+                b.stored,
+                b.checksum,
+                b.blob_key,
+                b.inline_data,
+                STANDARD,
+            ),
         )
     mode = perms.killed_mode(attr.mode) if kill_suidgid else attr.mode
     new = Attr(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import errno
 import time
+import zlib
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import Executor
@@ -49,6 +50,9 @@ class FileSystem:
         self._clock = clock
         self._io = io
         self._opens: Counter[int] = Counter()
+        # Block files written but not yet fsynced, per inode: made durable by ``commit``
+        # (fsync, close), like NFS's unstable writes and COMMIT.
+        self._unsynced: dict[int, list[str]] = {}
         self._block_locks = KeyedLocks()
 
     # -- plumbing -----------------------------------------------------------------
@@ -196,6 +200,7 @@ class FileSystem:
         return attr
 
     async def release(self, ino: int) -> None:
+        await self.commit(ino)
         self._opens[ino] -= 1
         if self._opens[ino] > 0:
             return
@@ -239,6 +244,8 @@ class FileSystem:
                 sealed = self._blocks.get(self.fs_id, ref.blob_key, ref.storage_class)
             else:
                 continue
+            if zlib.crc32(sealed) != ref.checksum:
+                raise FsError(errno.EIO, f"block {ref.idx} of inode {ino} is damaged")
             out[ref.idx] = self._codec.open(self._aad(ino, ref.idx), sealed)[: ref.length]
         return out
 
@@ -281,8 +288,27 @@ class FileSystem:
             except BaseException:
                 await self._free([b.blob_key for b in new if b.blob_key is not None])
                 raise
+            keys = [b.blob_key for b in new if b.blob_key is not None]
+            if keys:
+                self._unsynced.setdefault(ino, []).extend(keys)
         await self._free(freed)
         return attr
+
+    async def commit(self, ino: int) -> None:
+        """Make this inode's written blocks durable (fsync, close)."""
+        keys = self._unsynced.pop(ino, [])
+        if not keys:
+            return
+        loop = asyncio.get_running_loop()
+        step = max(1, len(keys) // 8 + 1)
+        await asyncio.gather(
+            *(
+                loop.run_in_executor(
+                    self._io, self._blocks.sync_keys, self.fs_id, keys[i : i + step]
+                )
+                for i in range(0, len(keys), step)
+            )
+        )
 
     def _store(
         self, ino: int, offset: int, payload: bytes, old: dict[int, bytes]
@@ -304,11 +330,12 @@ class FileSystem:
                 buf[lo - base : hi - base] = piece
                 content = bytes(buf)
             sealed = self._codec.seal(self._aad(ino, idx), content)
+            crc = zlib.crc32(sealed)
             if len(sealed) <= INLINE_MAX:
-                out.append(NewBlock(idx, len(content), len(sealed), None, sealed))
+                out.append(NewBlock(idx, len(content), len(sealed), crc, None, sealed))
             else:
-                key = self._blocks.put(self.fs_id, sealed)
-                out.append(NewBlock(idx, len(content), len(sealed), key, None))
+                key = self._blocks.put(self.fs_id, sealed, sync=False)
+                out.append(NewBlock(idx, len(content), len(sealed), crc, key, None))
         return out
 
 

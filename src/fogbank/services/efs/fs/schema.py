@@ -63,6 +63,7 @@ MIGRATIONS: tuple[Migration, ...] = (
                 idx {bigint} NOT NULL,
                 length {bigint} NOT NULL,
                 stored {bigint} NOT NULL,
+                checksum {bigint} NOT NULL,
                 blob_key {text},
                 inline_data {blob},
                 storage_class {text} NOT NULL,

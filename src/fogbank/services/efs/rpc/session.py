@@ -207,7 +207,7 @@ class Session:
         return codec.attr_out(attr)
 
     async def _fsync(self, a: list[Value]) -> Value:
-        self._handle(a[0])  # every write is durable when answered
+        await self.fs.commit(self._handle(a[0]).ino)
         return None
 
     async def _statfs(self, a: list[Value]) -> Value:

@@ -51,9 +51,9 @@ def _access_point(doc: dict[str, object]) -> AccessPoint:
     return AccessPoint(
         access_point_id=str(doc["id"]),
         fs_id=str(doc["fs_id"]),
-        posix_user=PosixUser(**user) if isinstance(user, dict) else None,  # type: ignore[arg-type]
+        posix_user=PosixUser(**user) if isinstance(user, dict) else None,
         root_path=str(doc.get("root", "/")),
-        creation_info=CreationInfo(**info) if isinstance(info, dict) else None,  # type: ignore[arg-type]
+        creation_info=CreationInfo(**info) if isinstance(info, dict) else None,
     )
 
 

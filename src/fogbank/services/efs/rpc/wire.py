@@ -5,7 +5,7 @@ arguments; a response body is ``u32 id, u16 status`` (0, or an errno) and the re
 Ids let a client keep many requests in flight on one connection (pipelining); responses
 come back in completion order.
 
-Values: None, bool, int (signed 64-bit), bytes, str, list and dict with str keys, each a
+Values: None, bool, int (signed or unsigned 64-bit), bytes, str, list and dict with str keys, each a
 one-byte tag followed by fixed-size fields or a ``u32`` length.
 """
 
@@ -21,7 +21,9 @@ Value = None | bool | int | bytes | str | Sequence["Value"] | Mapping[str, "Valu
 _HDR = struct.Struct("!IIH")  # length, id, op/status
 _U32 = struct.Struct("!I")
 _I64 = struct.Struct("!q")
-_NONE, _FALSE, _TRUE, _INT, _BYTES, _STR, _LIST, _DICT = range(8)
+_U64 = struct.Struct("!Q")
+_NONE, _FALSE, _TRUE, _INT, _BYTES, _STR, _LIST, _DICT, _UINT = range(9)
+_I64_MAX = (1 << 63) - 1
 
 
 class Op(IntEnum):
@@ -62,7 +64,10 @@ def _encode(value: Value, out: list[bytes]) -> None:
     elif value is False:
         out.append(b"\x01")
     elif isinstance(value, int):
-        out.append(b"\x03" + _I64.pack(value))
+        if value > _I64_MAX:
+            out.append(b"\x08" + _U64.pack(value))
+        else:
+            out.append(b"\x03" + _I64.pack(value))
     elif isinstance(value, bytes | bytearray | memoryview):
         out.append(b"\x04" + _U32.pack(len(value)))
         out.append(bytes(value) if not isinstance(value, bytes) else value)
@@ -91,6 +96,8 @@ def _decode(buf: memoryview, pos: int) -> tuple[Value, int]:
         return True, pos
     if tag == _INT:
         return _I64.unpack_from(buf, pos)[0], pos + 8
+    if tag == _UINT:
+        return _U64.unpack_from(buf, pos)[0], pos + 8
     (n,) = _U32.unpack_from(buf, pos)
     pos += 4
     if tag == _BYTES:
