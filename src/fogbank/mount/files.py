@@ -46,12 +46,17 @@ class OpenFile:
     def dirty(self) -> bool:
         return bool(self._buf) or bool(self._inflight)
 
-    def write(self, offset: int, data: bytes, kill: bool) -> None:
+    def write(self, offset: int, data: bytes | memoryview, kill: bool) -> None:
         with self.lock:
             self._raise_error()
             self._ra.clear()
             self._kill = self._kill or kill
             self.uncommitted = True
+            end = offset + len(data)
+            if not self._buf and offset % WB_CHUNK == 0 and len(data) == WB_CHUNK:
+                self._send(offset, bytes(data))  # a whole block: straight out, one copy
+                self.written_end = max(self.written_end, end)
+                return
             if self._buf and offset != self._buf_start + len(self._buf):
                 self._send_buffer()
             if not self._buf:

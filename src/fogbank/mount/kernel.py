@@ -92,13 +92,13 @@ RENAME_EXCHANGE = 1 << 1
 
 IN_HEADER = struct.Struct("=IIQQIIIHH")  # len opcode unique nodeid uid gid pid extlen pad
 OUT_HEADER = struct.Struct("=IiQ")  # len error unique
-ATTR = struct.Struct("=QQQQQQIIIIIIIIII")  # fuse_attr, 88 bytes
+ATTR = struct.Struct("=QQQqqqIIIIIIIIII")  # fuse_attr, 88 bytes (times are signed)
 ENTRY_OUT_HEAD = struct.Struct("=QQQQII")  # nodeid generation entry_valid attr_valid nsecs
 ATTR_OUT_HEAD = struct.Struct("=QII")  # attr_valid attr_valid_nsec dummy
 INIT_IN = struct.Struct("=IIII")  # major minor max_readahead flags
 INIT_OUT = struct.Struct("=IIIIHHIIHHI28x")  # ... max_write time_gran max_pages map_align flags2
 GETATTR_IN = struct.Struct("=IIQ")  # getattr_flags dummy fh
-SETATTR_IN = struct.Struct("=IIQQQQQQIIIIIIII")  # fuse_setattr_in, 88 bytes
+SETATTR_IN = struct.Struct("=IIQQQqqqIIIIIIII")  # fuse_setattr_in, 88 bytes
 MKNOD_IN = struct.Struct("=IIII")  # mode rdev umask padding
 MKDIR_IN = struct.Struct("=II")  # mode umask
 RENAME_IN = struct.Struct("=Q")

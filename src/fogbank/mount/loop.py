@@ -53,9 +53,11 @@ class FuseLoop:
         self._stop.set()
 
     def _worker(self) -> None:
+        buf = bytearray(BUFSIZE)  # one buffer per worker, reused: no 1 MiB allocations
+        view = memoryview(buf)
         while not self._stop.is_set():
             try:
-                data = os.read(self.fd, BUFSIZE)
+                n = os.readv(self.fd, [buf])
             except OSError as exc:
                 if exc.errno in (errno.EINTR, errno.EAGAIN, errno.ENOENT):
                     continue
@@ -63,13 +65,16 @@ class FuseLoop:
                     log.error("reading /dev/fuse: %s", exc)
                 self._stop.set()
                 return
-            if len(data) < k.IN_HEADER.size:
+            if n < k.IN_HEADER.size:
                 continue
-            self._handle(data)
+            self._handle(view[:n])
 
-    def _handle(self, data: bytes) -> None:
+    def _handle(self, data: memoryview) -> None:
         _, opcode, unique, nodeid, uid, gid, pid, _, _ = k.IN_HEADER.unpack_from(data)
-        body = data[k.IN_HEADER.size :]
+        # Bodies are copied out of the reused buffer, except a write's data, which the
+        # handler copies once into its write-back buffer.
+        raw = data[k.IN_HEADER.size :]
+        body: bytes | memoryview = raw if opcode == k.Opcode.WRITE else bytes(raw)
         if opcode == k.Opcode.INTERRUPT:
             (target,) = k.INTERRUPT_IN.unpack_from(body)
             self.ops.interrupt(target)
@@ -89,7 +94,7 @@ class FuseLoop:
             self._reply(unique, code, b"")
             return
         try:
-            payload = handler(Request(opcode, unique, nodeid, uid, gid, pid, body))
+            payload = handler(Request(opcode, unique, nodeid, uid, gid, pid, body))  # type: ignore[arg-type]
         except FsError as exc:
             self._reply(unique, exc.errno, b"")
             return
@@ -102,8 +107,11 @@ class FuseLoop:
             return
         self._reply(unique, 0, payload or b"")
 
-    def _init(self, body: bytes) -> bytes:
+    def _init(self, body: bytes | memoryview) -> bytes:
         major, minor, max_readahead, flags = k.INIT_IN.unpack_from(body)
+        log.info(
+            "FUSE init: kernel %d.%d flags %#x max_readahead %d", major, minor, flags, max_readahead
+        )
         if major != k.KERNEL_MAJOR:
             raise OSError(errno.EPROTO, f"FUSE protocol {major} is not supported")
         return k.INIT_OUT.pack(

@@ -29,7 +29,7 @@ class Request:
     uid: int
     gid: int
     pid: int
-    body: bytes
+    body: bytes  # a memoryview into the read buffer for WRITE
 
 
 @dataclass

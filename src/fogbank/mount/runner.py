@@ -13,6 +13,7 @@ from fogbank.mount import device
 from fogbank.mount.loop import FuseLoop
 from fogbank.mount.ops import FuseOps
 from fogbank.services.efs.rpc.client import AwsKeys, RpcClient
+from fogbank.services.efs.rpc.memory import tune_malloc
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +32,7 @@ class MountOptions:
 
 def mount_and_serve(opts: MountOptions, ready: Callable[[str | None], None]) -> None:
     """Mount; call ``ready(None)`` once mounted (or ``ready(error)``); serve until unmount."""
+    tune_malloc()
     try:
         rpc = RpcClient(opts.host, opts.port)
         welcome = rpc.hello(opts.fs_id, opts.access_point, opts.read_only, opts.keys)

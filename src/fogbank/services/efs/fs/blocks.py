@@ -1,27 +1,19 @@
-"""Where file contents live: blocks in files under ``<data-dir>/efs/``, behind a small
-interface so that the shared blob store can take over later.
+"""Where file contents live: the ``BlockStore`` interface (so that the shared blob store
+can take over later) and the codec that encrypts blocks of Encrypted file systems.
 
-A block file gets a fresh random name, is written, ``fdatasync``ed and its directory
-fsynced before the metadata that points at it commits; a crash in between leaves an
-unreferenced file, never a reference to missing bytes. Blocks are never rewritten in
-place: a changed block is a new file, and the old one is deleted after the commit.
-Storage classes are directories (``STANDARD``/``IA``); a block moved between them is
-renamed, and a reader looks in the other class if the metadata lags behind a move.
+Blocks are never rewritten in place: a changed block is stored anew and the old one
+freed after the metadata commit. ``segments.SegmentBlockStore`` is the implementation.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
 import secrets
-import shutil
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Protocol
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from fogbank.services.efs.fs.model import INFREQUENT_ACCESS, STANDARD
+from fogbank.services.efs.fs.model import STANDARD
 
 INLINE_MAX = 4096  # blocks this small (after sealing) live in the metadata row
 _NONCE = 12
@@ -40,94 +32,15 @@ class BlockStore(Protocol):
 
     def delete(self, fs_id: str, keys: Iterable[str]) -> None: ...
 
-    def move(self, fs_id: str, key: str, src: str, dst: str) -> None: ...
+    def move(self, fs_id: str, key: str, src: str, dst: str) -> str:
+        """Move a block to another storage class; returns its new key."""
+        ...
+
+    def reclaim(self, fs_id: str, live: set[str]) -> int:
+        """Free space no live block uses (``live``: the store's own container names)."""
+        ...
 
     def drop(self, fs_id: str) -> None: ...
-
-
-class DiskBlockStore:
-    def __init__(self, root: Path) -> None:
-        self.root = root
-
-    def _dir(self, fs_id: str, storage_class: str, key: str) -> Path:
-        return self.root / fs_id / storage_class / key[:2]
-
-    def _ensure(self, path: Path) -> None:
-        if path.is_dir():
-            return
-        path.mkdir(parents=True, exist_ok=True)
-        _fsync_dir(path.parent)
-        _fsync_dir(path.parent.parent)
-
-    def put(self, fs_id: str, data: bytes, storage_class: str = STANDARD, sync: bool = True) -> str:
-        key = secrets.token_hex(16)
-        folder = self._dir(fs_id, storage_class, key)
-        self._ensure(folder)
-        fd = os.open(folder / key, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        try:
-            view = memoryview(data)
-            while view:
-                n = os.write(fd, view)
-                view = view[n:]
-            if sync:
-                os.fdatasync(fd)
-        finally:
-            os.close(fd)
-        if sync:
-            _fsync_dir(folder)
-        return key
-
-    def sync_keys(self, fs_id: str, keys: Iterable[str]) -> None:
-        folders: set[Path] = set()
-        for key in keys:
-            folder = self._dir(fs_id, STANDARD, key)
-            try:
-                fd = os.open(folder / key, os.O_RDONLY)
-            except FileNotFoundError:
-                continue  # replaced or deleted meanwhile
-            try:
-                os.fdatasync(fd)
-            finally:
-                os.close(fd)
-            folders.add(folder)
-        for folder in folders:
-            _fsync_dir(folder)
-
-    def get(self, fs_id: str, key: str, storage_class: str = STANDARD) -> bytes:
-        other = INFREQUENT_ACCESS if storage_class == STANDARD else STANDARD
-        for cls in (storage_class, other):
-            try:
-                with open(self._dir(fs_id, cls, key) / key, "rb") as f:
-                    return f.read()
-            except FileNotFoundError:
-                continue
-        raise FileNotFoundError(f"block {fs_id}/{key} is missing")
-
-    def delete(self, fs_id: str, keys: Iterable[str]) -> None:
-        for key in keys:
-            for cls in (STANDARD, INFREQUENT_ACCESS):
-                with contextlib.suppress(FileNotFoundError):
-                    (self._dir(fs_id, cls, key) / key).unlink()
-
-    def move(self, fs_id: str, key: str, src: str, dst: str) -> None:
-        target = self._dir(fs_id, dst, key)
-        self._ensure(target)
-        source = self._dir(fs_id, src, key)
-        with contextlib.suppress(FileNotFoundError):
-            (source / key).rename(target / key)
-            _fsync_dir(target)
-            _fsync_dir(source)
-
-    def drop(self, fs_id: str) -> None:
-        shutil.rmtree(self.root / fs_id, ignore_errors=True)
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 class BlockCodec:

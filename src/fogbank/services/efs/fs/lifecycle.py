@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
 from concurrent.futures import Executor
 
 from fogbank.services.efs.fs.blocks import BlockStore
@@ -21,15 +20,23 @@ log = logging.getLogger(__name__)
 _BATCH = 200
 
 
-def _keys(conn: Conn, fs_id: str, ino: int) -> list[str]:
+def _keys(conn: Conn, fs_id: str, ino: int) -> list[tuple[int, str]]:
     rows = conn.all(
-        "SELECT blob_key FROM efs_fs_blocks WHERE fs_id = ? AND ino = ? AND blob_key IS NOT NULL",
+        "SELECT idx, blob_key FROM efs_fs_blocks WHERE fs_id = ? AND ino = ?"
+        " AND blob_key IS NOT NULL",
         (fs_id, ino),
     )
-    return [str(r["blob_key"]) for r in rows]
+    return [(as_int(r["idx"]), str(r["blob_key"])) for r in rows]
 
 
-def _set_class(conn: Conn, fs_id: str, ino: int, cls: str, now: float | None) -> None:
+def _set_class(
+    conn: Conn, fs_id: str, ino: int, cls: str, now: float | None, moved: dict[int, str]
+) -> None:
+    for idx, key in moved.items():
+        conn.execute(
+            "UPDATE efs_fs_blocks SET blob_key = ? WHERE fs_id = ? AND ino = ? AND idx = ?",
+            (key, fs_id, ino, idx),
+        )
     conn.execute(
         "UPDATE efs_fs_blocks SET storage_class = ? WHERE fs_id = ? AND ino = ?", (cls, fs_id, ino)
     )
@@ -48,15 +55,16 @@ def _set_class(conn: Conn, fs_id: str, ino: int, cls: str, now: float | None) ->
 
 async def _move(
     db: Database, blocks: BlockStore, io: Executor, fs_id: str, ino: int, src: str, dst: str
-) -> list[str]:
+) -> None:
+    """Copy the inode's blocks into ``dst``, repoint the rows, then free the old copies."""
     keys = await db.read(lambda conn: _keys(conn, fs_id, ino))
+    loop = asyncio.get_running_loop()
 
-    def move_all() -> None:
-        for key in keys:
-            blocks.move(fs_id, key, src, dst)
+    def copy_all() -> dict[int, str]:
+        return {idx: blocks.move(fs_id, key, src, dst) for idx, key in keys}
 
-    await asyncio.get_running_loop().run_in_executor(io, move_all)
-    return keys
+    moved = await loop.run_in_executor(io, copy_all)
+    await db.write(lambda conn: _set_class(conn, fs_id, ino, dst, None, moved))
 
 
 async def touch(
@@ -77,7 +85,7 @@ async def touch(
     cls, back = await db.read(state)
     if cls == INFREQUENT_ACCESS and back:
         await _move(db, blocks, io, fs_id, ino, INFREQUENT_ACCESS, STANDARD)
-        await db.write(lambda conn: _set_class(conn, fs_id, ino, STANDARD, now))
+        await db.write(lambda conn: _set_class(conn, fs_id, ino, STANDARD, now, {}))
         return
     await db.write(
         lambda conn: conn.execute(
@@ -85,10 +93,6 @@ async def touch(
             (now, fs_id, ino),
         )
     )
-
-
-def _mark_cold(fs_id: str, ino: int) -> Callable[[Conn], None]:
-    return lambda conn: _set_class(conn, fs_id, ino, INFREQUENT_ACCESS, None)
 
 
 class LifecycleJob:
@@ -120,5 +124,4 @@ class LifecycleJob:
                 await _move(
                     self._db, self._blocks, self._io, fs_id, ino, STANDARD, INFREQUENT_ACCESS
                 )
-                await self._db.write(_mark_cold(fs_id, ino))
             log.info("efs lifecycle moved %d files to IA", len(batch))

@@ -7,7 +7,7 @@ from concurrent.futures import Executor
 from pathlib import Path
 
 from fogbank.core.clock import Clock
-from fogbank.services.efs.fs.blocks import BlockCodec, BlockStore, DiskBlockStore
+from fogbank.services.efs.fs.blocks import BlockCodec, BlockStore
 from fogbank.services.efs.fs.filesystem import FileSystem
 from fogbank.services.efs.fs.lifecycle import LifecycleJob
 from fogbank.services.efs.fs.model import (
@@ -17,6 +17,7 @@ from fogbank.services.efs.fs.model import (
     LifecyclePolicy,
     MeteredSize,
 )
+from fogbank.services.efs.fs.segments import SegmentBlockStore
 from fogbank.services.efs.fs.tables import as_int
 from fogbank.storage.db import Conn, Database
 
@@ -35,7 +36,7 @@ class FsStore:
         self._db = db
         self._clock = clock
         self._io = io
-        self.blocks: BlockStore = blocks or DiskBlockStore(data_dir / "efs")
+        self.blocks: BlockStore = blocks or SegmentBlockStore(data_dir / "efs")
 
     async def create_file_system(
         self, fs_id: str, *, encrypted: bool, uid: int = 0, gid: int = 0, mode: int = 0o755

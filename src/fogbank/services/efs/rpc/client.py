@@ -53,6 +53,23 @@ def _read_frame(sock: socket.socket) -> tuple[int, int, bytes]:
     return msg_id, code, _recv_exact(sock, size)
 
 
+def _send_all(sock: socket.socket, parts: list[bytes]) -> None:
+    """Gathered send of a frame's pieces, without joining them into one buffer."""
+    if sum(len(p) for p in parts) < 64 * 1024:
+        sock.sendall(b"".join(parts))
+        return
+    views = [memoryview(p) for p in parts]
+    while views:
+        sent = sock.sendmsg(views)
+        while sent and views:
+            if sent >= len(views[0]):
+                sent -= len(views[0])
+                views.pop(0)
+            else:
+                views[0] = views[0][sent:]
+                sent = 0
+
+
 class RpcClient:
     def __init__(self, host: str, port: int, timeout: float = 10.0) -> None:
         self._sock = socket.create_connection((host, port), timeout=timeout)
@@ -128,7 +145,7 @@ class RpcClient:
         parts = wire.frame(msg_id, op, list(args))
         try:
             with self._send_lock:
-                self._sock.sendall(b"".join(parts))
+                _send_all(self._sock, parts)
         except OSError as exc:
             self._fail(exc)
         return fut

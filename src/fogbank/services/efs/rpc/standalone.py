@@ -27,6 +27,7 @@ from fogbank.services.efs.rpc.auth import (
     MountRequest,
     PosixUser,
 )
+from fogbank.services.efs.rpc.memory import tune_malloc
 from fogbank.services.efs.rpc.server import MountTargetServer
 from fogbank.storage.db import Database, DbSettings
 from fogbank.storage.migrations import migrate
@@ -110,4 +111,5 @@ def _key_of(principal: Principal) -> str:
 
 
 if __name__ == "__main__":
+    tune_malloc()
     asyncio.run(serve(json.loads(Path(sys.argv[1]).read_text())))
