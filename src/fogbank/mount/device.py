@@ -22,13 +22,18 @@ MNT_DETACH = 2
 _libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
 
 
-def _options(fd: int | None, read_only: bool) -> str:
+def _options(fd: int | None, read_only: bool, kernel_checks: bool) -> str:
     opts = [
         "rootmode=40000",
         f"user_id={os.getuid()}",
         f"group_id={os.getgid()}",
         "allow_other",
     ]
+    if kernel_checks:
+        # The kernel checks permissions against the attributes it caches (as NFS clients
+        # do); the server checks again. Without it, names resolved from the kernel's
+        # dentry cache would skip the server's search-permission check.
+        opts.append("default_permissions")
     if fd is not None:
         opts.insert(0, f"fd={fd}")
     if read_only:
@@ -36,12 +41,12 @@ def _options(fd: int | None, read_only: bool) -> str:
     return ",".join(opts)
 
 
-def mount(mountpoint: Path, source: str, read_only: bool) -> int:
+def mount(mountpoint: Path, source: str, read_only: bool, kernel_checks: bool = True) -> int:
     """Mount a FUSE file system at ``mountpoint``; returns the /dev/fuse descriptor."""
     if os.geteuid() == 0:
         fd = os.open("/dev/fuse", os.O_RDWR | os.O_CLOEXEC)
         flags = MS_NOSUID | MS_NODEV | (MS_RDONLY if read_only else 0)
-        opts = _options(fd, False)
+        opts = _options(fd, False, kernel_checks)
         rc = _libc.mount(
             source.encode(), str(mountpoint).encode(), b"fuse.fogbank", flags, opts.encode()
         )
@@ -50,13 +55,13 @@ def mount(mountpoint: Path, source: str, read_only: bool) -> int:
             os.close(fd)
             raise OSError(err, f"mount {mountpoint}: {os.strerror(err)}")
         return fd
-    return _fusermount(mountpoint, source, read_only)
+    return _fusermount(mountpoint, source, read_only, kernel_checks)
 
 
-def _fusermount(mountpoint: Path, source: str, read_only: bool) -> int:
+def _fusermount(mountpoint: Path, source: str, read_only: bool, kernel_checks: bool) -> int:
     ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
     env = dict(os.environ, _FUSE_COMMFD=str(theirs.fileno()))
-    opts = _options(None, read_only).replace("rootmode=40000,", "")
+    opts = _options(None, read_only, kernel_checks).replace("rootmode=40000,", "")
     proc = subprocess.run(
         ["fusermount3", "-o", f"{opts},fsname={source},subtype=fogbank", "--", str(mountpoint)],
         env=env,

@@ -37,7 +37,11 @@ def mount_and_serve(opts: MountOptions, ready: Callable[[str | None], None]) -> 
         rpc = RpcClient(opts.host, opts.port)
         welcome = rpc.hello(opts.fs_id, opts.access_point, opts.read_only, opts.keys)
         read_only = opts.read_only or welcome.read_only
-        fd = device.mount(opts.mountpoint, f"fogbank:{opts.fs_id}", read_only)
+        # With an access point's forced identity, every caller is the same user on the
+        # server, so the kernel must not judge by the local caller's uid.
+        fd = device.mount(
+            opts.mountpoint, f"fogbank:{opts.fs_id}", read_only, not welcome.forced_identity
+        )
     except Exception as exc:
         ready(str(exc) or type(exc).__name__)
         return

@@ -34,6 +34,7 @@ class Welcome:
     read_only: bool
     root_access: bool
     session_id: str
+    forced_identity: bool = False  # an access point replaces every caller's identity
 
 
 def _recv_exact(sock: socket.socket, n: int) -> bytes:
@@ -128,7 +129,11 @@ class RpcClient:
         self._reader = threading.Thread(target=self._read_loop, name="efs-rpc-read", daemon=True)
         self._reader.start()
         return Welcome(
-            wire.as_int(w["root"]), bool(w["read_only"]), bool(w["root_access"]), str(w["session"])
+            wire.as_int(w["root"]),
+            bool(w["read_only"]),
+            bool(w["root_access"]),
+            str(w["session"]),
+            bool(w.get("forced_identity")),
         )
 
     # -- requests -----------------------------------------------------------------

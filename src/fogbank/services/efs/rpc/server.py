@@ -143,6 +143,7 @@ class MountTargetServer:
                     "read_only": session.read_only,
                     "root_access": session.root_access,
                     "session": session.id,
+                    "forced_identity": session.posix_user is not None,
                 },
             )
         )
