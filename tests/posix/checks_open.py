@@ -8,7 +8,7 @@ from pathlib import Path
 from tests.posix.framework import ALICE, Check
 from tests.posix.helpers import mkdir, mkfile, mode, open_ok, read
 
-O = os
+O = os  # noqa: E741 - the flags read like the man page: O.O_CREAT
 
 
 def _create_with(umask: int, bits: int, directory: bool) -> Check:

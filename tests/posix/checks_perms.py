@@ -85,10 +85,10 @@ def _dir_check(bits: int, who: str, op: str) -> Check:
 def _root_check(bits: int, want: str) -> Check:
     if want == "exec":
         expect: object = bool(bits & 0o111)
-        run = lambda d: os.access(d / "f", os.X_OK)  # noqa: E731
+        run = lambda d: os.access(d / "f", os.X_OK)
     else:
         expect = "ok"
-        run = lambda d: open_ok(d / "f", os.O_RDONLY if want == "read" else os.O_WRONLY)  # noqa: E731
+        run = lambda d: open_ok(d / "f", os.O_RDONLY if want == "read" else os.O_WRONLY)
     return Check(
         f"perm-root-{bits:03o}-{want}",
         "appropriate privileges: root reads and writes anything, executes if any x bit",
@@ -124,6 +124,14 @@ CHECKS = (
         for w in WHO
         for m in (os.R_OK, os.W_OK, os.X_OK)
     ]
-    + [_root_check(b, w) for b in (0o000, 0o100, 0o010, 0o001, 0o600) for w in ("read", "write", "exec")]
-    + [_unlink_needs(b, u) for b in (0o777, 0o755, 0o733, 0o766, 0o500, 0o300) for u in (ALICE, CAROL)]
+    + [
+        _root_check(b, w)
+        for b in (0o000, 0o100, 0o010, 0o001, 0o600)
+        for w in ("read", "write", "exec")
+    ]
+    + [
+        _unlink_needs(b, u)
+        for b in (0o777, 0o755, 0o733, 0o766, 0o500, 0o300)
+        for u in (ALICE, CAROL)
+    ]
 )
