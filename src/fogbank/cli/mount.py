@@ -82,7 +82,12 @@ def _daemonize(opts: MountOptions, log_file: str | None) -> None:
 @click.option("--foreground", is_flag=True, help="Stay attached instead of daemonizing.")
 @click.option("--target", help="Mount target address HOST:PORT (skips the API lookup).")
 @click.option("--region", default=DEFAULT_REGION, show_default=True)
-@click.option("--cache-timeout", default=1.0, show_default=True, help="Attribute cache, seconds.")
+@click.option(
+    "--cache-timeout",
+    default=30.0,
+    show_default=True,
+    help="Seconds entries and attributes stay cached (other clients' changes invalidate them).",
+)
 @click.option("--log-file", help="Where the background client logs.")
 @endpoint_option
 def mount(

@@ -17,6 +17,7 @@ from fogbank.mount.ops import FuseOps, Request
 from fogbank.services.efs.fs.model import FsError
 
 log = logging.getLogger(__name__)
+_TRACE = os.environ.get("FOGBANK_MOUNT_TRACE") == "1"
 MAX_WRITE = 1 << 20
 MAX_PAGES = MAX_WRITE // 4096
 BUFSIZE = MAX_WRITE + 64 * 1024
@@ -73,6 +74,8 @@ class FuseLoop:
         _, opcode, unique, nodeid, uid, gid, pid, _, _ = k.IN_HEADER.unpack_from(data)
         # Bodies are copied out of the reused buffer, except a write's data, which the
         # handler copies once into its write-back buffer.
+        if _TRACE:
+            log.info("op %s node %d", opcode, nodeid)
         raw = data[k.IN_HEADER.size :]
         body: bytes | memoryview = raw if opcode == k.Opcode.WRITE else bytes(raw)
         if opcode == k.Opcode.INTERRUPT:

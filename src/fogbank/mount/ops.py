@@ -7,6 +7,7 @@ import itertools
 import os
 import stat
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from fogbank.mount import kernel as k
 from fogbank.mount import replies
 from fogbank.mount.files import OpenFile
 from fogbank.mount.identity import supplementary_groups
-from fogbank.services.efs.fs.model import Attr, FsError, SetAttr
+from fogbank.services.efs.fs.model import Attr, Change, FsError, SetAttr
 from fogbank.services.efs.rpc import codec
 from fogbank.services.efs.rpc.client import RpcClient
 from fogbank.services.efs.rpc.wire import Op, Value, as_bytes, as_int, as_list
@@ -54,6 +55,10 @@ class FuseOps:
         self.dirs: dict[int, DirHandle] = {}
         self._waits: dict[int, Future[Value]] = {}
         self._seen: dict[int, tuple[int, int]] = {}  # ino -> (mtime, size) at last open
+        # Directories' attributes as the server last reported them (after our own
+        # changes too), so the kernel's re-reads after each create/unlink need no trip.
+        self._dirs: dict[int, tuple[Attr, float]] = {}
+        self.invalidate: Callable[[str, int, bytes], None] = lambda kind, ino, name: None
         self.handlers: dict[int, Callable[[Request], bytes | None]] = {
             k.Opcode.LOOKUP: self.lookup,
             k.Opcode.GETATTR: self.getattr,
@@ -117,13 +122,43 @@ class FuseOps:
             if f.dirty:
                 f.flush()
 
+    def _remember(self, attr: Attr) -> None:
+        if stat.S_ISDIR(attr.mode):
+            with self._lock:
+                self._dirs[attr.ino] = (attr, time.monotonic() + self.timeout)
+
     def _entry(self, v: Value) -> bytes:
         attr = codec.attr_in(v)
+        self._remember(attr)
         return replies.entry(attr, self.kid(attr.ino), self.timeout, self._size(attr))
 
     def _attr(self, v: Value) -> bytes:
         attr = codec.attr_in(v)
+        self._remember(attr)
         return replies.attr_out(attr, self.kid(attr.ino), self.timeout, self._size(attr))
+
+    def _change(self, v: Value) -> Change:
+        change = codec.change_in(v)
+        for d in change.dirs:
+            self._remember(d)
+        if change.attr is not None:
+            self._remember(change.attr)  # e.g. a removed directory now has no links
+        return change
+
+    def on_notify(self, value: Value) -> None:
+        """The server says another client changed these: drop them here and in the kernel."""
+        for item in as_list(value):
+            kind, ino, *rest = as_list(item)
+            ino = as_int(ino)
+            with self._lock:
+                self._dirs.pop(ino, None)
+                self._seen.pop(ino, None)
+            if kind == "i":
+                for f in self._open_files(ino):
+                    f.drop_cache()
+                self.invalidate("i", ino, b"")
+            else:
+                self.invalidate("e", ino, as_bytes(rest[0]))
 
     def _file(self, fh: int) -> OpenFile:
         with self._lock:
@@ -140,7 +175,12 @@ class FuseOps:
         )
 
     def getattr(self, r: Request) -> bytes:
-        return self._attr(self.rpc.call(Op.GETATTR, self.sino(r.nodeid)))
+        ino = self.sino(r.nodeid)
+        with self._lock:
+            cached = self._dirs.get(ino)
+        if cached is not None and cached[1] > time.monotonic():
+            return replies.attr_out(cached[0], r.nodeid, self.timeout)
+        return self._attr(self.rpc.call(Op.GETATTR, ino))
 
     def setattr(self, r: Request) -> bytes:
         f = k.SETATTR_IN.unpack_from(r.body)
@@ -180,7 +220,8 @@ class FuseOps:
                 Op.CREATE, self.ctx(r), self.sino(r.nodeid), name, mode, rdev, target, None
             )
         )
-        return self._entry(out[0])
+        self._change(out[0])
+        return self._entry(as_list(out[0])[0])
 
     def symlink(self, r: Request) -> bytes:
         name, target = k.cstrings(r.body, 2)
@@ -196,11 +237,11 @@ class FuseOps:
         return self._create(r, name, stat.S_IFDIR | (mode & 0o7777), 0, None)
 
     def unlink(self, r: Request) -> bytes:
-        self.rpc.call(Op.UNLINK, self.ctx(r), self.sino(r.nodeid), _name(r.body))
+        self._change(self.rpc.call(Op.UNLINK, self.ctx(r), self.sino(r.nodeid), _name(r.body)))
         return b""
 
     def rmdir(self, r: Request) -> bytes:
-        self.rpc.call(Op.RMDIR, self.ctx(r), self.sino(r.nodeid), _name(r.body))
+        self._change(self.rpc.call(Op.RMDIR, self.ctx(r), self.sino(r.nodeid), _name(r.body)))
         return b""
 
     def rename(self, r: Request) -> bytes:
@@ -213,17 +254,19 @@ class FuseOps:
         if flags & ~k.RENAME_NOREPLACE:
             raise FsError(errno.EINVAL, "only RENAME_NOREPLACE is supported")
         old, new = k.cstrings(rest, 2)
-        self.rpc.call(
-            Op.RENAME, self.ctx(r), self.sino(r.nodeid), old, self.sino(newdir), new, flags
+        self._change(
+            self.rpc.call(
+                Op.RENAME, self.ctx(r), self.sino(r.nodeid), old, self.sino(newdir), new, flags
+            )
         )
         return b""
 
     def link(self, r: Request) -> bytes:
         (old,) = k.LINK_IN.unpack_from(r.body)
         name = _name(r.body[k.LINK_IN.size :])
-        return self._entry(
-            self.rpc.call(Op.LINK, self.ctx(r), self.sino(old), self.sino(r.nodeid), name)
-        )
+        out = self.rpc.call(Op.LINK, self.ctx(r), self.sino(old), self.sino(r.nodeid), name)
+        self._change(out)
+        return self._entry(as_list(out)[0])
 
     def access(self, r: Request) -> bytes:
         mask, _ = k.ACCESS_IN.unpack_from(r.body)
@@ -291,7 +334,9 @@ class FuseOps:
         out = as_list(
             self.rpc.call(Op.CREATE, self.ctx(r), self.sino(r.nodeid), name, mode, 0, None, flags)
         )
-        return self._entry(out[0]) + self._opened(out[0], as_int(out[1]), flags)
+        made = as_list(out[0])
+        self._change(out[0])
+        return self._entry(made[0]) + self._opened(made[0], as_int(out[1]), flags)
 
     def read(self, r: Request) -> bytes:
         fh, offset, size, *_ = k.READ_IN.unpack_from(r.body)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from fogbank.mount import device
 from fogbank.mount.loop import FuseLoop
+from fogbank.mount.notify import Notifier
 from fogbank.mount.ops import FuseOps
 from fogbank.services.efs.rpc.client import AwsKeys, RpcClient
 from fogbank.services.efs.rpc.memory import tune_malloc
@@ -27,7 +28,9 @@ class MountOptions:
     access_point: str | None = None
     keys: AwsKeys | None = None  # set for --iam
     read_only: bool = False
-    cache_timeout: float = 1.0
+    # Entries and attributes stay cached this long (NFS's acdirmin); other clients'
+    # changes are pushed by the server and invalidate them at once.
+    cache_timeout: float = 30.0
 
 
 def mount_and_serve(opts: MountOptions, ready: Callable[[str | None], None]) -> None:
@@ -45,7 +48,12 @@ def mount_and_serve(opts: MountOptions, ready: Callable[[str | None], None]) -> 
     except Exception as exc:
         ready(str(exc) or type(exc).__name__)
         return
-    loop = FuseLoop(fd, FuseOps(rpc, welcome.root_ino, opts.cache_timeout))
+    ops = FuseOps(rpc, welcome.root_ino, opts.cache_timeout)
+    notifier = Notifier(fd, ops.kid)
+    ops.invalidate = lambda kind, ino, name: notifier.push((kind, ino, name))
+    rpc.on_notify = ops.on_notify
+    notifier.start()
+    loop = FuseLoop(fd, ops)
 
     def on_signal(signum: int, _frame: object) -> None:
         with contextlib.suppress(OSError):
@@ -58,4 +66,5 @@ def mount_and_serve(opts: MountOptions, ready: Callable[[str | None], None]) -> 
     try:
         loop.run()
     finally:
+        notifier.stop()
         rpc.close()

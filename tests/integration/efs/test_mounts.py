@@ -73,12 +73,22 @@ def test_two_mounts_close_to_open_rename_and_flock(plane: DataPlane, mounts: lis
     payload = os.urandom(5 * 1024 * 1024 + 123)
     (a.path / "data.bin").write_bytes(payload)  # written and closed in A
     assert (b.path / "data.bin").read_bytes() == payload  # read back identical in B
+    # Close-to-open: B had it cached; A rewrites it; B's next open sees the new bytes.
+    changed = os.urandom(3 * 1024 * 1024)
+    (a.path / "data.bin").write_bytes(changed)
+    assert (b.path / "data.bin").read_bytes() == changed
+    (a.path / "data.bin").write_bytes(payload)
 
+    assert (b.path / "data.bin").stat().st_size == len(payload)  # now cached in B's kernel
     (a.path / "data.bin").rename(a.path / "renamed.bin")
+    # The server tells B's client to drop the old entry: visible at once, not after the
+    # cache timeout.
+    deadline = time.monotonic() + 2
+    while (b.path / "data.bin").exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not (b.path / "data.bin").exists()
     assert "renamed.bin" in os.listdir(b.path)
     assert "data.bin" not in os.listdir(b.path)
-    time.sleep(1.2)  # attribute/entry cache timeout, as NFS's actimeo
-    assert not (b.path / "data.bin").exists()
     assert (b.path / "renamed.bin").read_bytes() == payload
 
     with open(a.path / "lock", "w") as holder:

@@ -24,7 +24,7 @@ def test_write_read_blocks_and_truncate(fs_store: FsStore) -> None:
     async def go() -> None:
         await fs_store.create_file_system("fs-1", encrypted=False)
         fs = fs_store.open("fs-1", None)
-        f = await fs.create(ROOT, ROOT_INO, b"f", stat.S_IFREG | 0o644)
+        f = (await fs.create(ROOT, ROOT_INO, b"f", stat.S_IFREG | 0o644)).attr
         payload = os.urandom(BLOCK_SIZE * 2 + 123)
         await fs.write(f.ino, 0, payload)
         assert await fs.read(f.ino, 0, len(payload) + 10) == payload
@@ -46,9 +46,9 @@ def test_encrypted_blocks_hide_plaintext(fs_store: FsStore, tmp_path: Path) -> N
     async def go() -> None:
         await fs_store.create_file_system("fs-2", encrypted=True)
         fs = fs_store.open("fs-2", os.urandom(32))
-        f = await fs.create(ROOT, ROOT_INO, b"f", stat.S_IFREG | 0o644)
+        f = (await fs.create(ROOT, ROOT_INO, b"f", stat.S_IFREG | 0o644)).attr
         await fs.write(f.ino, 0, marker * 100_000)
-        small = await fs.create(ROOT, ROOT_INO, b"s", stat.S_IFREG | 0o644)
+        small = (await fs.create(ROOT, ROOT_INO, b"s", stat.S_IFREG | 0o644)).attr
         await fs.write(small.ino, 0, marker)
         assert await fs.read(small.ino, 0, 100) == marker
 
@@ -62,15 +62,15 @@ def test_permissions_and_sticky(fs_store: FsStore) -> None:
     async def go() -> None:
         await fs_store.create_file_system("fs-3", encrypted=False)
         fs = fs_store.open("fs-3", None)
-        d = await fs.create(ROOT, ROOT_INO, b"d", stat.S_IFDIR | 0o1777)
-        f = await fs.create(ROOT, d.ino, b"rootfile", stat.S_IFREG | 0o644)
+        d = (await fs.create(ROOT, ROOT_INO, b"d", stat.S_IFDIR | 0o1777)).attr
+        f = (await fs.create(ROOT, d.ino, b"rootfile", stat.S_IFREG | 0o644)).attr
         with pytest.raises(FsError) as e:
             await fs.unlink(USER, d.ino, b"rootfile")
         assert e.value.errno == errno.EPERM
         with pytest.raises(FsError) as e:
             await fs.open(USER, f.ino, os.O_WRONLY)
         assert e.value.errno == errno.EACCES
-        sub = await fs.create(ROOT, d.ino, b"sub", stat.S_IFDIR | 0o755)
+        sub = (await fs.create(ROOT, d.ino, b"sub", stat.S_IFDIR | 0o755)).attr
         with pytest.raises(FsError) as e:
             await fs.rename(ROOT, d.ino, b"sub", sub.ino, b"x")
         assert e.value.errno == errno.EINVAL
@@ -82,7 +82,7 @@ def test_unlinked_open_file_lives_until_release(fs_store: FsStore) -> None:
     async def go() -> None:
         await fs_store.create_file_system("fs-4", encrypted=False)
         fs = fs_store.open("fs-4", None)
-        f = await fs.create(ROOT, ROOT_INO, b"f", stat.S_IFREG | 0o644, open_after=True)
+        f = (await fs.create(ROOT, ROOT_INO, b"f", stat.S_IFREG | 0o644, open_after=True)).attr
         await fs.write(f.ino, 0, b"data")
         await fs.unlink(ROOT, ROOT_INO, b"f")
         assert await fs.read(f.ino, 0, 10) == b"data"
@@ -100,7 +100,7 @@ def test_lifecycle_moves_cold_files_and_back(fs_store: FsStore) -> None:
         await fs_store.create_file_system("fs-5", encrypted=False)
         await fs_store.set_lifecycle("fs-5", LifecyclePolicy(ia_after_s=86400.0))
         fs = fs_store.open("fs-5", None)
-        f = await fs.create(ROOT, ROOT_INO, b"f", stat.S_IFREG | 0o644)
+        f = (await fs.create(ROOT, ROOT_INO, b"f", stat.S_IFREG | 0o644)).attr
         await fs.write(f.ino, 0, os.urandom(BLOCK_SIZE))
         job = fs_store.lifecycle_job()
         import time

@@ -20,6 +20,7 @@ from fogbank.services.efs.fs.model import (
     BLOCK_SIZE,
     INFREQUENT_ACCESS,
     Attr,
+    Change,
     DirEntry,
     FsError,
     Identity,
@@ -50,6 +51,7 @@ class FileSystem:
         self._clock = clock
         self._io = io
         self._opens: Counter[int] = Counter()
+        self._orphans: set[int] = set()  # unlinked while open: reaped at the last close
         # Block files written but not yet fsynced, per inode: made durable by ``commit``
         # (fsync, close), like NFS's unstable writes and COMMIT.
         self._unsynced: dict[int, list[str]] = {}
@@ -98,26 +100,55 @@ class FileSystem:
         rdev: int = 0,
         target: bytes | None = None,
         open_after: bool = False,
-    ) -> Attr:
-        attr = await self._write(
-            lambda tx: namespace.create(tx, ident, parent, name, mode, rdev, target)
+    ) -> Change:
+        change = await self._write(
+            lambda tx: Change(
+                namespace.create(tx, ident, parent, name, mode, rdev, target), (tx.get(parent),)
+            )
         )
-        if open_after:
-            self._opens[attr.ino] += 1
-        return attr
+        if open_after and change.attr is not None:
+            self._opens[change.attr.ino] += 1
+        return change
 
-    async def link(self, ident: Identity, ino: int, parent: int, name: bytes) -> Attr:
-        return await self._write(lambda tx: namespace.link(tx, ident, ino, parent, name))
-
-    async def unlink(self, ident: Identity, parent: int, name: bytes) -> None:
-        await self._free(
-            await self._write(lambda tx: namespace.unlink(tx, ident, parent, name, self.is_open))
+    async def link(self, ident: Identity, ino: int, parent: int, name: bytes) -> Change:
+        return await self._write(
+            lambda tx: Change(namespace.link(tx, ident, ino, parent, name), (tx.get(parent),))
         )
 
-    async def rmdir(self, ident: Identity, parent: int, name: bytes) -> None:
-        await self._free(
-            await self._write(lambda tx: namespace.rmdir(tx, ident, parent, name, self.is_open))
+    def _keep_if_open(self, ino: int) -> bool:
+        """Asked when an inode loses its last name: kept (an orphan) while open."""
+        if self.is_open(ino):
+            self._orphans.add(ino)
+            return True
+        return False
+
+    def _remove(
+        self, tx: Tx, remove: namespace.Remove, ident: Identity, parent: int, name: bytes
+    ) -> tuple[list[str], Change]:
+        """Remove a name; the change carries the victim's new attributes if it lives on."""
+        victim = tx.find(parent, name)
+        freed = remove(tx, ident, parent, name, self._keep_if_open)
+        after = None
+        if victim is not None and victim not in {parent}:
+            try:
+                after = tx.get(victim)
+            except FsError:
+                after = None
+        return freed, Change(after, (tx.get(parent),))
+
+    async def unlink(self, ident: Identity, parent: int, name: bytes) -> Change:
+        freed, change = await self._write(
+            lambda tx: self._remove(tx, namespace.unlink, ident, parent, name)
         )
+        await self._free(freed)
+        return change
+
+    async def rmdir(self, ident: Identity, parent: int, name: bytes) -> Change:
+        freed, change = await self._write(
+            lambda tx: self._remove(tx, namespace.rmdir, ident, parent, name)
+        )
+        await self._free(freed)
+        return change
 
     async def rename(
         self,
@@ -127,13 +158,17 @@ class FileSystem:
         new_parent: int,
         new_name: bytes,
         noreplace: bool = False,
-    ) -> None:
-        freed = await self._write(
-            lambda tx: namespace.rename(
-                tx, ident, old_parent, old_name, new_parent, new_name, self.is_open, noreplace
+    ) -> Change:
+        def run(tx: Tx) -> tuple[list[str], Change]:
+            freed = namespace.rename(
+                tx, ident, old_parent, old_name, new_parent, new_name, self._keep_if_open, noreplace
             )
-        )
+            dirs = {old_parent, new_parent}
+            return freed, Change(None, tuple(tx.get(d) for d in sorted(dirs)))
+
+        freed, change = await self._write(run)
         await self._free(freed)
+        return change
 
     async def readdir(
         self, ident: Identity, ino: int, after: bytes | None, limit: int = 1000
@@ -205,6 +240,9 @@ class FileSystem:
         if self._opens[ino] > 0:
             return
         del self._opens[ino]
+        if ino not in self._orphans:
+            return
+        self._orphans.discard(ino)
 
         def reap(tx: Tx) -> list[str]:
             row = tx.conn.one(

@@ -92,6 +92,15 @@ class SetAttr:
 
 
 @dataclass(frozen=True)
+class Change:
+    """What a namespace operation did: the inode it made or linked (if any) and the new
+    attributes of the directories it changed (clients cache them)."""
+
+    attr: Attr | None
+    dirs: tuple[Attr, ...]
+
+
+@dataclass(frozen=True)
 class DirEntry:
     name: bytes
     attr: Attr

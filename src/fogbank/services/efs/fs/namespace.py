@@ -24,6 +24,7 @@ from fogbank.services.efs.fs.perms import W, X
 from fogbank.services.efs.fs.tables import Tx, as_bytes, to_attr
 
 IsOpen = Callable[[int], bool]
+Remove = Callable[["Tx", Identity, int, bytes, IsOpen], list[str]]
 
 
 def lookup(tx: Tx, ident: Identity, parent: int, name: bytes) -> Attr:

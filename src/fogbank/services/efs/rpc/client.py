@@ -11,6 +11,7 @@ import errno
 import itertools
 import socket
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
 
@@ -83,6 +84,8 @@ class RpcClient:
         self._pending_lock = threading.Lock()
         self._closed: BaseException | None = None
         self._reader: threading.Thread | None = None
+        # Called (on the reader thread) with the server's cache invalidations.
+        self.on_notify: Callable[[Value], None] | None = None
 
     # -- handshake ----------------------------------------------------------------
 
@@ -140,7 +143,7 @@ class RpcClient:
 
     def submit(self, op: Op, *args: Value) -> Future[Value]:
         fut: Future[Value] = Future()
-        msg_id = next(self._ids) & 0xFFFFFFFF
+        msg_id = next(self._ids) & 0xFFFFFFFF or next(self._ids)  # 0 is the server's
         with self._pending_lock:
             if self._closed is not None:
                 fut.set_exception(FsError(errno.EIO, "data plane connection lost"))
@@ -169,6 +172,10 @@ class RpcClient:
         try:
             while True:
                 msg_id, status, body = _read_frame(self._sock)
+                if msg_id == 0:
+                    if status == Op.NOTIFY and self.on_notify is not None:
+                        self.on_notify(wire.decode(body))
+                    continue
                 with self._pending_lock:
                     fut = self._pending.pop(msg_id, None)
                 if fut is None:

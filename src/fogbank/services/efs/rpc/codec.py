@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fogbank.services.efs.fs.model import Attr, Identity, SetAttr, StatFs
+from fogbank.services.efs.fs.model import Attr, Change, Identity, SetAttr, StatFs
 from fogbank.services.efs.rpc.wire import Value, as_dict, as_int, as_list
 
 
@@ -16,6 +16,18 @@ def attr_out(a: Attr) -> list[Value]:
 def attr_in(v: Value) -> Attr:
     f = [as_int(x) for x in as_list(v)]
     return Attr(f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10])
+
+
+def change_out(change: Change) -> list[Value]:
+    return [
+        None if change.attr is None else attr_out(change.attr),
+        [attr_out(d) for d in change.dirs],
+    ]
+
+
+def change_in(v: Value) -> Change:
+    f = as_list(v)
+    return Change(None if f[0] is None else attr_in(f[0]), tuple(attr_in(d) for d in as_list(f[1])))
 
 
 def ident_out(ident: Identity) -> list[Value]:

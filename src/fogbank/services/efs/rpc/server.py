@@ -82,6 +82,7 @@ class MountTargetServer:
         self.locks = locks or LockTable()
         self._server: asyncio.Server | None = None
         self._sessions: set[asyncio.Task[None]] = set()
+        self._live: dict[str, asyncio.StreamWriter] = {}
 
     @property
     def address(self) -> tuple[str, int]:
@@ -148,6 +149,8 @@ class MountTargetServer:
             )
         )
         pending: dict[int, asyncio.Task[None]] = {}
+        session.broadcast = self._broadcast
+        self._live[session.id] = writer
         try:
             while True:
                 msg_id, code, body = await read_frame(reader)
@@ -163,6 +166,7 @@ class MountTargetServer:
             for t in list(pending.values()):
                 t.cancel()
             await asyncio.gather(*pending.values(), return_exceptions=True)
+            self._live.pop(session.id, None)
             await session.close()
 
     async def _request(
@@ -183,6 +187,12 @@ class MountTargetServer:
         writer.writelines(wire.frame(msg_id, status, result))
         with contextlib.suppress(ConnectionError):
             await writer.drain()
+
+    def _broadcast(self, origin: str, events: list[Value]) -> None:
+        """Tell every other client of this file system what to drop from its caches."""
+        for session_id, writer in list(self._live.items()):
+            if session_id != origin and not writer.is_closing():
+                writer.writelines(wire.frame(0, Op.NOTIFY, events))
 
     # -- handshake ----------------------------------------------------------------
 
@@ -254,9 +264,11 @@ class MountTargetServer:
                         errno.ENOENT, f"access point root {ap.root_path} missing"
                     ) from exc
                 ci = ap.creation_info
-                attr = await self.fs.create(
+                made = await self.fs.create(
                     ROOT, ino, name, stat.S_IFDIR | (ci.permissions & 0o7777)
                 )
+                assert made.attr is not None
+                attr = made.attr
                 await self.fs.setattr(
                     ROOT,
                     attr.ino,

@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from fogbank.services.efs.fs.filesystem import FileSystem
-from fogbank.services.efs.fs.model import Attr, FsError, Identity
+from fogbank.services.efs.fs.model import Attr, Change, FsError, Identity
 from fogbank.services.efs.fs.perms import squash
 from fogbank.services.efs.rpc import codec
 from fogbank.services.efs.rpc.auth import PosixUser
@@ -20,6 +20,9 @@ _WRITE_OPS = frozenset(
     {Op.SETATTR, Op.CREATE, Op.LINK, Op.UNLINK, Op.RMDIR, Op.RENAME, Op.WRITE}
     | {Op.SETXATTR, Op.REMOVEXATTR}
 )
+
+
+Broadcast = Callable[[str, list[Value]], None]  # (origin session, events)
 
 
 @dataclass
@@ -38,8 +41,11 @@ class Session:
         posix_user: PosixUser | None,
         root_access: bool,
         read_only: bool,
+        broadcast: Broadcast | None = None,
     ) -> None:
         self.id = session_id
+        # Tells the file system's other clients which cached entries and inodes to drop.
+        self.broadcast: Broadcast = broadcast or (lambda origin, events: None)
         self.fs = fs
         self.locks = locks
         self.root_ino = root_ino
@@ -133,43 +139,56 @@ class Session:
         return codec.attr_out(await self.fs.getattr(self._ino(a[0])))
 
     async def _setattr(self, a: list[Value]) -> Value:
-        change = codec.setattr_in(a[2])
-        return codec.attr_out(await self.fs.setattr(self._ident(a[0]), self._ino(a[1]), change))
+        change, ino = codec.setattr_in(a[2]), self._ino(a[1])
+        attr = await self.fs.setattr(self._ident(a[0]), ino, change)
+        self.broadcast(self.id, [["i", ino]])
+        return codec.attr_out(attr)
+
+    def _changed(self, change: Change) -> list[Value]:
+        return codec.change_out(change)
 
     async def _create(self, a: list[Value]) -> Value:
-        ident, parent = self._ident(a[0]), self._ino(a[1])
+        ident, parent, name = self._ident(a[0]), self._ino(a[1]), as_bytes(a[2])
         target = None if a[5] is None else as_bytes(a[5])
         flags = None if a[6] is None else as_int(a[6])
-        attr = await self.fs.create(
-            ident, parent, as_bytes(a[2]), as_int(a[3]), as_int(a[4]), target, flags is not None
+        change = await self.fs.create(
+            ident, parent, name, as_int(a[3]), as_int(a[4]), target, flags is not None
         )
-        fh = None if flags is None else self._new_handle(attr.ino, flags)
-        return [self._hand_out(attr), fh]
+        assert change.attr is not None
+        self._known.add(change.attr.ino)
+        fh = None if flags is None else self._new_handle(change.attr.ino, flags)
+        self.broadcast(self.id, [["e", parent, name], ["i", parent]])
+        return [self._changed(change), fh]
 
     async def _link(self, a: list[Value]) -> Value:
-        attr = await self.fs.link(
-            self._ident(a[0]), self._ino(a[1]), self._ino(a[2]), as_bytes(a[3])
-        )
-        return self._hand_out(attr)
+        ino, parent, name = self._ino(a[1]), self._ino(a[2]), as_bytes(a[3])
+        change = await self.fs.link(self._ident(a[0]), ino, parent, name)
+        assert change.attr is not None
+        self._known.add(change.attr.ino)
+        self.broadcast(self.id, [["e", parent, name], ["i", parent], ["i", ino]])
+        return self._changed(change)
 
     async def _unlink(self, a: list[Value]) -> Value:
-        await self.fs.unlink(self._ident(a[0]), self._ino(a[1]), as_bytes(a[2]))
-        return None
+        parent, name = self._ino(a[1]), as_bytes(a[2])
+        change = await self.fs.unlink(self._ident(a[0]), parent, name)
+        gone: list[Value] = [["i", change.attr.ino]] if change.attr is not None else []
+        self.broadcast(self.id, [["e", parent, name], ["i", parent], *gone])
+        return self._changed(change)
 
     async def _rmdir(self, a: list[Value]) -> Value:
-        await self.fs.rmdir(self._ident(a[0]), self._ino(a[1]), as_bytes(a[2]))
-        return None
+        parent, name = self._ino(a[1]), as_bytes(a[2])
+        change = await self.fs.rmdir(self._ident(a[0]), parent, name)
+        gone: list[Value] = [["i", change.attr.ino]] if change.attr is not None else []
+        self.broadcast(self.id, [["e", parent, name], ["i", parent], *gone])
+        return self._changed(change)
 
     async def _rename(self, a: list[Value]) -> Value:
-        await self.fs.rename(
-            self._ident(a[0]),
-            self._ino(a[1]),
-            as_bytes(a[2]),
-            self._ino(a[3]),
-            as_bytes(a[4]),
-            noreplace=bool(as_int(a[5]) & 1),
+        op, on, np, nn = self._ino(a[1]), as_bytes(a[2]), self._ino(a[3]), as_bytes(a[4])
+        change = await self.fs.rename(
+            self._ident(a[0]), op, on, np, nn, noreplace=bool(as_int(a[5]) & 1)
         )
-        return None
+        self.broadcast(self.id, [["e", op, on], ["e", np, nn], ["i", op], ["i", np]])
+        return self._changed(change)
 
     async def _readdir(self, a: list[Value]) -> Value:
         after = None if a[2] is None else as_bytes(a[2])
@@ -204,6 +223,7 @@ class Session:
         if handle.flags & 3 == 0:
             raise FsError(errno.EBADF)
         attr = await self.fs.write(handle.ino, as_int(a[1]), as_bytes(a[2]), bool(a[3]))
+        self.broadcast(self.id, [["i", handle.ino]])
         return codec.attr_out(attr)
 
     async def _fsync(self, a: list[Value]) -> Value:
@@ -226,16 +246,18 @@ class Session:
         return await self.fs.getxattr(self._ident(a[0]), self._ino(a[1]), as_bytes(a[2]))
 
     async def _setxattr(self, a: list[Value]) -> Value:
-        await self.fs.setxattr(
-            self._ident(a[0]), self._ino(a[1]), as_bytes(a[2]), as_bytes(a[3]), as_int(a[4])
-        )
+        ino = self._ino(a[1])
+        await self.fs.setxattr(self._ident(a[0]), ino, as_bytes(a[2]), as_bytes(a[3]), as_int(a[4]))
+        self.broadcast(self.id, [["i", ino]])
         return None
 
     async def _listxattr(self, a: list[Value]) -> Value:
         return list(await self.fs.listxattr(self._ident(a[0]), self._ino(a[1])))
 
     async def _removexattr(self, a: list[Value]) -> Value:
-        await self.fs.removexattr(self._ident(a[0]), self._ino(a[1]), as_bytes(a[2]))
+        ino = self._ino(a[1])
+        await self.fs.removexattr(self._ident(a[0]), ino, as_bytes(a[2]))
+        self.broadcast(self.id, [["i", ino]])
         return None
 
     # -- locks: [fh, owner, start, end, type, pid, flock(, wait)] -----------------

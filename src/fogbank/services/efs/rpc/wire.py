@@ -54,6 +54,7 @@ class Op(IntEnum):
     SETLK = 32
     CANCEL = 33
     RELEASE_LOCKS = 34
+    NOTIFY = 35  # server -> client, with message id 0: caches to drop (other clients' changes)
 
 
 def _encode(value: Value, out: list[bytes]) -> None:
