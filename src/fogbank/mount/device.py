@@ -97,6 +97,17 @@ def unmount(mountpoint: Path, lazy: bool = False) -> None:
         raise OSError(f"fusermount3 -u failed: {proc.stderr.decode().strip()}")
 
 
+def raise_readahead(mountpoint: Path, kib: int = 8192) -> bool:
+    """Let the kernel read ahead in large requests (its default for FUSE is 128 KiB)."""
+    dev = mountpoint.stat().st_dev
+    knob = Path(f"/sys/class/bdi/{os.major(dev)}:{os.minor(dev)}/read_ahead_kb")
+    try:
+        knob.write_text(str(kib))
+    except OSError:
+        return False
+    return True
+
+
 def is_mounted(mountpoint: Path) -> bool:
     target = os.path.realpath(mountpoint)
     with open("/proc/self/mounts") as f:

@@ -20,7 +20,9 @@ from fogbank.services.efs.rpc.wire import Op, Value
 WB_CHUNK = BLOCK_SIZE  # what one write RPC carries when streaming
 WB_IN_FLIGHT = 8
 RA_CHUNK = BLOCK_SIZE
-RA_DEPTH = 4
+RA_DEPTH = 8  # chunks kept in flight ahead of a sequential reader
+RA_KEEP = 24  # chunks kept at most per open file
+RA_WINDOW = 16 * RA_CHUNK
 
 
 class OpenFile:
@@ -37,6 +39,7 @@ class OpenFile:
         self._error: FsError | None = None
         self._ra: dict[int, Future[Value]] = {}
         self._next_read = -1
+        self._eof: int | None = None  # the chunk where the file ended when last read
         self.written_end = 0  # highest offset written through this handle (for st_size)
         self.uncommitted = False  # written since the last commit (fsync/close)
 
@@ -50,6 +53,7 @@ class OpenFile:
         with self.lock:
             self._raise_error()
             self._ra.clear()
+            self._eof = None
             self._kill = self._kill or kill
             self.uncommitted = True
             end = offset + len(data)
@@ -108,32 +112,38 @@ class OpenFile:
 
     def read(self, offset: int, size: int) -> bytes:
         with self.lock:
-            sequential = offset == self._next_read or offset == 0
-            self._next_read = offset + size
+            # The kernel's own read-ahead sends several reads at once, so "sequential"
+            # means near where the last read ended, not exactly there.
+            sequential = abs(offset - self._next_read) <= RA_WINDOW or offset == 0
+            self._next_read = max(self._next_read, offset + size)
             first = offset // RA_CHUNK
             last = (offset + size - 1) // RA_CHUNK
             ahead = RA_DEPTH if sequential else 0
             for idx in range(first, last + ahead + 1):
-                if idx not in self._ra:
+                if idx not in self._ra and not (self._eof is not None and idx > self._eof):
                     self._ra[idx] = self.rpc.submit(
                         Op.READ, self.server_fh, idx * RA_CHUNK, RA_CHUNK
                     )
-            for idx in [i for i in self._ra if i < first]:
-                del self._ra[idx]
-            out = bytearray()
-            for idx in range(first, last + 1):
-                chunk = self._ra[idx].result()
-                assert isinstance(chunk, bytes)
-                lo = max(offset - idx * RA_CHUNK, 0)
-                hi = min(offset + size - idx * RA_CHUNK, RA_CHUNK)
-                out += chunk[lo:hi]
-                if len(chunk) < RA_CHUNK:  # end of file
-                    for later in [i for i in self._ra if i > idx]:
-                        del self._ra[later]
-                    break
-            return bytes(out)
+            while len(self._ra) > RA_KEEP:  # forget the chunks furthest behind
+                del self._ra[min(self._ra)]
+            wanted = [self._ra.get(i) for i in range(first, last + 1)]
+        out = bytearray()
+        for idx, fut in zip(range(first, last + 1), wanted, strict=True):
+            if fut is None:
+                break
+            chunk = fut.result()
+            assert isinstance(chunk, bytes)
+            lo = max(offset - idx * RA_CHUNK, 0)
+            hi = min(offset + size - idx * RA_CHUNK, RA_CHUNK)
+            out += chunk[lo:hi]
+            if len(chunk) < RA_CHUNK:  # end of file
+                with self.lock:
+                    self._eof = idx
+                break
+        return bytes(out)
 
     def drop_cache(self) -> None:
         with self.lock:
             self._ra.clear()
             self._next_read = -1
+            self._eof = None

@@ -16,6 +16,7 @@ from fogbank.mount import kernel as k
 from fogbank.mount import replies
 from fogbank.mount.files import OpenFile
 from fogbank.mount.identity import supplementary_groups
+from fogbank.mount.listings import Listings
 from fogbank.services.efs.fs.model import Attr, Change, FsError, SetAttr
 from fogbank.services.efs.rpc import codec
 from fogbank.services.efs.rpc.client import RpcClient
@@ -59,6 +60,8 @@ class FuseOps:
         # changes too), so the kernel's re-reads after each create/unlink need no trip.
         self._dirs: dict[int, tuple[Attr, float]] = {}
         self.invalidate: Callable[[str, int, bytes], None] = lambda kind, ino, name: None
+        self.listings = Listings(timeout)
+        self._locked: set[int] = set()  # inodes this client has taken POSIX locks on
         self.handlers: dict[int, Callable[[Request], bytes | None]] = {
             k.Opcode.LOOKUP: self.lookup,
             k.Opcode.GETATTR: self.getattr,
@@ -86,7 +89,7 @@ class FuseOps:
             k.Opcode.OPENDIR: self.opendir,
             k.Opcode.READDIR: self.readdir,
             k.Opcode.RELEASEDIR: self.releasedir,
-            k.Opcode.FSYNCDIR: lambda r: b"",
+            k.Opcode.FSYNCDIR: self.fsyncdir,
             k.Opcode.GETLK: self.getlk,
             k.Opcode.SETLK: self.setlk,
             k.Opcode.SETLKW: self.setlk,
@@ -153,6 +156,7 @@ class FuseOps:
             with self._lock:
                 self._dirs.pop(ino, None)
                 self._seen.pop(ino, None)
+            self.listings.drop(ino)
             if kind == "i":
                 for f in self._open_files(ino):
                     f.drop_cache()
@@ -170,9 +174,10 @@ class FuseOps:
     # -- namespace ----------------------------------------------------------------
 
     def lookup(self, r: Request) -> bytes:
-        return self._entry(
-            self.rpc.call(Op.LOOKUP, self.ctx(r), self.sino(r.nodeid), _name(r.body))
-        )
+        parent, name = self.sino(r.nodeid), _name(r.body)
+        if self.listings.absent(parent, name):
+            raise FsError(errno.ENOENT)  # the whole directory is known here: no trip
+        return self._entry(self.rpc.call(Op.LOOKUP, self.ctx(r), parent, name))
 
     def getattr(self, r: Request) -> bytes:
         ino = self.sino(r.nodeid)
@@ -215,12 +220,18 @@ class FuseOps:
         return as_bytes(self.rpc.call(Op.READLINK, self.sino(r.nodeid)))
 
     def _create(self, r: Request, name: bytes, mode: int, rdev: int, target: bytes | None) -> bytes:
-        out = as_list(
-            self.rpc.call(
-                Op.CREATE, self.ctx(r), self.sino(r.nodeid), name, mode, rdev, target, None
+        parent = self.sino(r.nodeid)
+        try:
+            out = as_list(
+                self.rpc.call(Op.CREATE, self.ctx(r), parent, name, mode, rdev, target, None)
             )
-        )
-        self._change(out[0])
+        except FsError:
+            self.listings.drop(parent)
+            raise
+        change = self._change(out[0])
+        self.listings.add(parent, name)
+        if change.attr is not None and stat.S_ISDIR(change.attr.mode):
+            self.listings.fresh(change.attr.ino)  # a new directory: known to be empty
         return self._entry(as_list(out[0])[0])
 
     def symlink(self, r: Request) -> bytes:
@@ -237,11 +248,15 @@ class FuseOps:
         return self._create(r, name, stat.S_IFDIR | (mode & 0o7777), 0, None)
 
     def unlink(self, r: Request) -> bytes:
-        self._change(self.rpc.call(Op.UNLINK, self.ctx(r), self.sino(r.nodeid), _name(r.body)))
+        parent, name = self.sino(r.nodeid), _name(r.body)
+        self._change(self.rpc.call(Op.UNLINK, self.ctx(r), parent, name))
+        self.listings.remove(parent, name)
         return b""
 
     def rmdir(self, r: Request) -> bytes:
-        self._change(self.rpc.call(Op.RMDIR, self.ctx(r), self.sino(r.nodeid), _name(r.body)))
+        parent, name = self.sino(r.nodeid), _name(r.body)
+        self._change(self.rpc.call(Op.RMDIR, self.ctx(r), parent, name))
+        self.listings.remove(parent, name)
         return b""
 
     def rename(self, r: Request) -> bytes:
@@ -254,11 +269,15 @@ class FuseOps:
         if flags & ~k.RENAME_NOREPLACE:
             raise FsError(errno.EINVAL, "only RENAME_NOREPLACE is supported")
         old, new = k.cstrings(rest, 2)
-        self._change(
-            self.rpc.call(
-                Op.RENAME, self.ctx(r), self.sino(r.nodeid), old, self.sino(newdir), new, flags
-            )
-        )
+        src, dst = self.sino(r.nodeid), self.sino(newdir)
+        try:
+            self._change(self.rpc.call(Op.RENAME, self.ctx(r), src, old, dst, new, flags))
+        except FsError:
+            self.listings.drop(src)
+            self.listings.drop(dst)
+            raise
+        self.listings.remove(src, old)
+        self.listings.add(dst, new)
         return b""
 
     def link(self, r: Request) -> bytes:
@@ -266,6 +285,7 @@ class FuseOps:
         name = _name(r.body[k.LINK_IN.size :])
         out = self.rpc.call(Op.LINK, self.ctx(r), self.sino(old), self.sino(r.nodeid), name)
         self._change(out)
+        self.listings.add(self.sino(r.nodeid), name)
         return self._entry(as_list(out)[0])
 
     def access(self, r: Request) -> bytes:
@@ -331,11 +351,18 @@ class FuseOps:
     def create(self, r: Request) -> bytes:
         flags, mode, _umask, _ = k.CREATE_IN.unpack_from(r.body)
         name = _name(r.body[k.CREATE_IN.size :])
-        out = as_list(
-            self.rpc.call(Op.CREATE, self.ctx(r), self.sino(r.nodeid), name, mode, 0, None, flags)
-        )
+        try:
+            out = as_list(
+                self.rpc.call(
+                    Op.CREATE, self.ctx(r), self.sino(r.nodeid), name, mode, 0, None, flags
+                )
+            )
+        except FsError:
+            self.listings.drop(self.sino(r.nodeid))
+            raise
         made = as_list(out[0])
         self._change(out[0])
+        self.listings.add(self.sino(r.nodeid), name)
         return self._entry(made[0]) + self._opened(made[0], as_int(out[1]), flags)
 
     def read(self, r: Request) -> bytes:
@@ -361,7 +388,17 @@ class FuseOps:
         if f.uncommitted:  # close-to-open: what was written is durable once close returns
             f.uncommitted = False
             self.rpc.call(Op.FSYNC, f.server_fh)
-        self.rpc.submit(Op.RELEASE_LOCKS, f.server_fh, lock_owner, False)
+        if f.ino in self._locked:  # POSIX: any close drops the process's locks on the file
+            self.rpc.submit(Op.RELEASE_LOCKS, f.server_fh, lock_owner, False)
+        return b""
+
+    def fsyncdir(self, r: Request) -> bytes:
+        fh, _, _ = k.FSYNC_IN.unpack_from(r.body)
+        with self._lock:
+            d = self.dirs.get(fh)
+        if d is None:
+            raise FsError(errno.EBADF)
+        self.rpc.call(Op.FSYNC, d.server_fh)
         return b""
 
     def fsync(self, r: Request) -> bytes:
@@ -398,6 +435,7 @@ class FuseOps:
         if d is None:
             raise FsError(errno.EBADF)
         if d.entries is None or offset == 0:
+            generation = self.listings.generation(d.ino)
             me = self.kid(d.ino)
             entries = [(b".", me, stat.S_IFDIR), (b"..", me, stat.S_IFDIR)]
             after: bytes | None = None
@@ -411,6 +449,7 @@ class FuseOps:
                     break
                 after = entries[-1][0]
             d.entries = entries
+            self.listings.store(d.ino, [e[0] for e in entries[2:]], generation)
         return replies.dirents(d.entries, offset, size)
 
     def releasedir(self, r: Request) -> bytes:
@@ -439,6 +478,8 @@ class FuseOps:
         f = self._file(fh)
         wait = r.opcode == k.Opcode.SETLKW
         flock = bool(lk_flags & k.LK_FLOCK)
+        if not flock:
+            self._locked.add(f.ino)
         fut = self.rpc.submit(Op.SETLK, f.server_fh, owner, start, end, type_, pid, flock, wait)
         if wait:
             with self._lock:

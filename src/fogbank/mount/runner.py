@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import signal
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,12 @@ class MountOptions:
     # Entries and attributes stay cached this long (NFS's acdirmin); other clients'
     # changes are pushed by the server and invalidate them at once.
     cache_timeout: float = 30.0
+
+
+def _tune(mountpoint: Path) -> None:
+    """Once the mount answers (stat needs INIT done), raise its read-ahead window."""
+    with contextlib.suppress(OSError):
+        device.raise_readahead(mountpoint)
 
 
 def mount_and_serve(opts: MountOptions, ready: Callable[[str | None], None]) -> None:
@@ -62,6 +69,7 @@ def mount_and_serve(opts: MountOptions, ready: Callable[[str | None], None]) -> 
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
+    threading.Thread(target=_tune, args=(opts.mountpoint,), daemon=True).start()
     ready(None)
     try:
         loop.run()

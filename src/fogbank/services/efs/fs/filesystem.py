@@ -43,9 +43,14 @@ class FileSystem:
         codec: BlockCodec,
         clock: Clock,
         io: Executor,
+        durable: Database | None = None,
     ) -> None:
+        """``db`` carries every operation; if its commits are not durable by themselves
+        (``DbSettings.durable_commits=False``), ``durable`` is the store's durable handle,
+        used for the barrier that fsync and close wait for."""
         self.fs_id = fs_id
         self._db = db
+        self._durable = durable
         self._blocks = blocks
         self._codec = codec
         self._clock = clock
@@ -235,7 +240,8 @@ class FileSystem:
         return attr
 
     async def release(self, ino: int) -> None:
-        await self.commit(ino)
+        if ino in self._unsynced:  # the client went away without flushing
+            await self.commit(ino)
         self._opens[ino] -= 1
         if self._opens[ino] > 0:
             return
@@ -332,11 +338,24 @@ class FileSystem:
         await self._free(freed)
         return attr
 
-    async def commit(self, ino: int) -> None:
-        """Make this inode's written blocks durable (fsync, close)."""
-        keys = self._unsynced.pop(ino, [])
-        if not keys:
+    async def barrier(self) -> None:
+        """Make every metadata change so far durable (one durable commit)."""
+        if self._durable is None:
             return
+        await self._durable.write(
+            lambda conn: conn.execute(
+                "UPDATE efs_fs_filesystems SET next_ino = next_ino WHERE fs_id = ?", (self.fs_id,)
+            )
+        )
+
+    async def commit(self, ino: int) -> None:
+        """Make this inode's blocks and all metadata so far durable (fsync, close)."""
+        keys = self._unsynced.pop(ino, [])
+        if keys:
+            await self._sync_keys(keys)
+        await self.barrier()
+
+    async def _sync_keys(self, keys: list[str]) -> None:
         loop = asyncio.get_running_loop()
         step = max(1, len(keys) // 8 + 1)
         await asyncio.gather(

@@ -32,8 +32,14 @@ class FsStore:
         clock: Clock,
         io: Executor,
         blocks: BlockStore | None = None,
+        fast_db: Database | None = None,
     ) -> None:
+        """``db`` is the metadata store. ``fast_db``, if given, is a second handle on the
+        same store whose commits are not individually durable
+        (``DbSettings(durable_commits=False)``): file-system operations run on it and
+        become durable at fsync and close, as on a local file system."""
         self._db = db
+        self._fast = fast_db
         self._clock = clock
         self._io = io
         self.blocks: BlockStore = blocks or SegmentBlockStore(data_dir / "efs")
@@ -121,7 +127,19 @@ class FsStore:
 
     def open(self, fs_id: str, data_key: DataKey | None) -> FileSystem:
         """The operations of one file system (``data_key`` set when it is Encrypted)."""
-        return FileSystem(fs_id, self._db, self.blocks, BlockCodec(data_key), self._clock, self._io)
+        if self._fast is None:
+            return FileSystem(
+                fs_id, self._db, self.blocks, BlockCodec(data_key), self._clock, self._io
+            )
+        return FileSystem(
+            fs_id,
+            self._fast,
+            self.blocks,
+            BlockCodec(data_key),
+            self._clock,
+            self._io,
+            durable=self._db,
+        )
 
     def lifecycle_job(self) -> LifecycleJob:
         return LifecycleJob(self._db, self.blocks, self._io)

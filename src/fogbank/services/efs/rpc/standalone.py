@@ -60,10 +60,12 @@ def _access_point(doc: dict[str, object]) -> AccessPoint:
 
 async def serve(config: dict[str, object]) -> None:
     data_dir = Path(str(config["data_dir"]))
-    db = Database(DbSettings(f"sqlite:///{data_dir}/meta.db"))
+    url = f"sqlite:///{data_dir}/meta.db"
+    db = Database(DbSettings(url))
     migrate(db, MIGRATIONS)
+    fast = Database(DbSettings(url, batch_window_s=0.0, durable_commits=False))
     io = ThreadPoolExecutor(16, thread_name_prefix="efs-io")
-    store = FsStore(db, data_dir, Clock(), io)
+    store = FsStore(db, data_dir, Clock(), io, fast_db=fast)
     aps = {str(d["id"]): _access_point(d) for d in config.get("access_points", [])}  # type: ignore[attr-defined]
     # "iam": {"allow": {"<akid>|anonymous": [actions]}}
     allow: dict[str, list[str]] = config.get("allow", {})  # type: ignore[assignment]
@@ -103,6 +105,7 @@ async def serve(config: dict[str, object]) -> None:
     for server in servers:
         await server.stop()
     io.shutdown()
+    fast.close()
     db.close()
 
 
