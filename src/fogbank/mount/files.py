@@ -127,6 +127,14 @@ class OpenFile:
             while len(self._ra) > RA_KEEP:  # forget the chunks furthest behind
                 del self._ra[min(self._ra)]
             wanted = [self._ra.get(i) for i in range(first, last + 1)]
+        if len(wanted) == 1 and wanted[0] is not None:  # within one chunk: one slice
+            chunk = wanted[0].result()
+            assert isinstance(chunk, bytes)
+            if len(chunk) < RA_CHUNK:
+                with self.lock:
+                    self._eof = first
+            lo = offset - first * RA_CHUNK
+            return chunk[lo : lo + size]
         out = bytearray()
         for idx, fut in zip(range(first, last + 1), wanted, strict=True):
             if fut is None:

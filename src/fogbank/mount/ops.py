@@ -3,65 +3,25 @@
 from __future__ import annotations
 
 import errno
-import itertools
-import os
 import stat
-import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future
-from dataclasses import dataclass
 
 from fogbank.mount import kernel as k
 from fogbank.mount import replies
-from fogbank.mount.files import OpenFile
-from fogbank.mount.identity import supplementary_groups
-from fogbank.mount.listings import Listings
-from fogbank.services.efs.fs.model import Attr, Change, FsError, SetAttr
+from fogbank.mount.ops_base import Request, _name
+from fogbank.mount.ops_files import FileOps
+from fogbank.services.efs.fs.model import FsError, SetAttr
 from fogbank.services.efs.rpc import codec
 from fogbank.services.efs.rpc.client import RpcClient
-from fogbank.services.efs.rpc.wire import Op, Value, as_bytes, as_int, as_list
+from fogbank.services.efs.rpc.wire import Op, as_bytes, as_list
+
+__all__ = ["FuseOps", "Request"]
 
 
-@dataclass(frozen=True)
-class Request:
-    opcode: int
-    unique: int
-    nodeid: int
-    uid: int
-    gid: int
-    pid: int
-    body: bytes  # a memoryview into the read buffer for WRITE
-
-
-@dataclass
-class DirHandle:
-    server_fh: int
-    ino: int
-    entries: list[tuple[bytes, int, int]] | None = None
-
-
-def _name(body: bytes) -> bytes:
-    return body.split(b"\0", 1)[0]
-
-
-class FuseOps:
+class FuseOps(FileOps):
     def __init__(self, rpc: RpcClient, root_ino: int, timeout: float = 1.0) -> None:
-        self.rpc = rpc
-        self.root_ino = root_ino
-        self.timeout = timeout
-        self._lock = threading.Lock()
-        self._fh = itertools.count(1)
-        self.files: dict[int, OpenFile] = {}
-        self.dirs: dict[int, DirHandle] = {}
-        self._waits: dict[int, Future[Value]] = {}
-        self._seen: dict[int, tuple[int, int]] = {}  # ino -> (mtime, size) at last open
-        # Directories' attributes as the server last reported them (after our own
-        # changes too), so the kernel's re-reads after each create/unlink need no trip.
-        self._dirs: dict[int, tuple[Attr, float]] = {}
-        self.invalidate: Callable[[str, int, bytes], None] = lambda kind, ino, name: None
-        self.listings = Listings(timeout)
-        self._locked: set[int] = set()  # inodes this client has taken POSIX locks on
+        super().__init__(rpc, root_ino, timeout)
         self.handlers: dict[int, Callable[[Request], bytes | None]] = {
             k.Opcode.LOOKUP: self.lookup,
             k.Opcode.GETATTR: self.getattr,
@@ -96,80 +56,6 @@ class FuseOps:
             k.Opcode.ACCESS: self.access,
             k.Opcode.CREATE: self.create,
         }
-
-    # -- helpers ------------------------------------------------------------------
-
-    def sino(self, nodeid: int) -> int:
-        return self.root_ino if nodeid == 1 else nodeid
-
-    def kid(self, ino: int) -> int:
-        return 1 if ino == self.root_ino else ino
-
-    def ctx(self, r: Request) -> list[Value]:
-        return [r.uid, r.gid, list(supplementary_groups(r.pid))]
-
-    def _open_files(self, ino: int) -> list[OpenFile]:
-        with self._lock:
-            return [f for f in self.files.values() if f.ino == ino]
-
-    def _pending_size(self, ino: int) -> int | None:
-        ends = [f.written_end for f in self._open_files(ino) if f.dirty]
-        return max(ends) if ends else None
-
-    def _size(self, attr: Attr) -> int:
-        pending = self._pending_size(attr.ino)
-        return attr.size if pending is None else max(attr.size, pending)
-
-    def _flush_ino(self, ino: int) -> None:
-        for f in self._open_files(ino):
-            if f.dirty:
-                f.flush()
-
-    def _remember(self, attr: Attr) -> None:
-        if stat.S_ISDIR(attr.mode):
-            with self._lock:
-                self._dirs[attr.ino] = (attr, time.monotonic() + self.timeout)
-
-    def _entry(self, v: Value) -> bytes:
-        attr = codec.attr_in(v)
-        self._remember(attr)
-        return replies.entry(attr, self.kid(attr.ino), self.timeout, self._size(attr))
-
-    def _attr(self, v: Value) -> bytes:
-        attr = codec.attr_in(v)
-        self._remember(attr)
-        return replies.attr_out(attr, self.kid(attr.ino), self.timeout, self._size(attr))
-
-    def _change(self, v: Value) -> Change:
-        change = codec.change_in(v)
-        for d in change.dirs:
-            self._remember(d)
-        if change.attr is not None:
-            self._remember(change.attr)  # e.g. a removed directory now has no links
-        return change
-
-    def on_notify(self, value: Value) -> None:
-        """The server says another client changed these: drop them here and in the kernel."""
-        for item in as_list(value):
-            kind, ino, *rest = as_list(item)
-            ino = as_int(ino)
-            with self._lock:
-                self._dirs.pop(ino, None)
-                self._seen.pop(ino, None)
-            self.listings.drop(ino)
-            if kind == "i":
-                for f in self._open_files(ino):
-                    f.drop_cache()
-                self.invalidate("i", ino, b"")
-            else:
-                self.invalidate("e", ino, as_bytes(rest[0]))
-
-    def _file(self, fh: int) -> OpenFile:
-        with self._lock:
-            f = self.files.get(fh)
-        if f is None:
-            raise FsError(errno.EBADF)
-        return f
 
     # -- namespace ----------------------------------------------------------------
 
@@ -326,174 +212,3 @@ class FuseOps:
     def removexattr(self, r: Request) -> bytes:
         self.rpc.call(Op.REMOVEXATTR, self.ctx(r), self.sino(r.nodeid), _name(r.body))
         return b""
-
-    # -- files and directories ----------------------------------------------------
-
-    def _opened(self, attr_v: Value, server_fh: int, flags: int) -> bytes:
-        attr = codec.attr_in(attr_v)
-        seen = (attr.mtime_ns, attr.size)
-        keep = self._seen.get(attr.ino) == seen
-        self._seen[attr.ino] = seen
-        fh = next(self._fh)
-        with self._lock:
-            self.files[fh] = OpenFile(self.rpc, server_fh, attr.ino, flags)
-        open_flags = (k.FOPEN_KEEP_CACHE if keep else 0) | (
-            k.FOPEN_DIRECT_IO if flags & os.O_DIRECT else 0
-        )
-        return k.OPEN_OUT.pack(fh, open_flags, 0)
-
-    def open(self, r: Request) -> bytes:
-        flags, _ = k.OPEN_IN.unpack_from(r.body)
-        ino = self.sino(r.nodeid)
-        attr_v, sfh = as_list(self.rpc.call(Op.OPEN, self.ctx(r), ino, flags))
-        return self._opened(attr_v, as_int(sfh), flags)
-
-    def create(self, r: Request) -> bytes:
-        flags, mode, _umask, _ = k.CREATE_IN.unpack_from(r.body)
-        name = _name(r.body[k.CREATE_IN.size :])
-        try:
-            out = as_list(
-                self.rpc.call(
-                    Op.CREATE, self.ctx(r), self.sino(r.nodeid), name, mode, 0, None, flags
-                )
-            )
-        except FsError:
-            self.listings.drop(self.sino(r.nodeid))
-            raise
-        made = as_list(out[0])
-        self._change(out[0])
-        self.listings.add(self.sino(r.nodeid), name)
-        return self._entry(made[0]) + self._opened(made[0], as_int(out[1]), flags)
-
-    def read(self, r: Request) -> bytes:
-        fh, offset, size, *_ = k.READ_IN.unpack_from(r.body)
-        f = self._file(fh)
-        self._flush_ino(f.ino)
-        return f.read(offset, size)
-
-    def write(self, r: Request) -> bytes:
-        fh, offset, size, write_flags, *_ = k.WRITE_IN.unpack_from(r.body)
-        data = r.body[k.WRITE_IN.size : k.WRITE_IN.size + size]
-        f = self._file(fh)
-        f.write(offset, data, bool(write_flags & k.WRITE_KILL_SUIDGID))
-        for other in self._open_files(f.ino):
-            if other is not f:
-                other.drop_cache()
-        return k.WRITE_OUT.pack(size, 0)
-
-    def flush(self, r: Request) -> bytes:
-        fh, _, _, lock_owner = k.FLUSH_IN.unpack_from(r.body)
-        f = self._file(fh)
-        f.flush()
-        if f.uncommitted:  # close-to-open: what was written is durable once close returns
-            f.uncommitted = False
-            self.rpc.call(Op.FSYNC, f.server_fh)
-        if f.ino in self._locked:  # POSIX: any close drops the process's locks on the file
-            self.rpc.submit(Op.RELEASE_LOCKS, f.server_fh, lock_owner, False)
-        return b""
-
-    def fsyncdir(self, r: Request) -> bytes:
-        fh, _, _ = k.FSYNC_IN.unpack_from(r.body)
-        with self._lock:
-            d = self.dirs.get(fh)
-        if d is None:
-            raise FsError(errno.EBADF)
-        self.rpc.call(Op.FSYNC, d.server_fh)
-        return b""
-
-    def fsync(self, r: Request) -> bytes:
-        fh, _, _ = k.FSYNC_IN.unpack_from(r.body)
-        f = self._file(fh)
-        f.flush()
-        f.uncommitted = False
-        self.rpc.call(Op.FSYNC, f.server_fh)
-        return b""
-
-    def release(self, r: Request) -> bytes:
-        fh, *_ = k.RELEASE_IN.unpack_from(r.body)
-        with self._lock:
-            f = self.files.pop(fh, None)
-        if f is not None:
-            try:
-                f.flush()
-            finally:
-                self.rpc.submit(Op.RELEASE, f.server_fh)  # answered in the background
-        return b""
-
-    def opendir(self, r: Request) -> bytes:
-        ino = self.sino(r.nodeid)
-        _, sfh = as_list(self.rpc.call(Op.OPEN, self.ctx(r), ino, os.O_RDONLY | os.O_DIRECTORY))
-        fh = next(self._fh)
-        with self._lock:
-            self.dirs[fh] = DirHandle(as_int(sfh), ino)
-        return k.OPEN_OUT.pack(fh, 0, 0)
-
-    def readdir(self, r: Request) -> bytes:
-        fh, offset, size, *_ = k.READ_IN.unpack_from(r.body)
-        with self._lock:
-            d = self.dirs.get(fh)
-        if d is None:
-            raise FsError(errno.EBADF)
-        if d.entries is None or offset == 0:
-            generation = self.listings.generation(d.ino)
-            me = self.kid(d.ino)
-            entries = [(b".", me, stat.S_IFDIR), (b"..", me, stat.S_IFDIR)]
-            after: bytes | None = None
-            while True:
-                page = as_list(self.rpc.call(Op.READDIR, self.ctx(r), d.ino, after, 1000))
-                for item in page:
-                    name_v, attr_v = as_list(item)
-                    attr = codec.attr_in(attr_v)
-                    entries.append((as_bytes(name_v), self.kid(attr.ino), attr.mode))
-                if len(page) < 1000:
-                    break
-                after = entries[-1][0]
-            d.entries = entries
-            self.listings.store(d.ino, [e[0] for e in entries[2:]], generation)
-        return replies.dirents(d.entries, offset, size)
-
-    def releasedir(self, r: Request) -> bytes:
-        fh, *_ = k.RELEASE_IN.unpack_from(r.body)
-        with self._lock:
-            d = self.dirs.pop(fh, None)
-        if d is not None:
-            self.rpc.submit(Op.RELEASE, d.server_fh)
-        return b""
-
-    # -- locks --------------------------------------------------------------------
-
-    def getlk(self, r: Request) -> bytes:
-        fh, owner, start, end, type_, pid, lk_flags, _ = k.LK_IN.unpack_from(r.body)
-        f = self._file(fh)
-        out = as_list(
-            self.rpc.call(
-                Op.GETLK, f.server_fh, owner, start, end, type_, pid, bool(lk_flags & k.LK_FLOCK)
-            )
-        )
-        t, s, e, p = (as_int(v) for v in out)
-        return k.LK_OUT.pack(s, e, t, p)
-
-    def setlk(self, r: Request) -> bytes:
-        fh, owner, start, end, type_, pid, lk_flags, _ = k.LK_IN.unpack_from(r.body)
-        f = self._file(fh)
-        wait = r.opcode == k.Opcode.SETLKW
-        flock = bool(lk_flags & k.LK_FLOCK)
-        if not flock:
-            self._locked.add(f.ino)
-        fut = self.rpc.submit(Op.SETLK, f.server_fh, owner, start, end, type_, pid, flock, wait)
-        if wait:
-            with self._lock:
-                self._waits[r.unique] = fut
-        try:
-            fut.result()
-        finally:
-            if wait:
-                with self._lock:
-                    self._waits.pop(r.unique, None)
-        return b""
-
-    def interrupt(self, unique: int) -> None:
-        with self._lock:
-            fut = self._waits.get(unique)
-        if fut is not None:
-            self.rpc.cancel(fut)

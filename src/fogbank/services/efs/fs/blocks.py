@@ -20,7 +20,13 @@ _NONCE = 12
 
 
 class BlockStore(Protocol):
-    def put(self, fs_id: str, data: bytes, storage_class: str = STANDARD, sync: bool = True) -> str:
+    def put(
+        self,
+        fs_id: str,
+        data: bytes | memoryview,
+        storage_class: str = STANDARD,
+        sync: bool = True,
+    ) -> str:
         """Store (durably unless ``sync`` is false: then ``sync_keys`` later); returns the key."""
         ...
 
@@ -55,7 +61,7 @@ class BlockCodec:
     def encrypted(self) -> bool:
         return self._aead is not None
 
-    def seal(self, aad: bytes, data: bytes) -> bytes:
+    def seal(self, aad: bytes, data: bytes | memoryview) -> bytes | memoryview:
         if self._aead is None:
             return data
         nonce = secrets.token_bytes(_NONCE)

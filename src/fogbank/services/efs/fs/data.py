@@ -7,9 +7,12 @@ wraps each half in its transaction.
 from __future__ import annotations
 
 import errno
+import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from fogbank.services.efs.fs import perms
+from fogbank.services.efs.fs.blocks import INLINE_MAX, BlockCodec, BlockStore
 from fogbank.services.efs.fs.model import BLOCK_SIZE, STANDARD, Attr, FsError
 from fogbank.services.efs.fs.tables import Tx, as_bytes, as_int
 
@@ -118,6 +121,15 @@ def assemble(offset: int, size: int, file_size: int, contents: dict[int, bytes])
     end = min(file_size, offset + size)
     if end <= offset:
         return b""
+    first = offset // BLOCK_SIZE
+    data = contents.get(first)
+    if (
+        data is not None
+        and first == (end - 1) // BLOCK_SIZE
+        and end - first * BLOCK_SIZE <= len(data)
+    ):  # one stored block covers it all: no zero-filled buffer to assemble
+        lo = offset - first * BLOCK_SIZE
+        return data if lo == 0 and end - offset == len(data) else data[lo : lo + end - offset]
     out = bytearray(end - offset)
     for idx in range(offset // BLOCK_SIZE, (end - 1) // BLOCK_SIZE + 1):
         data = contents.get(idx)
@@ -129,3 +141,46 @@ def assemble(offset: int, size: int, file_size: int, contents: dict[int, bytes])
         if hi > lo:
             out[lo - offset : hi - offset] = data[lo - base : hi - base]
     return bytes(out)
+
+
+def is_partial(idx: int, offset: int, end: int) -> bool:
+    base = idx * BLOCK_SIZE
+    return offset > base or end < base + BLOCK_SIZE
+
+
+def store_blocks(
+    codec: BlockCodec,
+    blocks: BlockStore,
+    aad: Callable[[int, int], bytes],
+    fs_id: str,
+    ino: int,
+    offset: int,
+    payload: bytes | memoryview,
+    old: dict[int, bytes],
+) -> list[NewBlock]:
+    """Seal and store the blocks a write touches (merged with ``old`` partial blocks)."""
+    view = memoryview(payload)
+    end = offset + len(payload)
+    out: list[NewBlock] = []
+    for idx in range(offset // BLOCK_SIZE, (end - 1) // BLOCK_SIZE + 1):
+        base = idx * BLOCK_SIZE
+        lo, hi = max(offset, base), min(end, base + BLOCK_SIZE)
+        piece = view[lo - offset : hi - offset]
+        prior = old.get(idx)
+        content: bytes | memoryview
+        if lo == base and prior is None:
+            content = piece  # a whole new block: stored from the request's buffer
+        else:
+            buf = bytearray(max(len(prior or b""), hi - base))
+            if prior:
+                buf[: len(prior)] = prior
+            buf[lo - base : hi - base] = piece
+            content = bytes(buf)
+        sealed = codec.seal(aad(ino, idx), content)
+        crc = zlib.crc32(sealed)
+        if len(sealed) <= INLINE_MAX:
+            out.append(NewBlock(idx, len(content), len(sealed), crc, None, bytes(sealed)))
+        else:
+            key = blocks.put(fs_id, sealed, sync=False)
+            out.append(NewBlock(idx, len(content), len(sealed), crc, key, None))
+    return out

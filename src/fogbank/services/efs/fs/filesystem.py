@@ -13,8 +13,8 @@ from typing import TypeVar
 
 from fogbank.core.clock import Clock
 from fogbank.services.efs.fs import attrs, data, namespace, perms
-from fogbank.services.efs.fs.blocks import INLINE_MAX, BlockCodec, BlockStore
-from fogbank.services.efs.fs.data import BlockRef, NewBlock
+from fogbank.services.efs.fs.blocks import BlockCodec, BlockStore
+from fogbank.services.efs.fs.data import BlockRef
 from fogbank.services.efs.fs.keyed_lock import KeyedLocks
 from fogbank.services.efs.fs.model import (
     BLOCK_SIZE,
@@ -317,14 +317,18 @@ class FileSystem:
         end = offset + len(payload)
         first, last = offset // BLOCK_SIZE, (end - 1) // BLOCK_SIZE
         async with self._block_locks.hold([(ino, i) for i in range(first, last + 1)]):
-            partial = [i for i in {first, last} if _is_partial(i, offset, end)]
+            partial = [i for i in {first, last} if data.is_partial(i, offset, end)]
             old: dict[int, bytes] = {}
             if partial:
                 refs = await self._read(
                     lambda tx: [r for i in partial for r in data.block_refs(tx, ino, i, i)]
                 )
                 old = await self._thread(lambda: self._load(ino, refs)) if refs else {}
-            new = await self._thread(lambda: self._store(ino, offset, payload, old))
+            new = await self._thread(
+                lambda: data.store_blocks(
+                    self._codec, self._blocks, self._aad, self.fs_id, ino, offset, payload, old
+                )
+            )
             try:
                 attr, freed = await self._write(
                     lambda tx: data.commit_write(tx, ino, end, new, kill_suidgid)
@@ -366,36 +370,3 @@ class FileSystem:
                 for i in range(0, len(keys), step)
             )
         )
-
-    def _store(
-        self, ino: int, offset: int, payload: bytes, old: dict[int, bytes]
-    ) -> list[NewBlock]:
-        view = memoryview(payload)
-        end = offset + len(payload)
-        out: list[NewBlock] = []
-        for idx in range(offset // BLOCK_SIZE, (end - 1) // BLOCK_SIZE + 1):
-            base = idx * BLOCK_SIZE
-            lo, hi = max(offset, base), min(end, base + BLOCK_SIZE)
-            piece = view[lo - offset : hi - offset]
-            prior = old.get(idx)
-            if lo == base and prior is None:
-                content = bytes(piece)
-            else:
-                buf = bytearray(max(len(prior or b""), hi - base))
-                if prior:
-                    buf[: len(prior)] = prior
-                buf[lo - base : hi - base] = piece
-                content = bytes(buf)
-            sealed = self._codec.seal(self._aad(ino, idx), content)
-            crc = zlib.crc32(sealed)
-            if len(sealed) <= INLINE_MAX:
-                out.append(NewBlock(idx, len(content), len(sealed), crc, None, sealed))
-            else:
-                key = self._blocks.put(self.fs_id, sealed, sync=False)
-                out.append(NewBlock(idx, len(content), len(sealed), crc, key, None))
-        return out
-
-
-def _is_partial(idx: int, offset: int, end: int) -> bool:
-    base = idx * BLOCK_SIZE
-    return offset > base or end < base + BLOCK_SIZE

@@ -69,7 +69,13 @@ class SegmentBlockStore:
         self._known[(fs_id, name)] = seg
         return seg
 
-    def put(self, fs_id: str, data: bytes, storage_class: str = STANDARD, sync: bool = True) -> str:
+    def put(
+        self,
+        fs_id: str,
+        data: bytes | memoryview,
+        storage_class: str = STANDARD,
+        sync: bool = True,
+    ) -> str:
         with self._lock:
             seg = self._active.get((fs_id, storage_class))
             if seg is None or seg.size + len(data) > SEGMENT_MAX:

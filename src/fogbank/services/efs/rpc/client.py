@@ -38,7 +38,7 @@ class Welcome:
     forced_identity: bool = False  # an access point replaces every caller's identity
 
 
-def _recv_exact(sock: socket.socket, n: int) -> bytes:
+def _recv_exact(sock: socket.socket, n: int) -> bytearray:
     buf = bytearray(n)
     view = memoryview(buf)
     got = 0
@@ -47,10 +47,10 @@ def _recv_exact(sock: socket.socket, n: int) -> bytes:
         if k == 0:
             raise ConnectionError("data plane connection closed")
         got += k
-    return bytes(buf)
+    return buf
 
 
-def _read_frame(sock: socket.socket) -> tuple[int, int, bytes]:
+def _read_frame(sock: socket.socket) -> tuple[int, int, bytearray]:
     size, msg_id, code = wire.parse_header(_recv_exact(sock, wire.HEADER_SIZE))
     return msg_id, code, _recv_exact(sock, size)
 

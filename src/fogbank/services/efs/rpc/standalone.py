@@ -114,5 +114,7 @@ def _key_of(principal: Principal) -> str:
 
 
 if __name__ == "__main__":
+    import uvloop
+
     tune_malloc()
-    asyncio.run(serve(json.loads(Path(sys.argv[1]).read_text())))
+    uvloop.run(serve(json.loads(Path(sys.argv[1]).read_text())))

@@ -129,7 +129,7 @@ def frame(msg_id: int, code: int, value: Value) -> list[bytes]:
     return [_HDR.pack(size, msg_id, code), *parts]
 
 
-def parse_header(head: bytes) -> tuple[int, int, int]:
+def parse_header(head: bytes | bytearray) -> tuple[int, int, int]:
     """``(body length after the 6-byte id/code, id, code)`` of a 10-byte header."""
     size, msg_id, code = _HDR.unpack(head)
     if size < 6 or size > MAX_FRAME:
@@ -140,7 +140,7 @@ def parse_header(head: bytes) -> tuple[int, int, int]:
 HEADER_SIZE = _HDR.size
 
 
-def decode(body: bytes) -> Value:
+def decode(body: bytes | bytearray) -> Value:
     value, _ = _decode(memoryview(body), 0)
     return value
 
