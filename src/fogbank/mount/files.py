@@ -15,10 +15,11 @@ from concurrent.futures import Future
 
 from fogbank.services.efs.fs.model import BLOCK_SIZE, FsError
 from fogbank.services.efs.rpc.client import RpcClient
-from fogbank.services.efs.rpc.wire import Op, Value
+from fogbank.services.efs.rpc.wire import Chunks, Op, Value
 
 WB_CHUNK = BLOCK_SIZE  # what one write RPC carries when streaming
-WB_IN_FLIGHT = 8
+WB_BATCH = 4 * BLOCK_SIZE  # what one write request carries when streaming
+WB_IN_FLIGHT = 4
 RA_CHUNK = BLOCK_SIZE
 RA_DEPTH = 8  # chunks kept in flight ahead of a sequential reader
 RA_KEEP = 24  # chunks kept at most per open file
@@ -32,8 +33,9 @@ class OpenFile:
         self.ino = ino
         self.flags = flags
         self.lock = threading.Lock()
-        self._buf = bytearray()
+        self._parts: list[bytes] = []  # contiguous buffered writes from _buf_start on
         self._buf_start = 0
+        self._buf_len = 0
         self._kill = False
         self._inflight: deque[Future[Value]] = deque()
         self._error: FsError | None = None
@@ -47,7 +49,7 @@ class OpenFile:
 
     @property
     def dirty(self) -> bool:
-        return bool(self._buf) or bool(self._inflight)
+        return bool(self._parts) or bool(self._inflight)
 
     def write(self, offset: int, data: bytes | memoryview, kill: bool) -> None:
         with self.lock:
@@ -56,36 +58,34 @@ class OpenFile:
             self._eof = None
             self._kill = self._kill or kill
             self.uncommitted = True
-            end = offset + len(data)
-            if not self._buf and offset % WB_CHUNK == 0 and len(data) == WB_CHUNK:
-                self._send(offset, bytes(data))  # a whole block: straight out, one copy
-                self.written_end = max(self.written_end, end)
-                return
-            if self._buf and offset != self._buf_start + len(self._buf):
+            if self._parts and offset != self._buf_start + self._buf_len:
                 self._send_buffer()
-            if not self._buf:
+            if not self._parts:
                 self._buf_start = offset
-            self._buf += data
+            self._parts.append(bytes(data))  # the one copy, out of the FUSE buffer
+            self._buf_len += len(data)
             self.written_end = max(self.written_end, offset + len(data))
-            # Send each chunk as soon as it reaches a block boundary.
-            while self._buf:
-                boundary = (self._buf_start // WB_CHUNK + 1) * WB_CHUNK
-                n = boundary - self._buf_start
-                if len(self._buf) < n:
-                    break
-                self._send(self._buf_start, bytes(self._buf[:n]))
-                del self._buf[:n]
-                self._buf_start += n
+            end = self._buf_start + self._buf_len
+            if end % WB_CHUNK == 0 and self._buf_len >= WB_BATCH:
+                self._send_buffer()  # whole blocks, several per request
+            elif self._buf_len >= 2 * WB_BATCH:
+                self._send_buffer()
 
     def _send_buffer(self) -> None:
-        if self._buf:
-            self._send(self._buf_start, bytes(self._buf))
-            self._buf = bytearray()
+        if self._parts:
+            parts, self._parts = self._parts, []
+            if len(parts) > 64:  # many small writes: one piece (sendmsg takes <= 1024)
+                parts = [b"".join(parts)]
+            self._send(self._buf_start, parts)
+            self._buf_start += self._buf_len
+            self._buf_len = 0
 
-    def _send(self, offset: int, data: bytes) -> None:
+    def _send(self, offset: int, parts: list[bytes]) -> None:
         while len(self._inflight) >= WB_IN_FLIGHT:
             self._reap(self._inflight.popleft())
-        self._inflight.append(self.rpc.submit(Op.WRITE, self.server_fh, offset, data, self._kill))
+        self._inflight.append(
+            self.rpc.submit(Op.WRITE, self.server_fh, offset, Chunks(parts), self._kill)
+        )
 
     def _reap(self, fut: Future[Value]) -> None:
         try:

@@ -141,7 +141,7 @@ class RpcClient:
 
     # -- requests -----------------------------------------------------------------
 
-    def submit(self, op: Op, *args: Value) -> Future[Value]:
+    def submit(self, op: Op, *args: Value | wire.Chunks) -> Future[Value]:
         fut: Future[Value] = Future()
         msg_id = next(self._ids) & 0xFFFFFFFF or next(self._ids)  # 0 is the server's
         with self._pending_lock:
@@ -150,7 +150,7 @@ class RpcClient:
                 return fut
             self._pending[msg_id] = fut
         fut.msg_id = msg_id  # type: ignore[attr-defined]
-        parts = wire.frame(msg_id, op, list(args))
+        parts = wire.frame(msg_id, op, list(args))  # type: ignore[arg-type]
         try:
             with self._send_lock:
                 _send_all(self._sock, parts)

@@ -57,8 +57,18 @@ class Op(IntEnum):
     NOTIFY = 35  # server -> client, with message id 0: caches to drop (other clients' changes)
 
 
-def _encode(value: Value, out: list[bytes]) -> None:
-    if value is None:
+class Chunks:
+    """Bytes held as several pieces: encoded as one bytes value, sent without joining."""
+
+    def __init__(self, parts: list[bytes]) -> None:
+        self.parts = parts
+
+
+def _encode(value: Value | Chunks, out: list[bytes]) -> None:
+    if isinstance(value, Chunks):
+        out.append(b"\x04" + _U32.pack(sum(len(p) for p in value.parts)))
+        out.extend(value.parts)
+    elif value is None:
         out.append(b"\x00")
     elif value is True:
         out.append(b"\x02")
@@ -121,7 +131,7 @@ def _decode(buf: memoryview, pos: int) -> tuple[Value, int]:
     raise ValueError(f"bad value tag {tag}")
 
 
-def frame(msg_id: int, code: int, value: Value) -> list[bytes]:
+def frame(msg_id: int, code: int, value: Value | Chunks) -> list[bytes]:
     """The pieces of one frame (join them, or hand them to ``writelines``/``sendmsg``)."""
     parts: list[bytes] = []
     _encode(value, parts)
