@@ -61,6 +61,8 @@ class FuseOps(FileOps):
 
     def lookup(self, r: Request) -> bytes:
         parent, name = self.sino(r.nodeid), _name(r.body)
+        if len(name) > NAME_MAX:
+            raise FsError(errno.ENAMETOOLONG)
         if self.listings.absent(parent, name):
             raise FsError(errno.ENOENT)  # the whole directory is known here: no trip
         return self._entry(self.rpc.call(Op.LOOKUP, self.ctx(r), parent, name))
