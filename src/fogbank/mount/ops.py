@@ -11,7 +11,7 @@ from fogbank.mount import kernel as k
 from fogbank.mount import replies
 from fogbank.mount.ops_base import Request, _name
 from fogbank.mount.ops_files import FileOps
-from fogbank.services.efs.fs.model import FsError, SetAttr
+from fogbank.services.efs.fs.model import NAME_MAX, FsError, SetAttr
 from fogbank.services.efs.rpc import codec
 from fogbank.services.efs.rpc.client import RpcClient
 from fogbank.services.efs.rpc.wire import Op, as_bytes, as_list
