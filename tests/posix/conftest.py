@@ -9,7 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.efs import DataPlane, Mount
+from tests.support.efs import DataPlane, Mount, fuse_available
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    reason = fuse_available()
+    if reason is None:
+        return
+    for item in items:
+        if "tests/posix" in str(item.fspath):
+            item.add_marker(pytest.mark.skip(reason=reason))
 
 
 @pytest.fixture(scope="session")

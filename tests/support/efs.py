@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -14,6 +15,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 ENV = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+
+
+def fuse_available() -> str | None:
+    """Why FUSE mounts cannot be tested here, or None if they can."""
+    if not Path("/dev/fuse").exists():
+        return "no /dev/fuse"
+    if os.geteuid() != 0:
+        return "FUSE mount tests run as root (they switch users)"
+    if shutil.which("fusermount3") is None:
+        return "fuse3 is not installed (scripts/setup-system.sh)"
+    return None
 
 
 class DataPlane:

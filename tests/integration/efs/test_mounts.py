@@ -18,7 +18,9 @@ from fogbank.services.efs.fs.model import FsError
 from fogbank.services.efs.rpc import codec
 from fogbank.services.efs.rpc.client import RpcClient
 from fogbank.services.efs.rpc.wire import Op
-from tests.support.efs import DataPlane, Mount
+from tests.support.efs import DataPlane, Mount, fuse_available
+
+pytestmark = pytest.mark.skipif(fuse_available() is not None, reason=str(fuse_available()))
 
 KEY = "AKIAEFSTESTKEY000001"
 SECRET = "efs-test-secret-key-0000000000000000000"
