@@ -35,17 +35,12 @@ from fogbank.services.efs.rpc.auth import (
     date_ok,
     no_access_points,
 )
+from fogbank.services.efs.rpc.framing import FrameConnection
 from fogbank.services.efs.rpc.locks import LockTable
 from fogbank.services.efs.rpc.session import Session
 from fogbank.services.efs.rpc.wire import Op, Value, as_dict
 
 log = logging.getLogger(__name__)
-
-
-async def read_frame(reader: asyncio.StreamReader) -> tuple[int, int, bytes]:
-    head = await reader.readexactly(wire.HEADER_SIZE)
-    size, msg_id, code = wire.parse_header(head)
-    return msg_id, code, await reader.readexactly(size)
 
 
 def _forget(
@@ -80,9 +75,9 @@ class MountTargetServer:
         self._access_points = access_points
         self._credentials = credentials
         self.locks = locks or LockTable()
-        self._server: asyncio.Server | None = None
+        self._server: asyncio.AbstractServer | None = None
         self._sessions: set[asyncio.Task[None]] = set()
-        self._live: dict[str, asyncio.StreamWriter] = {}
+        self._live: dict[str, FrameConnection] = {}
 
     @property
     def address(self) -> tuple[str, int]:
@@ -90,7 +85,10 @@ class MountTargetServer:
 
     async def start(self) -> None:
         await self.fs.recover()
-        self._server = await asyncio.start_server(self._connection, self.host, self.port)
+        loop = asyncio.get_running_loop()
+        self._server = await loop.create_server(
+            lambda: FrameConnection(self._connection), self.host, self.port
+        )
         self.port = self._server.sockets[0].getsockname()[1]
 
     async def stop(self) -> None:
@@ -105,61 +103,54 @@ class MountTargetServer:
             await self._server.wait_closed()
             self._server = None
 
-    async def _connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    async def _connection(self, conn: FrameConnection) -> None:
         task = asyncio.current_task()
         assert task is not None
         self._sessions.add(task)
         try:
-            await self._serve(reader, writer)
-        except (asyncio.IncompleteReadError, ConnectionError, asyncio.CancelledError):
+            await self._serve(conn)
+        except (ConnectionError, asyncio.CancelledError):
             pass
         except Exception:
             log.exception("efs data plane: connection failed")
         finally:
             self._sessions.discard(task)
-            writer.close()
+            conn.close()
 
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        peer = writer.get_extra_info("peername")
-        if not self._admit(str(peer[0]), self.port):
-            log.info("efs mount target %s:%s: %s not admitted", self.host, self.port, peer[0])
+    async def _serve(self, conn: FrameConnection) -> None:
+        if not self._admit(conn.peer(), self.port):
+            log.info("efs mount target %s:%s: %s not admitted", self.host, self.port, conn.peer())
             return
         challenge = secrets.token_bytes(32)
-        writer.writelines(wire.frame(0, Op.CHALLENGE, challenge))
-        msg_id, code, body = await read_frame(reader)
+        conn.send(wire.frame(0, Op.CHALLENGE, challenge))
+        msg_id, code, body = await conn.read_frame()
         try:
             if code != Op.HELLO:
                 raise FsError(errno.EPROTO, "expected HELLO")
             session = await self._hello(as_dict(wire.decode(body)), challenge)
         except FsError as exc:
-            writer.writelines(wire.frame(msg_id, exc.errno, str(exc)))
-            await writer.drain()
+            conn.send(wire.frame(msg_id, exc.errno, str(exc)))
             return
-        writer.writelines(
-            wire.frame(
-                msg_id,
-                0,
-                {
-                    "root": session.root_ino,
-                    "read_only": session.read_only,
-                    "root_access": session.root_access,
-                    "session": session.id,
-                    "forced_identity": session.posix_user is not None,
-                },
-            )
-        )
+        welcome: Value = {
+            "root": session.root_ino,
+            "read_only": session.read_only,
+            "root_access": session.root_access,
+            "session": session.id,
+            "forced_identity": session.posix_user is not None,
+        }
+        conn.send(wire.frame(msg_id, 0, welcome))
         pending: dict[int, asyncio.Task[None]] = {}
         session.broadcast = self._broadcast
-        self._live[session.id] = writer
+        self._live[session.id] = conn
         try:
             while True:
-                msg_id, code, body = await read_frame(reader)
+                msg_id, code, body = await conn.read_frame()
                 if code == Op.CANCEL:
                     victim = pending.get(wire.as_int(wire.decode(body)))
                     if victim is not None:
                         victim.cancel()
                     continue
-                t = asyncio.create_task(self._request(session, writer, msg_id, code, body))
+                t = asyncio.create_task(self._request(session, conn, msg_id, code, body))
                 pending[msg_id] = t
                 t.add_done_callback(_forget(pending, msg_id))
         finally:
@@ -170,7 +161,12 @@ class MountTargetServer:
             await session.close()
 
     async def _request(
-        self, session: Session, writer: asyncio.StreamWriter, msg_id: int, code: int, body: bytes
+        self,
+        session: Session,
+        conn: FrameConnection,
+        msg_id: int,
+        code: int,
+        body: bytes | bytearray,
     ) -> None:
         status, result = 0, None
         try:
@@ -184,15 +180,13 @@ class MountTargetServer:
         except Exception:
             log.exception("efs data plane: op %s failed", code)
             status = errno.EIO
-        writer.writelines(wire.frame(msg_id, status, result))
-        with contextlib.suppress(ConnectionError):
-            await writer.drain()
+        conn.send(wire.frame(msg_id, status, result))
 
     def _broadcast(self, origin: str, events: list[Value]) -> None:
         """Tell every other client of this file system what to drop from its caches."""
-        for session_id, writer in list(self._live.items()):
-            if session_id != origin and not writer.is_closing():
-                writer.writelines(wire.frame(0, Op.NOTIFY, events))
+        for session_id, conn in list(self._live.items()):
+            if session_id != origin and not conn.closing:
+                conn.send(wire.frame(0, Op.NOTIFY, events))
 
     # -- handshake ----------------------------------------------------------------
 
