@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import itertools
+import queue
 import socket
 import threading
 from collections.abc import Callable
@@ -79,6 +80,9 @@ class RpcClient:
         for opt in (socket.SO_SNDBUF, socket.SO_RCVBUF):
             self._sock.setsockopt(socket.SOL_SOCKET, opt, 8 << 20)
         self._send_lock = threading.Lock()
+        self._outq: queue.SimpleQueue[list[bytes] | None] = queue.SimpleQueue()
+        self._queued = 0  # frames handed to the sender thread and not yet sent
+        self._sender: threading.Thread | None = None
         self._ids = itertools.count(1)
         self._pending: dict[int, Future[Value]] = {}
         self._pending_lock = threading.Lock()
@@ -152,11 +156,39 @@ class RpcClient:
         fut.msg_id = msg_id  # type: ignore[attr-defined]
         parts = wire.frame(msg_id, op, list(args))  # type: ignore[arg-type]
         try:
-            with self._send_lock:
-                _send_all(self._sock, parts)
+            self._enqueue(parts)
         except OSError as exc:
             self._fail(exc)
         return fut
+
+    def _enqueue(self, parts: list[bytes]) -> None:
+        """Small frames go out at once; large ones through the sender thread, so that a
+        caller is not held while the server drains a 4 MiB write. Order is kept: nothing
+        is sent directly while frames wait for the sender."""
+        size = sum(len(p) for p in parts)
+        with self._send_lock:
+            if self._queued == 0 and size < 64 * 1024:
+                _send_all(self._sock, parts)
+                return
+            self._queued += 1
+            if self._sender is None:
+                self._sender = threading.Thread(
+                    target=self._send_loop, name="efs-rpc-send", daemon=True
+                )
+                self._sender.start()
+        self._outq.put(parts)
+
+    def _send_loop(self) -> None:
+        while True:
+            parts = self._outq.get()
+            if parts is None:
+                return
+            try:
+                _send_all(self._sock, parts)
+            except OSError as exc:
+                self._fail(exc)
+            with self._send_lock:
+                self._queued -= 1
 
     def call(self, op: Op, *args: Value) -> Value:
         return self.submit(op, *args).result()
@@ -165,8 +197,8 @@ class RpcClient:
         msg_id = getattr(fut, "msg_id", None)
         if msg_id is None or fut.done():
             return
-        with self._send_lock:
-            self._sock.sendall(b"".join(wire.frame(0, Op.CANCEL, msg_id)))
+        with contextlib.suppress(OSError):
+            self._enqueue(wire.frame(0, Op.CANCEL, msg_id))
 
     def _read_loop(self) -> None:
         try:
@@ -205,4 +237,5 @@ class RpcClient:
         with contextlib.suppress(OSError):
             self._sock.shutdown(socket.SHUT_RDWR)
         self._sock.close()
+        self._outq.put(None)
         self._fail(ConnectionError("closed"))
