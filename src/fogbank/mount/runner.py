@@ -15,7 +15,7 @@ from fogbank.mount.loop import FuseLoop
 from fogbank.mount.notify import Notifier
 from fogbank.mount.ops import FuseOps
 from fogbank.services.efs.rpc.client import AwsKeys, RpcClient
-from fogbank.services.efs.rpc.memory import tune_malloc
+from fogbank.services.efs.rpc.memory import tune_malloc, tune_threads
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +43,7 @@ def _tune(mountpoint: Path) -> None:
 def mount_and_serve(opts: MountOptions, ready: Callable[[str | None], None]) -> None:
     """Mount; call ``ready(None)`` once mounted (or ``ready(error)``); serve until unmount."""
     tune_malloc()
+    tune_threads()
     try:
         rpc = RpcClient(opts.host, opts.port)
         welcome = rpc.hello(opts.fs_id, opts.access_point, opts.read_only, opts.keys)

@@ -11,10 +11,16 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import sys
 
 _M_TRIM_THRESHOLD = -1
 _M_TOP_PAD = -2
 _M_MMAP_THRESHOLD = -3
+
+
+def tune_threads() -> None:
+    """Hand the GIL over sooner (0.5 ms, not 5 ms): request threads wait on it less."""
+    sys.setswitchinterval(0.0005)
 
 
 def tune_malloc() -> bool:

@@ -27,7 +27,7 @@ from fogbank.services.efs.rpc.auth import (
     MountRequest,
     PosixUser,
 )
-from fogbank.services.efs.rpc.memory import tune_malloc
+from fogbank.services.efs.rpc.memory import tune_malloc, tune_threads
 from fogbank.services.efs.rpc.server import MountTargetServer
 from fogbank.storage.db import Database, DbSettings
 from fogbank.storage.migrations import migrate
@@ -117,4 +117,5 @@ if __name__ == "__main__":
     import uvloop
 
     tune_malloc()
+    tune_threads()
     uvloop.run(serve(json.loads(Path(sys.argv[1]).read_text())))
