@@ -115,3 +115,37 @@ def test_lifecycle_moves_cold_files_and_back(fs_store: FsStore) -> None:
         assert sizes.standard == BLOCK_SIZE and sizes.infrequent_access == 0
 
     run(go())
+
+
+def test_space_of_dead_segments_is_reclaimed(tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from fogbank.core.clock import Clock
+    from fogbank.services.efs.fs.schema import MIGRATIONS
+    from fogbank.storage.db import Database, DbSettings
+    from fogbank.storage.migrations import migrate
+
+    db = Database(DbSettings(f"sqlite:///{tmp_path}/meta.db"))
+    migrate(db, MIGRATIONS)
+    io = ThreadPoolExecutor(2)
+
+    async def go() -> None:
+        first = FsStore(db, tmp_path, Clock(), io)
+        await first.create_file_system("fs-r", encrypted=False)
+        fs = first.open("fs-r", None)
+        f = (await fs.create(ROOT, ROOT_INO, b"f", stat.S_IFREG | 0o644)).attr
+        await fs.write(f.ino, 0, os.urandom(BLOCK_SIZE))
+        await fs.commit(f.ino)
+        # A later process: the first segment is no longer anyone's active segment.
+        second = FsStore(db, tmp_path, Clock(), io)
+        fs2 = second.open("fs-r", None)
+        assert await second.reclaim_space("fs-r") == 0  # still referenced
+        await fs2.unlink(ROOT, ROOT_INO, b"f")
+        assert await second.reclaim_space("fs-r") == 1
+        assert not list((tmp_path / "efs" / "fs-r").rglob("*.seg"))
+
+    try:
+        run(go())
+    finally:
+        io.shutdown()
+        db.close()

@@ -20,6 +20,7 @@ import os
 import secrets
 import shutil
 import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,7 @@ from pathlib import Path
 from fogbank.services.efs.fs.model import INFREQUENT_ACCESS, STANDARD
 
 SEGMENT_MAX = 256 << 20
+_SETTLE_S = 60.0
 
 
 @dataclass
@@ -38,6 +40,7 @@ class _Segment:
     dirty_dir: bool = True
     dead: int = 0
     sealed: bool = False
+    sealed_at: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -80,7 +83,7 @@ class SegmentBlockStore:
             seg = self._active.get((fs_id, storage_class))
             if seg is None or seg.size + len(data) > SEGMENT_MAX:
                 if seg is not None:
-                    seg.sealed = True
+                    seg.sealed, seg.sealed_at = True, time.monotonic()
                 seg = self._new_segment(fs_id, storage_class)
                 self._active[(fs_id, storage_class)] = seg
             offset = seg.size
@@ -148,7 +151,11 @@ class SegmentBlockStore:
         return new
 
     def reclaim(self, fs_id: str, live: set[str]) -> int:
-        """Delete segments that hold no live block (``live``: segment names in use)."""
+        """Delete segments that hold no live block (``live``: segment names in use).
+
+        Run it only in the process that serves the file system: a segment this process
+        is writing, or sealed less than a minute ago (writes into it may still be on
+        their way to the metadata), is kept."""
         removed = 0
         for cls in (STANDARD, INFREQUENT_ACCESS):
             folder = self._folder(fs_id, cls)
@@ -160,7 +167,10 @@ class SegmentBlockStore:
                     active = any(s.name == name for (f, _), s in self._active.items() if f == fs_id)
                     if name in live or active:
                         continue
-                    seg = self._known.pop((fs_id, name), None)
+                    seg = self._known.get((fs_id, name))
+                    if seg is not None and time.monotonic() - seg.sealed_at < _SETTLE_S:
+                        continue
+                    self._known.pop((fs_id, name), None)
                 if seg is not None:
                     os.close(seg.fd)
                 with contextlib.suppress(FileNotFoundError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from concurrent.futures import Executor
 from pathlib import Path
@@ -91,8 +92,6 @@ class FsStore:
 
         await self._db.write(delete)
         blocks = self.blocks
-        import asyncio
-
         await asyncio.get_running_loop().run_in_executor(self._io, lambda: blocks.drop(fs_id))
 
     async def exists(self, fs_id: str) -> bool:
@@ -139,6 +138,22 @@ class FsStore:
             self._clock,
             self._io,
             durable=self._db,
+        )
+
+    async def reclaim_space(self, fs_id: str) -> int:
+        """Delete segments no block of the file system uses any more; returns how many.
+        Call it in the process that serves the file system (see ``SegmentBlockStore``)."""
+        rows = await self._db.read(
+            lambda c: c.all(
+                "SELECT DISTINCT substr(blob_key, 1, 16) AS seg FROM efs_fs_blocks"
+                " WHERE fs_id = ? AND blob_key IS NOT NULL",
+                (fs_id,),
+            )
+        )
+        live = {str(r["seg"]) for r in rows}
+        blocks = self.blocks
+        return await asyncio.get_running_loop().run_in_executor(
+            self._io, lambda: blocks.reclaim(fs_id, live)
         )
 
     def lifecycle_job(self) -> LifecycleJob:
