@@ -9,6 +9,7 @@ from __future__ import annotations
 import array
 import ctypes
 import ctypes.util
+import functools
 import os
 import socket
 import subprocess
@@ -19,7 +20,10 @@ MS_NOSUID = 2
 MS_NODEV = 4
 MNT_DETACH = 2
 
-_libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+
+@functools.cache
+def _libc() -> ctypes.CDLL:
+    return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
 
 
 def _options(fd: int | None, read_only: bool, kernel_checks: bool) -> str:
@@ -47,7 +51,7 @@ def mount(mountpoint: Path, source: str, read_only: bool, kernel_checks: bool = 
         fd = os.open("/dev/fuse", os.O_RDWR | os.O_CLOEXEC)
         flags = MS_NOSUID | MS_NODEV | (MS_RDONLY if read_only else 0)
         opts = _options(fd, False, kernel_checks)
-        rc = _libc.mount(
+        rc = _libc().mount(
             source.encode(), str(mountpoint).encode(), b"fuse.fogbank", flags, opts.encode()
         )
         if rc != 0:
@@ -87,7 +91,7 @@ def _fusermount(mountpoint: Path, source: str, read_only: bool, kernel_checks: b
 
 def unmount(mountpoint: Path, lazy: bool = False) -> None:
     if os.geteuid() == 0:
-        if _libc.umount2(str(mountpoint).encode(), MNT_DETACH if lazy else 0) != 0:
+        if _libc().umount2(str(mountpoint).encode(), MNT_DETACH if lazy else 0) != 0:
             err = ctypes.get_errno()
             raise OSError(err, f"umount {mountpoint}: {os.strerror(err)}")
         return
