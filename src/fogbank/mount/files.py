@@ -120,12 +120,16 @@ class OpenFile:
             last = (offset + size - 1) // RA_CHUNK
             ahead = RA_DEPTH if sequential else 0
             for idx in range(first, last + ahead + 1):
-                if idx not in self._ra and not (self._eof is not None and idx > self._eof):
+                beyond_eof = self._eof is not None and idx > self._eof
+                if idx not in self._ra and (idx <= last or not beyond_eof):
                     self._ra[idx] = self.rpc.submit(
                         Op.READ, self.server_fh, idx * RA_CHUNK, RA_CHUNK
                     )
-            while len(self._ra) > RA_KEEP:  # forget the chunks furthest behind
-                del self._ra[min(self._ra)]
+            excess = len(self._ra) - RA_KEEP
+            if excess > 0:  # forget chunks behind the reader first, never the ones it needs
+                spare = [i for i in sorted(self._ra) if i < first or i > last + ahead]
+                for idx in spare[:excess]:
+                    del self._ra[idx]
             wanted = [self._ra.get(i) for i in range(first, last + 1)]
         if len(wanted) == 1 and wanted[0] is not None:  # within one chunk: one slice
             chunk = wanted[0].result()

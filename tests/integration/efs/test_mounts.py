@@ -200,3 +200,25 @@ def test_encrypted_file_system_keeps_no_plaintext(plane: DataPlane, mounts: list
     for path in plane.data_dir.rglob("*"):
         if path.is_file():
             assert marker not in path.read_bytes(), f"plaintext found in {path}"
+
+
+def test_parallel_unaligned_reads_of_one_descriptor(plane: DataPlane, mounts: list[Mount]) -> None:
+    """Concurrent, out-of-order reads (as the kernel's read-ahead makes) read back exactly."""
+    import random
+    from concurrent.futures import ThreadPoolExecutor
+
+    m = _mount(plane, mounts, "fs-shared")
+    payload = os.urandom(48 * 1024 * 1024 + 777)
+    (m.path / "parallel.bin").write_bytes(payload)
+    rng = random.Random(7)
+    ranges = [(rng.randrange(0, len(payload)), rng.randrange(1, 3 << 20)) for _ in range(200)]
+    fd = os.open(m.path / "parallel.bin", os.O_RDONLY | os.O_DIRECT)
+    os.close(fd)
+    fd = os.open(m.path / "parallel.bin", os.O_RDONLY)
+    try:
+        with ThreadPoolExecutor(8) as pool:
+            got = list(pool.map(lambda r: os.pread(fd, r[1], r[0]), ranges))
+    finally:
+        os.close(fd)
+    for (off, size), data in zip(ranges, got, strict=True):
+        assert data == payload[off : off + size]
