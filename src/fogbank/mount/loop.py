@@ -17,7 +17,6 @@ from fogbank.mount.ops import FuseOps, Request
 from fogbank.services.efs.fs.model import FsError
 
 log = logging.getLogger(__name__)
-_TRACE = os.environ.get("FOGBANK_MOUNT_TRACE") == "1"
 MAX_WRITE = 1 << 20
 MAX_PAGES = MAX_WRITE // 4096
 BUFSIZE = MAX_WRITE + 64 * 1024
@@ -74,8 +73,6 @@ class FuseLoop:
         _, opcode, unique, nodeid, uid, gid, pid, _, _ = k.IN_HEADER.unpack_from(data)
         # Bodies are copied out of the reused buffer, except a write's data, which the
         # handler copies once into its write-back buffer.
-        if _TRACE:
-            log.info("op %s node %d", opcode, nodeid)
         raw = data[k.IN_HEADER.size :]
         body: bytes | memoryview = raw if opcode == k.Opcode.WRITE else bytes(raw)
         if opcode == k.Opcode.INTERRUPT:
@@ -113,7 +110,11 @@ class FuseLoop:
     def _init(self, body: bytes | memoryview) -> bytes:
         major, minor, max_readahead, flags = k.INIT_IN.unpack_from(body)
         log.info(
-            "FUSE init: kernel %d.%d flags %#x max_readahead %d", major, minor, flags, max_readahead
+            "FUSE protocol %d.%d, kernel flags %#x, max_readahead %d",
+            major,
+            minor,
+            flags,
+            max_readahead,
         )
         if major != k.KERNEL_MAJOR:
             raise OSError(errno.EPROTO, f"FUSE protocol {major} is not supported")
