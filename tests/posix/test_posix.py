@@ -9,7 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.posix import checks_attrs, checks_names, checks_open, checks_perms, checks_special
+from tests.posix import (
+    checks_attrs,
+    checks_io,
+    checks_names,
+    checks_open,
+    checks_perms,
+    checks_special,
+)
 from tests.posix.differences import DIFFERENCES
 from tests.posix.framework import ANY, Check, execute
 
@@ -19,6 +26,7 @@ CHECKS: list[Check] = (
     + checks_names.CHECKS
     + checks_attrs.CHECKS
     + checks_special.CHECKS
+    + checks_io.CHECKS
 )
 
 
