@@ -325,13 +325,18 @@ class Database:
             batch: list[_WriteItem] = [first]  # type: ignore[list-item]
             deadline = time.monotonic() + window
             while len(batch) < self.settings.batch_max:
+                # Take what is already queued; then wait (without spinning) for more
+                # until the window closes.
                 try:
                     nxt = self._queue.get_nowait()
                 except queue.Empty:
-                    if time.monotonic() >= deadline:
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
                         break
-                    time.sleep(0)
-                    continue
+                    try:
+                        nxt = self._queue.get(timeout=remaining)
+                    except queue.Empty:
+                        break
                 if nxt is _STOP:
                     stop = True
                     break
