@@ -28,6 +28,9 @@ from fogbank.services.cloudtrail.engine import Engine as CloudTrailEngine
 from fogbank.services.cloudtrail.kms_keys import KmsKeys
 from fogbank.services.cloudtrail.provider import CloudTrailService
 from fogbank.services.cloudtrail.store import schema as cloudtrail_schema
+from fogbank.services.ec2 import schema as ec2_schema
+from fogbank.services.ec2.engine import Ec2Engine
+from fogbank.services.ec2.provider import Ec2Service
 from fogbank.services.iam import root_keys
 from fogbank.services.iam import schema as iam_schema
 from fogbank.services.iam.credentials import KeyStore
@@ -58,6 +61,7 @@ def all_migrations() -> Sequence[Migration]:
         *core_schema.MIGRATIONS,
         *iam_schema.MIGRATIONS,
         *kms_schema.MIGRATIONS,
+        *ec2_schema.MIGRATIONS,
         *cloudtrail_schema.MIGRATIONS,
     )
 
@@ -128,6 +132,7 @@ class ServiceDeps:
 
 def build_services(deps: ServiceDeps) -> dict[str, ServiceProvider]:
     kms = KmsEngine(deps.db, deps.clock, Keyring(deps.kms_root))
+    ec2 = Ec2Service(Ec2Engine(deps.db, deps.clock, deps.config.data_dir))
     cloudtrail = CloudTrailEngine(
         deps.db,
         deps.clock,
@@ -137,6 +142,7 @@ def build_services(deps: ServiceDeps) -> dict[str, ServiceProvider]:
     providers: list[ServiceProvider] = [
         StsService(),
         KmsService(kms),
+        ec2,
         CloudTrailService(cloudtrail),
     ]
     return {p.name: p for p in providers}
