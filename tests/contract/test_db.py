@@ -91,7 +91,9 @@ def test_text_sorts_bytewise(db: Database) -> None:
     names = ["b", "B", "a", "\u00e9", "Z", "_", "a/b", "a-b"]
     for n in names:
         db.write_sync(lambda c, n=n: c.execute("INSERT INTO things (name) VALUES (?)", (n,)))
-    got = db.read_sync(lambda c: [r["name"] for r in c.all("SELECT name FROM things ORDER BY name")])
+    got = db.read_sync(
+        lambda c: [r["name"] for r in c.all("SELECT name FROM things ORDER BY name")]
+    )
     assert got == sorted(names, key=lambda s: s.encode())
 
 

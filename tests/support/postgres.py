@@ -49,7 +49,14 @@ class PostgresCluster:
             uid = pwd.getpwnam(PG_USER).pw_uid
             os.chown(self.base, uid, uid)
         self._run(
-            str(self.bin / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8"
+            str(self.bin / "initdb"),
+            "-D",
+            str(self.data),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-E",
+            "UTF8",
         )
         self._run(
             str(self.bin / "pg_ctl"),
