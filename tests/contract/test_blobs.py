@@ -43,7 +43,7 @@ def test_round_trip(blob_store: BlobStore, blob_db: Database, size: int) -> None
 
     async def main() -> bytes:
         w = await blob_store.write(chunked(data, seed=size), checksums=["CRC32"])
-        assert w.size == size and w.md5 == hashlib.md5(data).digest()
+        assert w.size == size and w.md5 == hashlib.md5(data, usedforsecurity=False).digest()
         assert w.layout == ("packed" if size <= PACKED_MAX else "file")
         await commit(blob_db, blob_store, w)
         return await blob_store.read_bytes(w.blob_id)
@@ -56,7 +56,11 @@ def test_round_trip_64_mib(blob_store: BlobStore, blob_db: Database) -> None:
 
     async def main() -> None:
         w = await blob_store.write(chunked(data, sizes=[65536, MIB]), size_hint=len(data))
-        assert (w.size, w.layout, w.etag) == (len(data), "file", hashlib.md5(data).hexdigest())
+        assert (w.size, w.layout, w.etag) == (
+            len(data),
+            "file",
+            hashlib.md5(data, usedforsecurity=False).hexdigest(),
+        )
         await commit(blob_db, blob_store, w)
         got = await blob_store.read(w.blob_id)
         assert isinstance(got, FileSlice) and (got.offset, got.length) == (0, len(data))
@@ -77,7 +81,7 @@ def test_checksums_match_independent_implementations(blob_store: BlobStore) -> N
                 "CRC32": zlib.crc32(data).to_bytes(4, "big"),
                 "CRC32C": crt.crc32c(data).to_bytes(4, "big"),
                 "CRC64NVME": crt.crc64nvme(data).to_bytes(8, "big"),
-                "SHA1": hashlib.sha1(data).digest(),
+                "SHA1": hashlib.sha1(data, usedforsecurity=False).digest(),
                 "SHA256": hashlib.sha256(data).digest(),
             }
             if size == 9:
@@ -97,6 +101,12 @@ def test_size_hint_only_guides(blob_store: BlobStore) -> None:
     asyncio.run(main())
 
 
+def _slice_bytes(s: FileSlice) -> bytes:
+    with open(s.path, "rb") as f:
+        f.seek(s.offset)
+        return f.read(s.length)
+
+
 def test_small_reads_are_file_slices_of_segments(
     blob_store: BlobStore, blob_db: Database, tmp_path: Path
 ) -> None:
@@ -106,9 +116,7 @@ def test_small_reads_are_file_slices_of_segments(
         got = await blob_store.read(w.blob_id, 2, 5)
         assert isinstance(got, FileSlice)
         assert Path(got.path).parent == tmp_path / "data" / "segments"
-        with open(got.path, "rb") as f:
-            f.seek(got.offset)
-            assert f.read(got.length) == b"234"
+        assert _slice_bytes(got) == b"234"
         assert await blob_store.read_bytes(w.blob_id, 8, 100) == b"89"  # end is clipped
         with pytest.raises(ValueError):
             await blob_store.read(w.blob_id, 11)

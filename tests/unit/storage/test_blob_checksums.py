@@ -21,9 +21,9 @@ def test_check_values_of_123456789() -> None:
     assert got["CRC32"] == (0xCBF43926).to_bytes(4, "big")
     assert got["CRC32C"] == (0xE3069283).to_bytes(4, "big")
     assert got["CRC64NVME"] == (0xAE8B14860A799888).to_bytes(8, "big")
-    assert got["SHA1"] == hashlib.sha1(CHECK).digest()
+    assert got["SHA1"] == hashlib.sha1(CHECK, usedforsecurity=False).digest()
     assert got["SHA256"] == hashlib.sha256(CHECK).digest()
-    assert d.md5() == hashlib.md5(CHECK).digest()
+    assert d.md5() == hashlib.md5(CHECK, usedforsecurity=False).digest()
 
 
 @pytest.mark.parametrize("size", [0, 1, 4095, 4096, 65537, 3 * 1024 * 1024 + 5])
@@ -40,9 +40,9 @@ def test_streamed_digests_match_one_shot_implementations(size: int) -> None:
     assert got["CRC32"] == zlib.crc32(data).to_bytes(4, "big")
     assert got["CRC32C"] == crt.crc32c(data).to_bytes(4, "big")
     assert got["CRC64NVME"] == crt.crc64nvme(data).to_bytes(8, "big")
-    assert got["SHA1"] == hashlib.sha1(data).digest()
+    assert got["SHA1"] == hashlib.sha1(data, usedforsecurity=False).digest()
     assert got["SHA256"] == hashlib.sha256(data).digest()
-    assert d.md5() == hashlib.md5(data).digest()
+    assert d.md5() == hashlib.md5(data, usedforsecurity=False).digest()
 
 
 def test_only_requested_checksums_are_returned() -> None:
