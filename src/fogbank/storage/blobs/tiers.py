@@ -83,7 +83,15 @@ class TierMover:
         if info.tier == tier:
             return
         file_id = new_id()
-        written_at = self._copy(info, tier, file_id)
+        try:
+            written_at = self._copy(info, tier, file_id)
+        except FileNotFoundError:
+            # Compacted, moved or reclaimed while we copied: start again from the row.
+            fresh = self._db.read_sync(lambda c: refs.get(c, info.blob_id))
+            if fresh is None or fresh == info:
+                raise
+            self._move_one(fresh, tier)
+            return
         now = self._clock()
 
         def switch(conn: Conn) -> bool:
