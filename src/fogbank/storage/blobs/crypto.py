@@ -81,19 +81,22 @@ class Encryptor(_Chunked):
         return out
 
     def feed(self, data: Buffer) -> list[bytes]:
-        # A full chunk is only known not to be the last once a byte after it arrives.
-        self._pending += data
+        # A full chunk is only known not to be the last once a byte after it arrives, so
+        # up to one chunk is held back; whole chunks are sealed straight from ``data``.
         out: list[bytes] = []
-        view = memoryview(self._pending)
-        pos = 0
-        try:
-            while len(self._pending) - pos > CHUNK:
+        with memoryview(data) as view:
+            size, pos = len(view), 0
+            if self._pending:
+                pos = min(CHUNK - len(self._pending), size)
+                self._pending += view[:pos]
+                if pos == size:
+                    return out
+                out.append(self._seal(self._pending, last=False))  # full, and more follows
+                self._pending = bytearray()
+            while size - pos > CHUNK:
                 out.append(self._seal(view[pos : pos + CHUNK], last=False))
                 pos += CHUNK
-        finally:
-            view.release()
-        if pos:
-            del self._pending[:pos]
+            self._pending += view[pos:]
         return out
 
     def finish(self) -> bytes:

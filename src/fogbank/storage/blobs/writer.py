@@ -16,7 +16,7 @@ from collections.abc import AsyncIterable, Callable, Sequence
 from concurrent.futures import Executor
 
 from fogbank.storage.blobs import crypto
-from fogbank.storage.blobs.checksums import Buffer, Digester
+from fogbank.storage.blobs.checksums import Digester
 from fogbank.storage.blobs.disk import Disk, new_id
 from fogbank.storage.blobs.files import BlobFile
 from fogbank.storage.blobs.model import BlobSettings, DataKey, WrittenBlob
@@ -109,20 +109,20 @@ class BlobWriter:
         encryptor = crypto.Encryptor(encryption, blob_id) if encryption is not None else None
 
         def hash_batch(batch: list[bytes]) -> None:
-            if len(batch) > 8:
-                digester.update(b"".join(batch))
+            if len(batch) > 1 and len(batch) * 64 * 1024 > settings.batch_size:
+                digester.update(b"".join(batch))  # many small chunks: one call per batch
             else:
                 for part in batch:
                     digester.update(part)
 
         def store_batch(batch: list[bytes], last: bool) -> None:
-            out: Sequence[Buffer] = batch
-            if encryptor is not None:
-                sealed = encryptor.feed(b"".join(batch) if len(batch) > 1 else batch[0])
-                if last:
-                    sealed.append(encryptor.finish())
-                out = sealed
-            file.write(out)
+            if encryptor is None:
+                file.write(batch)
+                return
+            for part in batch:  # part by part: at most one part's ciphertext in memory
+                file.write(encryptor.feed(part))
+            if last:
+                file.write([encryptor.finish()])
 
         def submit(batch: list[bytes], last: bool) -> asyncio.Future[tuple[None, None]]:
             return asyncio.gather(
