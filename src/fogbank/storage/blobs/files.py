@@ -19,33 +19,27 @@ from fogbank.storage.blobs.segments import pwrite_all
 
 
 class BlobFile:
-    def __init__(self, disk: Disk, tier: str, writeback_every: int = 0) -> None:
+    def __init__(self, disk: Disk, tier: str, sync_every: int = 0) -> None:
         self._disk = disk
         self._tier = tier
-        self._writeback_every = writeback_every
+        self._sync_every = sync_every
         self.path = disk.tmp_dir(tier) / (new_id() + TEMP_SUFFIX)
         self._fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
         fcntl.flock(self._fd, fcntl.LOCK_EX)  # a sweeper's probe holds it only briefly
         self._lock = threading.Lock()
         self.size = 0
-        self._written_back = 0
+        self._synced = 0
 
     def write(self, buffers: Sequence[Buffer]) -> None:
         with self._lock:
             if self._fd < 0:
                 raise OSError("blob file already closed")
             self.size += pwrite_all(self._fd, buffers, self.size)
-            if self._writeback_every and self.size - self._written_back >= self._writeback_every:
-                # On Linux, DONTNEED starts writeback of the range's dirty pages without
-                # waiting: the disk works while later bytes are hashed, and the final fsync
-                # has little left to do. It also keeps huge uploads out of the page cache.
-                os.posix_fadvise(
-                    self._fd,
-                    self._written_back,
-                    self.size - self._written_back,
-                    os.POSIX_FADV_DONTNEED,
-                )
-                self._written_back = self.size
+            if self._sync_every and self.size - self._synced >= self._sync_every:
+                # Early, partial durability: the disk works while later bytes are hashed
+                # (the caller's other thread), and the final fsync has only the tail left.
+                os.fdatasync(self._fd)
+                self._synced = self.size
 
     def commit(self, blob_id: str) -> float:
         """fsync, rename to the blob's place, fsync the directory; returns the mtime."""

@@ -154,9 +154,12 @@ class BlobSettings:
     segment_max: int = 64 * 1024 * 1024
     # Streaming writes hand bytes to threads in batches of about this size.
     batch_size: int = 1024 * 1024
-    # Start writeback of a large blob's dirty pages every this many bytes (0: never), so
-    # that the disk works while later bytes are hashed and the final fsync is short.
-    writeback_every: int = 8 * 1024 * 1024
+    # A large blob's bytes are fdatasync'ed every this many bytes as they are written (0:
+    # only at the end), so that the disk works while later bytes are still being hashed
+    # and the final fsync has little left to do.
+    sync_every: int = 16 * 1024 * 1024
+    # Bytes handed to the hashing and writing threads and not yet done by both.
+    pipeline_bytes: int = 8 * 1024 * 1024
     # Compact a closed segment once its live bytes fall below this share of its size ...
     compact_below: float = 0.5
     # ... and it holds at least this many dead bytes.

@@ -12,6 +12,7 @@ in a thread otherwise.
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from collections.abc import AsyncIterable, Callable, Sequence
 from concurrent.futures import Executor
 
@@ -23,6 +24,12 @@ from fogbank.storage.blobs.model import BlobSettings, DataKey, WrittenBlob
 from fogbank.storage.blobs.segments import SegmentAppender
 
 _INLINE_MAX = 64 * 1024  # hash/encrypt on the event loop up to this size (~0.1 ms of MD5)
+
+
+def _retrieve(task: asyncio.Task[None]) -> None:
+    """Mark a lane step's outcome as seen (its error surfaces through the steps after it)."""
+    if not task.cancelled():
+        task.exception()
 
 
 class BlobWriter:
@@ -104,7 +111,7 @@ class BlobWriter:
         blob_id = new_id()
         settings = self._settings
         file: BlobFile = await loop.run_in_executor(
-            self._executor, BlobFile, self._disk, self._tier, settings.writeback_every
+            self._executor, BlobFile, self._disk, self._tier, settings.sync_every
         )
         encryptor = crypto.Encryptor(encryption, blob_id) if encryption is not None else None
 
@@ -124,13 +131,35 @@ class BlobWriter:
             if last:
                 file.write([encryptor.finish()])
 
-        def submit(batch: list[bytes], last: bool) -> asyncio.Future[tuple[None, None]]:
-            return asyncio.gather(
-                loop.run_in_executor(self._executor, hash_batch, batch),
-                loop.run_in_executor(self._executor, store_batch, batch, last),
-            )
+        async def step(
+            prev: asyncio.Task[None] | None, fn: Callable[..., None], *args: object
+        ) -> None:
+            if prev is not None:
+                await prev  # in order; and a failure upstream fails everything after it
+            await loop.run_in_executor(self._executor, fn, *args)
 
-        in_flight: asyncio.Future[tuple[None, None]] | None = None
+        # Two lanes, each a chain of steps: hashing, and encrypting+writing. They run side
+        # by side at their own pace (the writer may be in an fdatasync while the hasher
+        # goes on), with at most ``pipeline_bytes`` handed over and not yet done by both.
+        hashing: asyncio.Task[None] | None = None
+        storing: asyncio.Task[None] | None = None
+        window: deque[tuple[asyncio.Task[None], asyncio.Task[None], int]] = deque()
+        in_flight = 0
+
+        async def hand_over(batch: list[bytes], batch_size: int, last: bool) -> None:
+            nonlocal hashing, storing, in_flight
+            hashing = loop.create_task(step(hashing, hash_batch, batch))
+            storing = loop.create_task(step(storing, store_batch, batch, last))
+            for task in (hashing, storing):
+                task.add_done_callback(_retrieve)
+            window.append((hashing, storing, batch_size))
+            in_flight += batch_size
+            while window and (in_flight > settings.pipeline_bytes or last):
+                h, s, n = window.popleft()
+                await h
+                await s
+                in_flight -= n
+
         try:
             batch, batch_size = parts, size
             async for chunk in it:
@@ -140,19 +169,17 @@ class BlobWriter:
                 batch_size += len(chunk)
                 size += len(chunk)
                 if batch_size >= settings.batch_size:
-                    if in_flight is not None:
-                        await in_flight
-                    in_flight = submit(batch, last=False)
+                    await hand_over(batch, batch_size, last=False)
                     batch, batch_size = [], 0
-            if in_flight is not None:
-                await in_flight
-                in_flight = None
-            if batch or encryptor is not None:
-                await submit(batch or [b""], last=True)
+            await hand_over(batch, batch_size, last=True)
             written_at: float = await loop.run_in_executor(self._executor, file.commit, blob_id)
         except BaseException:
-            # abort waits for a write in flight (it takes the file's lock), so it is safe
-            # to hand to a thread without waiting here, even when we are being cancelled.
+            for h, s, _ in window:
+                h.cancel()
+                s.cancel()
+            # abort waits for a write in flight (it takes the file's lock) and makes later
+            # ones fail, so it is safe to hand to a thread without waiting, even when we
+            # are being cancelled.
             self._executor.submit(file.abort)
             raise
         return self._result(blob_id, size, file.size, digester, encryption, written_at)

@@ -1,0 +1,211 @@
+"""Blob store throughput, next to what the disk itself does with fsync.
+
+    .venv/bin/python -m bench.blobs [--dir DIR] [--metadata URL] [--rounds N]
+
+Every write is durable when counted (fsync/fdatasync before it returns). "raw" lines are
+the disk alone, written the way the blob store writes: 64 MiB in 1 MiB writes, fsync,
+rename, directory fsync; and 4 KiB appends, each with its own fdatasync. Reads come from
+the page cache (the blobs were just written): they measure the store, not the disk.
+Medians of ``--rounds`` runs; the machine's load average is printed, since other work
+on a small machine moves these figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import tempfile
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+
+from fogbank.core.streams import FileSlice
+from fogbank.storage.blobs import MIGRATIONS, BlobStore, DataKey, WrittenBlob
+from fogbank.storage.db import Database, DbSettings
+from fogbank.storage.migrations import migrate
+
+KIB, MIB = 1024, 1024 * 1024
+
+
+def raw_large(directory: Path, size: int = 64 * MIB) -> float:
+    """MB/s of writing ``size`` bytes in 1 MiB writes, fsync, rename, dir fsync."""
+    buf = os.urandom(MIB)
+    tmp, final = directory / "raw.tmp", directory / "raw.dat"
+    start = time.perf_counter()
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    for _ in range(size // MIB):
+        os.write(fd, buf)
+    os.fsync(fd)
+    os.close(fd)
+    tmp.rename(final)
+    dfd = os.open(directory, os.O_RDONLY)
+    os.fsync(dfd)
+    os.close(dfd)
+    elapsed = time.perf_counter() - start
+    final.unlink()
+    return size / MIB / elapsed
+
+
+def raw_small(directory: Path, count: int = 1000) -> float:
+    """ops/s of 4 KiB appends, each followed by its own fdatasync."""
+    buf = os.urandom(4 * KIB)
+    path = directory / "raw.log"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    start = time.perf_counter()
+    for _ in range(count):
+        os.write(fd, buf)
+        os.fdatasync(fd)
+    elapsed = time.perf_counter() - start
+    os.close(fd)
+    path.unlink()
+    return count / elapsed
+
+
+async def body(data: bytes, chunk: int = 64 * KIB) -> AsyncIterator[bytes]:
+    view = memoryview(data)
+    for pos in range(0, len(data), chunk):
+        yield bytes(view[pos : pos + chunk])
+
+
+async def timed(n: int, concurrency: int, op: Callable[[int], Awaitable[object]]) -> float:
+    """Seconds to run ``op(0..n-1)`` with ``concurrency`` in flight."""
+    queue = iter(range(n))
+
+    async def lane() -> None:
+        for i in queue:
+            await op(i)
+
+    start = time.perf_counter()
+    await asyncio.gather(*(lane() for _ in range(concurrency)))
+    return time.perf_counter() - start
+
+
+async def read_all(store: BlobStore, blob_id: str, keys: list[DataKey]) -> int:
+    got = await store.read(blob_id, keys=keys)
+    if isinstance(got, FileSlice):  # what the edge would sendfile; here read in a thread
+        data = await store.read_bytes(blob_id, keys=keys) if got.length <= MIB else None
+        if data is None:
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(None, _drain, got)
+        return len(data)
+    return sum([len(c) async for c in got])
+
+
+def _drain(s: FileSlice) -> int:
+    fd = os.open(s.path, os.O_RDONLY)
+    try:
+        pos = 0
+        while pos < s.length:
+            pos += len(os.pread(fd, min(4 * MIB, s.length - pos), s.offset + pos))
+        return pos
+    finally:
+        os.close(fd)
+
+
+class Bench:
+    def __init__(self, store: BlobStore, db: Database) -> None:
+        self.store = store
+        self.db = db
+        self.key = DataKey(os.urandom(32), "bench")
+
+    async def writes(
+        self, size: int, n: int, concurrency: int, *, commit: bool = False, encrypt: bool = False
+    ) -> tuple[float, list[WrittenBlob]]:
+        payloads = [os.urandom(size)] if size > MIB else [os.urandom(size) for _ in range(64)]
+        out: list[WrittenBlob] = []
+        key = self.key if encrypt else None
+
+        async def op(i: int) -> None:
+            data = payloads[i % len(payloads)]
+            if size <= MIB:
+                w = await self.store.write_bytes(data, encryption=key)
+            else:
+                w = await self.store.write(body(data), encryption=key, size_hint=size)
+            if commit:
+                await self.db.write(lambda c: self.store.register(c, w))
+            out.append(w)
+
+        return await timed(n, concurrency, op), out
+
+    async def reads(self, blobs: list[WrittenBlob], n: int, concurrency: int) -> float:
+        for w in blobs:
+            await self.db.write(lambda c, w=w: self.store.register(c, w))
+        keys = [self.key]
+
+        async def op(i: int) -> None:
+            await read_all(self.store, blobs[i % len(blobs)].blob_id, keys)
+
+        return await timed(n, concurrency, op)
+
+
+def line(name: str, seconds: list[float], n: int, size: int, extra: str = "") -> str:
+    s = statistics.median(seconds)
+    return f"{name:<34} {n / s:>10,.0f} ops/s {n * size / MIB / s:>9,.1f} MB/s  {extra}"
+
+
+async def run(store: BlobStore, db: Database, rounds: int, directory: Path) -> None:
+    b = Bench(store, db)
+    print(f"load average: {os.getloadavg()[0]:.2f}   cpus: {os.cpu_count()}")
+    raw64 = [raw_large(directory) for _ in range(rounds)]
+    raw4 = [raw_small(directory) for _ in range(rounds)]
+    print(f"{'raw 64 MiB write+fsync+rename':<34} {'':>16} {statistics.median(raw64):>9,.1f} MB/s")
+    print(f"{'raw 4 KiB append+fdatasync':<34} {statistics.median(raw4):>10,.0f} ops/s")
+    cases = [
+        ("4 KiB write (64 concurrent)", 4 * KIB, 5000, 64, {}),
+        ("4 KiB write+commit (64 conc.)", 4 * KIB, 5000, 64, {"commit": True}),
+        ("1 MiB write (4 concurrent)", MIB, 200, 4, {}),
+        ("64 MiB write", 64 * MIB, 3, 1, {}),
+        ("64 MiB write, encrypted", 64 * MIB, 3, 1, {"encrypt": True}),
+    ]
+    kept: dict[str, list[WrittenBlob]] = {}
+    for name, size, n, conc, kw in cases:
+        times = []
+        fsyncs = store.appender.batches
+        for _ in range(rounds):
+            t, written = await b.writes(size, n, conc, **kw)
+            times.append(t)
+            kept[name] = written
+        extra = ""
+        if size <= 4 * KIB:
+            per = n * rounds / max(1, store.appender.batches - fsyncs)
+            extra = f"({per:.0f} writes per fsync)"
+        if size == 64 * MIB and not kw:
+            ratio = 100 * statistics.median([t for t in times]) ** -1 * size / MIB
+            extra = f"({ratio / statistics.median(raw64):.0%} of raw)"
+        print(line(name, times, n, size, extra))
+    reads = [
+        ("4 KiB read (64 concurrent)", "4 KiB write (64 concurrent)", 4 * KIB, 5000, 64),
+        ("1 MiB read (4 concurrent)", "1 MiB write (4 concurrent)", MIB, 200, 4),
+        ("64 MiB read", "64 MiB write", 64 * MIB, 3, 1),
+        ("64 MiB read, encrypted", "64 MiB write, encrypted", 64 * MIB, 3, 1),
+    ]
+    for name, source, size, n, conc in reads:
+        blobs = kept[source][: min(len(kept[source]), 500)]
+        times = [await b.reads(blobs if i == 0 else [], n, conc) for i in range(rounds)]
+        print(line(name, times, n, size))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--dir", type=Path, default=None, help="where to write (default: a temp dir)"
+    )
+    parser.add_argument("--metadata", default=None, help="metadata URL (default: SQLite in --dir)")
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="fogbank-bench-", dir=args.dir) as tmp:
+        directory = Path(tmp)
+        db = Database(DbSettings(args.metadata or f"sqlite:///{directory / 'meta.db'}"))
+        migrate(db, MIGRATIONS)
+        store = BlobStore(directory / "data", db)
+        try:
+            asyncio.run(run(store, db, args.rounds, directory))
+        finally:
+            store.close()
+            db.close()
+
+
+if __name__ == "__main__":
+    main()
