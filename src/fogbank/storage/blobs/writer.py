@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 from collections.abc import AsyncIterable, Callable, Sequence
-from concurrent.futures import Executor
+from concurrent.futures import Executor, Future
 
 from fogbank.storage.blobs import crypto
 from fogbank.storage.blobs.checksums import Digester
@@ -30,6 +30,11 @@ def _retrieve(task: asyncio.Task[None]) -> None:
     """Mark a lane step's outcome as seen (its error surfaces through the steps after it)."""
     if not task.cancelled():
         task.exception()
+
+
+def _abort_opened(opening: Future[BlobFile]) -> None:
+    if not opening.cancelled() and opening.exception() is None:
+        opening.result().abort()
 
 
 class BlobWriter:
@@ -110,9 +115,12 @@ class BlobWriter:
         loop = asyncio.get_running_loop()
         blob_id = new_id()
         settings = self._settings
-        file: BlobFile = await loop.run_in_executor(
-            self._executor, BlobFile, self._disk, self._tier, settings.sync_every
-        )
+        opening = self._executor.submit(BlobFile, self._disk, self._tier, settings.sync_every)
+        try:
+            file = await asyncio.wrap_future(opening)
+        except asyncio.CancelledError:  # the file may still appear: remove it then
+            opening.add_done_callback(_abort_opened)
+            raise
         encryptor = crypto.Encryptor(encryption, blob_id) if encryption is not None else None
 
         def hash_batch(batch: list[bytes]) -> None:
