@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import os
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ from fogbank.storage.blobs import (
     WrittenBlob,
 )
 from fogbank.storage.blobs.disk import TEMP_SUFFIX, is_locked, new_id
+from fogbank.storage.blobs.job import BlobSweepJob
 from fogbank.storage.db import Database
 from tests.support.blobs import commit, files_under
 
@@ -258,3 +260,53 @@ def test_moves_between_tiers(blob_store: BlobStore, blob_db: Database, tmp_path:
             await blob_store.move(big.blob_id, "tape")
 
     asyncio.run(main())
+
+
+def test_a_cancelled_write_leaves_nothing(blob_db: Database, tmp_path: Path) -> None:
+    store = BlobStore(tmp_path / "data", blob_db)
+    started = asyncio.Event()
+
+    async def slow() -> AsyncIterator[bytes]:
+        for _ in range(3):
+            yield os.urandom(2 * MIB)
+        started.set()
+        await asyncio.sleep(3600)
+        yield b"never"
+
+    async def main() -> None:
+        task = asyncio.create_task(store.write(slow()))
+        await started.wait()
+        await asyncio.sleep(0.05)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    asyncio.run(main())
+    store.close()  # waits for the threads: the abort has run
+    assert list((tmp_path / "data" / "tmp").iterdir()) == []
+    assert list(files_under(tmp_path / "data" / "blobs")) == []
+
+
+def test_recover_and_the_periodic_job(blob_db: Database, tmp_path: Path) -> None:
+    now = [1_000_000.0]
+    store = BlobStore(tmp_path / "data", blob_db, clock=lambda: now[0])
+    job = BlobSweepJob(store, interval_s=60, clock=lambda: now[0])
+    dead = tmp_path / "data" / "tmp" / (new_id() + TEMP_SUFFIX)
+    dead.write_bytes(b"debris")
+    os.utime(dead, (now[0] - 3600, now[0] - 3600))
+    try:
+        assert store.recover().temp_files_deleted == 1
+        dead.write_bytes(b"more debris")
+        os.utime(dead, (now[0] - 3600, now[0] - 3600))
+        asyncio.run(job.run_due(0.0))  # the simulated time it is given does not matter
+        assert not dead.exists()
+        dead.write_bytes(b"and more")
+        os.utime(dead, (now[0] - 3600, now[0] - 3600))
+        now[0] += 30
+        asyncio.run(job.run_due(0.0))  # too soon: nothing
+        assert dead.exists()
+        now[0] += 31
+        asyncio.run(job.run_due(0.0))
+        assert not dead.exists()
+    finally:
+        store.close()
