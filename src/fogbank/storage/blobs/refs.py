@@ -193,7 +193,8 @@ def compose(conn: Conn, extents: Sequence[Extent], *, now: float, tier: str) -> 
             (blob_id, pos, e.blob_id, e.offset, e.length),
         )
         pos += e.length
-    for target, n in Counter(e.blob_id for e in flat).items():
+    # In id order, so that concurrent transactions lock the rows in the same order.
+    for target, n in sorted(Counter(e.blob_id for e in flat).items()):
         add_reference(conn, target, n)
     return BlobInfo(blob_id, "composite", tier, size, 0, None, None, None, None, 1, now, None)
 

@@ -104,7 +104,7 @@ class Sweeper:
                 if info.layout == "composite":
                     parts = conn.all(
                         "SELECT blob_id, COUNT(*) AS n FROM blob_extents"
-                        " WHERE composite_id = ? GROUP BY blob_id",
+                        " WHERE composite_id = ? GROUP BY blob_id ORDER BY blob_id",
                         (info.blob_id,),
                     )
                     conn.execute("DELETE FROM blob_extents WHERE composite_id = ?", (info.blob_id,))
