@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import resource
 import statistics
 import tempfile
 import time
@@ -107,11 +108,19 @@ class Bench:
         self.store = store
         self.db = db
         self.key = DataKey(os.urandom(32), "bench")
+        self._payloads: dict[int, list[bytes]] = {}
+
+    def payloads(self, size: int) -> list[bytes]:
+        """Made once per size, outside the timings (os.urandom is not free)."""
+        if size not in self._payloads:
+            count = 1 if size > MIB else 64
+            self._payloads[size] = [os.urandom(size) for _ in range(count)]
+        return self._payloads[size]
 
     async def writes(
         self, size: int, n: int, concurrency: int, *, commit: bool = False, encrypt: bool = False
     ) -> tuple[float, list[WrittenBlob]]:
-        payloads = [os.urandom(size)] if size > MIB else [os.urandom(size) for _ in range(64)]
+        payloads = self.payloads(size)
         out: list[WrittenBlob] = []
         key = self.key if encrypt else None
 
@@ -140,9 +149,21 @@ class Bench:
         return await timed(n, concurrency, op)
 
 
-def line(name: str, seconds: list[float], n: int, size: int, extra: str = "") -> str:
+def cpu_seconds() -> float:
+    """CPU time of this process (all threads), user and system."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def line(name: str, seconds: list[float], n: int, size: int, cpu: float, extra: str = "") -> str:
+    """Median throughput, and CPU time per operation (robust to a busy machine)."""
     s = statistics.median(seconds)
-    return f"{name:<34} {n / s:>10,.0f} ops/s {n * size / MIB / s:>9,.1f} MB/s  {extra}"
+    per_op = cpu / (n * len(seconds))
+    cost = f"{per_op * 1e6:,.0f} us" if per_op < 0.01 else f"{per_op * 1e3:,.0f} ms"
+    return (
+        f"{name:<30} {n / s:>9,.0f} ops/s {n * size / MIB / s:>8,.1f} MB/s"
+        f"  cpu {cost:>7}/op  {extra}"
+    )
 
 
 async def run(store: BlobStore, db: Database, rounds: int, directory: Path) -> None:
@@ -162,9 +183,13 @@ async def run(store: BlobStore, db: Database, rounds: int, directory: Path) -> N
         times: list[float] = []
         raw: list[float] = []
         fsyncs = store.appender.batches
+        cpu = 0.0
+        b.payloads(size)
         for _ in range(rounds):
             raw.append(raw_small(directory) if size <= 4 * KIB else raw_large(directory, size))
+            before = cpu_seconds()
             t, written = await b.writes(size, n, conc, **kw)
+            cpu += cpu_seconds() - before
             times.append(t)
             kept.setdefault(name, []).extend(written)
         extra = ""
@@ -177,7 +202,7 @@ async def run(store: BlobStore, db: Database, rounds: int, directory: Path) -> N
                 f"({mbs / statistics.median(raw):.0%} of raw write+fsync+rename:"
                 f" {statistics.median(raw):,.0f} MB/s)"
             )
-        print(line(name, times, n, size, extra))
+        print(line(name, times, n, size, cpu, extra))
     reads = [
         ("4 KiB read (64 concurrent)", "4 KiB write (64 concurrent)", 4 * KIB, 5000, 64),
         ("1 MiB read (4 concurrent)", "1 MiB write (4 concurrent)", MIB, 200, 4),
@@ -187,8 +212,9 @@ async def run(store: BlobStore, db: Database, rounds: int, directory: Path) -> N
     for name, source, size, n, conc in reads:
         blobs = kept[source][:500]
         await b.commit_all(blobs)
+        before = cpu_seconds()
         times = [await b.reads(blobs, n, conc) for _ in range(rounds)]
-        print(line(name, times, n, size))
+        print(line(name, times, n, size, cpu_seconds() - before))
 
 
 def main() -> None:
