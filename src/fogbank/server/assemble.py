@@ -30,7 +30,10 @@ from fogbank.services.kms.keyring import Keyring
 from fogbank.services.kms.provider import KmsService
 from fogbank.services.kms.rootkey import RootKey as KmsRootKey
 from fogbank.services.kms.rootkey import RootKeyError, open_root_key
+from fogbank.services.s3 import schema as s3_schema
+from fogbank.services.s3.assembly import build_s3, recover_blobs
 from fogbank.services.sts.provider import StsService
+from fogbank.storage import blobs as blob_store
 from fogbank.storage import core_schema
 from fogbank.storage.clock_store import StoredClockSource
 from fogbank.storage.db import Database, DbSettings
@@ -46,7 +49,13 @@ class StartupError(Exception):
 
 
 def all_migrations() -> Sequence[Migration]:
-    return (*core_schema.MIGRATIONS, *iam_schema.MIGRATIONS, *kms_schema.MIGRATIONS)
+    return (
+        *core_schema.MIGRATIONS,
+        *iam_schema.MIGRATIONS,
+        *kms_schema.MIGRATIONS,
+        *blob_store.MIGRATIONS,
+        *s3_schema.MIGRATIONS,
+    )
 
 
 def open_store(config: Config) -> Database:
@@ -85,6 +94,7 @@ def prepare(config: Config) -> Prepared:
         )
         StoredClockSource(db, config.data_dir / CLOCK_STAMP).initialise(config.time_scale)
         kms_root = open_kms_root(db, config)
+        recover_blobs(db, config.data_dir)
     finally:
         db.close()
     return Prepared(key, generated, len(applied), kms_root)
@@ -112,7 +122,8 @@ class ServiceDeps:
 
 def build_services(deps: ServiceDeps) -> dict[str, ServiceProvider]:
     kms = KmsEngine(deps.db, deps.clock, Keyring(deps.kms_root))
-    providers: list[ServiceProvider] = [StsService(), KmsService(kms)]
+    s3 = build_s3(deps.db, deps.clock, deps.config.data_dir)
+    providers: list[ServiceProvider] = [StsService(), KmsService(kms), s3]
     return {p.name: p for p in providers}
 
 

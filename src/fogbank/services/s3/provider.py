@@ -1,0 +1,121 @@
+"""The S3 service as the gateway sees it: the dispatch table, authorization, CORS on
+responses, the blob sweep, and the two requests that are not operations of the model
+(browser POST uploads and CORS preflight, see ``special.py``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from functools import partial
+
+from fogbank.authz.requirements import Requirement
+from fogbank.core.context import RequestContext
+from fogbank.core.jobs import Job
+from fogbank.services.base import Handler, Output, Params, ServiceProvider
+from fogbank.services.s3 import access, cors
+from fogbank.services.s3.engine import S3Engine
+from fogbank.services.s3.ops import (
+    bucket_config,
+    buckets,
+    completion,
+    copy,
+    delete,
+    listing,
+    multipart,
+    object_info,
+    put,
+    read,
+    upload_listing,
+)
+from fogbank.services.s3.ops.common import HEADERS, EngineHandler
+from fogbank.services.s3.store import buckets as bucket_store
+from fogbank.services.s3.store import objects as object_store
+from fogbank.storage.blobs.job import BlobSweepJob
+
+TABLES: tuple[Mapping[str, EngineHandler], ...] = (
+    buckets.HANDLERS,
+    bucket_config.HANDLERS,
+    read.HANDLERS,
+    delete.HANDLERS,
+    copy.HANDLERS,
+    listing.HANDLERS,
+    object_info.HANDLERS,
+    upload_listing.HANDLERS,
+    {
+        "PutObject": put.put_object,
+        "CreateMultipartUpload": multipart.create_multipart_upload,
+        "UploadPart": multipart.upload_part,
+        "UploadPartCopy": multipart.upload_part_copy,
+        "AbortMultipartUpload": multipart.abort_multipart_upload,
+        "CompleteMultipartUpload": completion.complete_multipart_upload,
+    },
+)
+
+
+class S3Service(ServiceProvider):
+    name = "s3"
+
+    def __init__(self, engine: S3Engine, sweep_interval_s: float = 300.0) -> None:
+        self.engine = engine
+        self._table: dict[str, Handler] = {
+            operation: partial(self._call, handler)
+            for table in TABLES
+            for operation, handler in table.items()
+        }
+        self._sweep = BlobSweepJob(engine.blobs, sweep_interval_s)
+
+    def operations(self) -> Mapping[str, Handler]:
+        return self._table
+
+    async def _call(self, handler: EngineHandler, ctx: RequestContext, params: Params) -> Output:
+        out = await handler(self.engine, ctx, params)
+        origin = ctx.headers.get("origin")
+        if origin and params.get("Bucket"):
+            extra = await self._cors_headers(str(params["Bucket"]), origin, ctx)
+            if extra:
+                out = {**out, HEADERS: [*out.get(HEADERS, []), *extra]}  # type: ignore[misc]
+        return out
+
+    async def _cors_headers(
+        self, bucket: str, origin: str, ctx: RequestContext
+    ) -> list[tuple[str, str]]:
+        rules = await self.engine.bucket_config(bucket, "cors")
+        if not isinstance(rules, list):
+            return []
+        method = _method_of(ctx.operation)
+        rule = cors.find_rule(rules, origin, method)
+        if rule is None:
+            return []
+        return cors.response_headers(rule, cors.CorsRequest(origin, method), preflight=False)
+
+    async def requirements(self, ctx: RequestContext, params: Params) -> Sequence[Requirement]:
+        return await access.requirements_for(self.engine, ctx, params)
+
+    def jobs(self) -> Sequence[Job]:
+        return (self._sweep,)
+
+    async def stop(self) -> None:
+        self.engine.blobs.close()
+
+    async def summary(self, account_id: str) -> dict[str, object]:
+        def read(conn: object) -> dict[str, object]:
+            owned = bucket_store.owned_by(conn, account_id)  # type: ignore[arg-type]
+            objects = size = 0
+            for b in owned:
+                n, total = object_store.count_and_size(conn, b.name)  # type: ignore[arg-type]
+                objects += n
+                size += total
+            return {"buckets": len(owned), "objects": objects, "bytes": size}
+
+        return await self.engine.db.read(read)
+
+
+def _method_of(operation: str) -> str:
+    if operation.startswith("Head"):
+        return "HEAD"
+    if operation.startswith(("Get", "List")):
+        return "GET"
+    if operation.startswith("Delete"):
+        return "DELETE"
+    if operation in ("CreateMultipartUpload", "CompleteMultipartUpload", "DeleteObjects"):
+        return "POST"
+    return "PUT"
