@@ -51,12 +51,11 @@ _SIMPLE: dict[str, tuple[str, str | None, bool]] = {
     "CompleteMultipartUpload": ("s3:PutObject", None, True),
     "AbortMultipartUpload": ("s3:AbortMultipartUpload", None, True),
     "ListParts": ("s3:ListMultipartUploadParts", None, True),
-    "PostObject": ("s3:PutObject", None, True),
 }
 _LISTINGS = ("ListObjects", "ListObjectsV2")
 _EXISTING_TAGS = ("GetObject", "HeadObject", "GetObjectTagging", "PutObjectTagging",
                   "DeleteObjectTagging", "GetObjectAttributes")  # fmt: skip
-_REQUEST_TAGS = ("PutObject", "CreateMultipartUpload", "PostObject")
+_REQUEST_TAGS = ("PutObject", "CreateMultipartUpload")
 
 
 def _write_keys(params: Params) -> dict[str, ContextValue]:
@@ -90,6 +89,8 @@ async def requirements_for(
     engine: S3Engine, ctx: RequestContext, params: Params
 ) -> Sequence[Requirement]:
     op = ctx.operation
+    if op == "OptionsObject":  # CORS preflight: answered to anyone, from the CORS rules
+        return ()
     if op == "ListBuckets":
         return (Requirement("s3:ListAllMyBuckets", "*"),)
     bucket_name = text(params, "Bucket")
@@ -98,9 +99,13 @@ async def requirements_for(
     bucket = await engine.find_bucket(bucket_name)
     owner = bucket.owner_account if bucket is not None else None
     key = text(params, "Key")
+    if op == "PostObject":
+        return _post(params, bucket_name, owner)
     resource = object_arn(bucket_name, key) if key is not None else bucket_arn(bucket_name)
     if op in _LISTINGS:
-        return (Requirement("s3:ListBucket", bucket_arn(bucket_name), owner, _listing_keys(params)),)
+        return (
+            Requirement("s3:ListBucket", bucket_arn(bucket_name), owner, _listing_keys(params)),
+        )
     if op == "DeleteObjects":
         spec = params.get("Delete")
         items = spec.get("Objects") if isinstance(spec, Mapping) else None
@@ -153,6 +158,26 @@ async def requirements_for(
     return (Requirement(action, resource, owner, context), *found)
 
 
+def _post(params: Params, bucket: str, owner: str | None) -> Sequence[Requirement]:
+    form = params.get("Form")
+    fields = {k.lower(): v for k, v in form.items()} if isinstance(form, Mapping) else {}
+    key = str(fields.get("key", "")).replace("${filename}", str(params.get("FileName") or ""))
+    resource = object_arn(bucket, key)
+    context: dict[str, ContextValue] = {}
+    for name, ckey in (("acl", "s3:x-amz-acl"), ("x-amz-storage-class", "s3:x-amz-storage-class"),
+                       ("x-amz-server-side-encryption", "s3:x-amz-server-side-encryption")):  # fmt: skip
+        if name in fields:
+            context[ckey] = str(fields[name])
+    found = [Requirement("s3:PutObject", resource, owner, context)]
+    if fields.get("tagging"):
+        try:
+            pairs = tags.from_tagging_xml(str(fields["tagging"]))
+        except Exception:  # malformed: the handler answers the proper error
+            pairs = []
+        found.append(Requirement("s3:PutObjectTagging", resource, owner, _request_tag_keys(pairs)))
+    return found
+
+
 def _safe_tags(value: str | None) -> list[tuple[str, str]]:
     try:
         return tags.from_header(value)
@@ -181,7 +206,9 @@ async def _copy(
     ]
     if params.get("TaggingDirective") == "REPLACE" and params.get("Tagging"):
         pairs = _safe_tags(text(params, "Tagging"))
-        found.append(Requirement("s3:PutObjectTagging", target, target_owner, _request_tag_keys(pairs)))
+        found.append(
+            Requirement("s3:PutObjectTagging", target, target_owner, _request_tag_keys(pairs))
+        )
     return found
 
 

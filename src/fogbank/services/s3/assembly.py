@@ -32,6 +32,7 @@ def recover_blobs(db: Database, data_dir: Path) -> None:
 
 
 def build_s3(db: Database, clock: Clock, data_dir: Path) -> S3Service:
-    blobs = BlobStore(blob_root(data_dir), db)
+    """The service; its blob store is opened on first use (building it touches no disk)."""
     cache = BucketCache(Path(data_dir) / "s3" / "buckets.stamp")
-    return S3Service(S3Engine(db, blobs, clock, cache))
+    engine = S3Engine(db, lambda: BlobStore(blob_root(data_dir), db), clock, cache)
+    return S3Service(engine)

@@ -25,9 +25,6 @@ class BucketCache:
         self._seen: tuple[int, int] | None = None
         self._buckets: dict[str, Bucket | None] = {}
         self._configs: dict[tuple[str, str], object] = {}
-        stamp.parent.mkdir(parents=True, exist_ok=True)
-        if not stamp.exists():
-            self.changed()
 
     def _fresh(self) -> None:
         try:
@@ -40,7 +37,7 @@ class BucketCache:
             self._configs.clear()
             self._seen = current
 
-    def bucket(self, name: str) -> Bucket | None | object:
+    def bucket(self, name: str) -> Bucket | object | None:
         """The cached bucket (None: known not to exist), or ``MISSING``."""
         self._fresh()
         return self._buckets.get(name, _MISSING)
@@ -61,6 +58,7 @@ class BucketCache:
 
     def changed(self) -> None:
         """Tell every process (this one included) that buckets changed."""
+        self._stamp.parent.mkdir(parents=True, exist_ok=True)
         tmp = self._stamp.with_name(f".{self._stamp.name}.{secrets.token_hex(6)}")
         tmp.write_bytes(b"")
         os.replace(tmp, self._stamp)

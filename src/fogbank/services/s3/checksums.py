@@ -119,7 +119,9 @@ def claim_of(params: Mapping[str, object], headers: Mapping[str, str]) -> Claim:
                 "or x-amz-trailer headers were found."
             )
         if declared != algorithm:
-            raise errors.invalid_request("Value for x-amz-sdk-checksum-algorithm header is invalid.")
+            raise errors.invalid_request(
+                "Value for x-amz-sdk-checksum-algorithm header is invalid."
+            )
     value = None
     if header_alg is not None:
         value = decode_value(header_alg, str(params[member(header_alg)]))
@@ -151,7 +153,9 @@ def content_md5(value: object) -> bytes | None:
     return raw
 
 
-def verify(claim: Claim, md5: bytes, computed: Mapping[str, bytes], trailers: Mapping[str, str]) -> None:
+def verify(
+    claim: Claim, md5: bytes, computed: Mapping[str, bytes], trailers: Mapping[str, str]
+) -> None:
     """Compare what was written with the claims: BadDigest on a mismatch."""
     if claim.md5 is not None and claim.md5 != md5:
         raise errors.bad_digest()
@@ -163,9 +167,7 @@ def verify(claim: Claim, md5: bytes, computed: Mapping[str, bytes], trailers: Ma
     if claim.trailer is not None:
         sent = trailers.get(claim.trailer)
         if sent is None:
-            raise errors.invalid_request(
-                f"The {claim.trailer} trailer was declared but not sent."
-            )
+            raise errors.invalid_request(f"The {claim.trailer} trailer was declared but not sent.")
         if decode_value(claim.algorithm, sent) != actual:
             raise errors.checksum_mismatch(claim.algorithm)
 
@@ -186,7 +188,9 @@ class Stored:
         return text
 
     def to_json(self) -> str:
-        return json.dumps({"a": self.algorithm, "t": self.type, "v": b64(self.value), "n": self.parts})
+        return json.dumps(
+            {"a": self.algorithm, "t": self.type, "v": b64(self.value), "n": self.parts}
+        )
 
     @classmethod
     def from_json(cls, text: object) -> Stored | None:

@@ -40,9 +40,7 @@ def parse_copy_source(value: str) -> CopySource:
 
 
 def _invalid() -> Exception:
-    return errors.invalid_argument(
-        "Invalid copy source object key", "x-amz-copy-source", None
-    )
+    return errors.invalid_argument("Invalid copy source object key", "x-amz-copy-source", None)
 
 
 def parse_copy_range(value: str | None, size: int) -> ByteRange | None:

@@ -44,8 +44,7 @@ def validate_rules(rules: object) -> list[dict[str, object]]:
         for method in methods:
             if method not in METHODS:
                 raise errors.invalid_request(
-                    "Found unsupported HTTP method in CORS config. Unsupported method is "
-                    + method
+                    "Found unsupported HTTP method in CORS config. Unsupported method is " + method
                 )
         for origin in origins:
             if origin.count("*") > 1:
@@ -110,7 +109,9 @@ def response_headers(rule: Rule, req: CorsRequest, *, preflight: bool) -> list[t
     if not star:
         headers.append(("Access-Control-Allow-Credentials", "true"))
     if preflight and req.request_headers:
-        headers.append(("Access-Control-Allow-Headers", ", ".join(_requested_headers(req.request_headers))))
+        headers.append(
+            ("Access-Control-Allow-Headers", ", ".join(_requested_headers(req.request_headers)))
+        )
     expose = _strings(rule.get("ExposeHeaders"))
     if expose:
         headers.append(("Access-Control-Expose-Headers", ", ".join(expose)))

@@ -3,6 +3,7 @@ bucket cache, and the limits S3 applies."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from fogbank.core.clock import Clock
@@ -31,16 +32,29 @@ class S3Engine:
     def __init__(
         self,
         db: Database,
-        blobs: BlobStore,
+        blobs: BlobStore | Callable[[], BlobStore],
         clock: Clock,
         cache: BucketCache,
         limits: S3Limits | None = None,
     ) -> None:
         self.db = db
-        self.blobs = blobs
+        self._blobs = blobs if isinstance(blobs, BlobStore) else None
+        self._make_blobs = None if isinstance(blobs, BlobStore) else blobs
         self.clock = clock
         self.cache = cache
         self.limits = limits or S3Limits()
+
+    @property
+    def blobs(self) -> BlobStore:
+        """The blob store, opened on first use (building the service touches no disk)."""
+        if self._blobs is None:
+            assert self._make_blobs is not None
+            self._blobs = self._make_blobs()
+        return self._blobs
+
+    def close(self) -> None:
+        if self._blobs is not None:
+            self._blobs.close()
 
     async def find_bucket(self, name: str) -> Bucket | None:
         cached = self.cache.bucket(name)

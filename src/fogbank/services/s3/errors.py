@@ -57,9 +57,7 @@ def invalid_bucket_name(bucket: str) -> AwsError:
 
 
 def key_too_long(size: int) -> AwsError:
-    return _err(
-        "KeyTooLongError", "Your key is too long", Size=size, MaxSizeAllowed=1024
-    )
+    return _err("KeyTooLongError", "Your key is too long", Size=size, MaxSizeAllowed=1024)
 
 
 def invalid_argument(message: str, name: str | None = None, value: object = None) -> AwsError:
@@ -77,12 +75,13 @@ def invalid_request(message: str) -> AwsError:
 def malformed_xml() -> AwsError:
     return _err(
         "MalformedXML",
-        "The XML you provided was not well-formed or did not validate against our published "
-        "schema",
+        "The XML you provided was not well-formed or did not validate against our published schema",
     )
 
 
-def bad_digest(message: str = "The Content-MD5 you specified did not match what we received.") -> AwsError:
+def bad_digest(
+    message: str = "The Content-MD5 you specified did not match what we received.",
+) -> AwsError:
     return _err("BadDigest", message)
 
 
@@ -114,7 +113,8 @@ def entity_too_small(size: int, limit: int) -> AwsError:
 
 def incomplete_body() -> AwsError:
     return _err(
-        "IncompleteBody", "You did not provide the number of bytes specified by the Content-Length HTTP header"
+        "IncompleteBody",
+        "You did not provide the number of bytes specified by the Content-Length HTTP header",
     )
 
 

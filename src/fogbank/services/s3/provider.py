@@ -22,6 +22,8 @@ from fogbank.services.s3.ops import (
     listing,
     multipart,
     object_info,
+    post,
+    preflight,
     put,
     read,
     upload_listing,
@@ -61,10 +63,24 @@ class S3Service(ServiceProvider):
             for table in TABLES
             for operation, handler in table.items()
         }
-        self._sweep = BlobSweepJob(engine.blobs, sweep_interval_s)
+        self._special: dict[str, Handler] = {
+            "PostObject": partial(self._call, post.post_object),
+            "OptionsObject": partial(preflight.options_object, engine),
+        }
+        self._sweep = _SweepJob(engine, sweep_interval_s)
 
     def operations(self) -> Mapping[str, Handler]:
         return self._table
+
+    def special_request(self, method: str, content_type: str | None) -> str | None:
+        if method == "OPTIONS":
+            return "OptionsObject"
+        if method == "POST" and (content_type or "").lower().startswith("multipart/form-data"):
+            return "PostObject"
+        return None
+
+    def special_operations(self) -> Mapping[str, Handler]:
+        return self._special
 
     async def _call(self, handler: EngineHandler, ctx: RequestContext, params: Params) -> Output:
         out = await handler(self.engine, ctx, params)
@@ -94,7 +110,7 @@ class S3Service(ServiceProvider):
         return (self._sweep,)
 
     async def stop(self) -> None:
-        self.engine.blobs.close()
+        self.engine.close()
 
     async def summary(self, account_id: str) -> dict[str, object]:
         def read(conn: object) -> dict[str, object]:
@@ -109,6 +125,22 @@ class S3Service(ServiceProvider):
         return await self.engine.db.read(read)
 
 
+class _SweepJob:
+    """The blob store's periodic sweep, made when it first runs."""
+
+    name = BlobSweepJob.name
+
+    def __init__(self, engine: S3Engine, interval_s: float) -> None:
+        self._engine = engine
+        self._interval_s = interval_s
+        self._job: BlobSweepJob | None = None
+
+    async def run_due(self, now: float) -> None:
+        if self._job is None:
+            self._job = BlobSweepJob(self._engine.blobs, self._interval_s)
+        await self._job.run_due(now)
+
+
 def _method_of(operation: str) -> str:
     if operation.startswith("Head"):
         return "HEAD"
@@ -116,6 +148,7 @@ def _method_of(operation: str) -> str:
         return "GET"
     if operation.startswith("Delete"):
         return "DELETE"
-    if operation in ("CreateMultipartUpload", "CompleteMultipartUpload", "DeleteObjects"):
+    if operation in ("CreateMultipartUpload", "CompleteMultipartUpload", "DeleteObjects",
+                     "PostObject"):  # fmt: skip
         return "POST"
     return "PUT"

@@ -71,3 +71,27 @@ def from_header(value: str | None) -> Tags:
 
 def to_header(tags: Sequence[tuple[str, str]]) -> str:
     return urlencode(list(tags))
+
+
+def from_tagging_xml(document: str | None) -> Tags:
+    """A ``tagging`` form field: ``<Tagging><TagSet><Tag><Key/><Value/></Tag>...``."""
+    if not document:
+        return []
+    from defusedxml import ElementTree
+
+    try:
+        root = ElementTree.fromstring(document)
+    except Exception:
+        raise errors.malformed_xml() from None
+    out: Tags = []
+    for tag in root.iter():
+        if tag.tag.rsplit("}", 1)[-1] == "Tag":
+            key = value = ""
+            for child in tag:
+                name = child.tag.rsplit("}", 1)[-1]
+                if name == "Key":
+                    key = child.text or ""
+                elif name == "Value":
+                    value = child.text or ""
+            out.append((key, value))
+    return out

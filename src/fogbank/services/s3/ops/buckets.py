@@ -43,7 +43,9 @@ async def create_bucket(engine: S3Engine, ctx: RequestContext, params: Params) -
     lock = bool(params.get("ObjectLockEnabledForBucket"))
     ownership = text(params, "ObjectOwnership") or OWNERSHIP_DEFAULT
     if ownership not in bucket_config.OWNERSHIP_VALUES:
-        raise errors.invalid_argument("Invalid x-amz-object-ownership header", "x-amz-object-ownership", ownership)
+        raise errors.invalid_argument(
+            "Invalid x-amz-object-ownership header", "x-amz-object-ownership", ownership
+        )
     config = params.get("CreateBucketConfiguration")
     tags = bucket_config.tag_pairs(config.get("Tags")) if isinstance(config, Mapping) else []
     if tags:

@@ -81,7 +81,9 @@ def _object_checksum(upload: Upload, parts: Sequence[Part]) -> checksums.Stored 
     if kind == checksums.COMPOSITE:
         value = checksums.composite(alg, [v for v in values if v is not None])
         return checksums.Stored(alg, kind, value, len(parts))
-    combined = checksums.combine(alg, [(v, p.size) for v, p in zip(values, parts, strict=True) if v])
+    combined = checksums.combine(
+        alg, [(v, p.size) for v, p in zip(values, parts, strict=True) if v]
+    )
     return checksums.Stored(alg, kind, combined)
 
 
@@ -100,7 +102,9 @@ def _check_whole(params: Params, checksum: checksums.Stored | None) -> None:
             raise errors.checksum_mismatch(alg)
 
 
-async def complete_multipart_upload(engine: S3Engine, ctx: RequestContext, params: Params) -> Output:
+async def complete_multipart_upload(
+    engine: S3Engine, ctx: RequestContext, params: Params
+) -> Output:
     await engine.bucket(str(params["Bucket"]))
     upload = await load_upload(engine, params)
     listed = _listed(params)

@@ -55,7 +55,9 @@ async def load_source(
 def _directive(params: Params, name: str) -> str:
     value = text(params, name) or "COPY"
     if value not in ("COPY", "REPLACE"):
-        header = "x-amz-metadata-directive" if name == "MetadataDirective" else "x-amz-tagging-directive"
+        header = (
+            "x-amz-metadata-directive" if name == "MetadataDirective" else "x-amz-tagging-directive"
+        )
         raise errors.invalid_argument(f"Unknown {name.lower()}.", header, value)
     return value
 
@@ -74,7 +76,9 @@ async def copy_object(engine: S3Engine, ctx: RequestContext, params: Params) -> 
             f"source: {MAX_COPY}"
         )
     storage = storage_class(params) if params.get("StorageClass") else source.storage_class
-    algorithm = checksums.normalize_algorithm(params.get("ChecksumAlgorithm"), "x-amz-checksum-algorithm")
+    algorithm = checksums.normalize_algorithm(
+        params.get("ChecksumAlgorithm"), "x-amz-checksum-algorithm"
+    )
     same = src.bucket == bucket and src.key == key
     if same and meta_directive == "COPY" and not params.get("StorageClass") and algorithm is None:
         if params.get("WebsiteRedirectLocation") is None:
@@ -86,7 +90,11 @@ async def copy_object(engine: S3Engine, ctx: RequestContext, params: Params) -> 
     meta = meta_of(params) if meta_directive == "REPLACE" else source.meta
     tags = tuple(object_tags(params)) if tag_directive == "REPLACE" else source.tags
     checksum = source.checksum
-    if algorithm is not None and (checksum is None or checksum.algorithm != algorithm or checksum.type != checksums.FULL_OBJECT):
+    if algorithm is not None and (
+        checksum is None
+        or checksum.algorithm != algorithm
+        or checksum.type != checksums.FULL_OBJECT
+    ):
         checksum = await _recompute(engine, source, algorithm)
     obj = ObjectVersion(
         bucket=bucket, key=key, version_id="", is_latest=True, delete_marker=False,
@@ -100,7 +108,10 @@ async def copy_object(engine: S3Engine, ctx: RequestContext, params: Params) -> 
         lambda c: commit_object(engine, c, obj, referenced=referenced, cond=cond)
     )
     touch_object(ctx, bucket, key)
-    result: dict[str, object] = {"ETag": quote(stored.etag), "LastModified": when(stored.last_modified)}
+    result: dict[str, object] = {
+        "ETag": quote(stored.etag),
+        "LastModified": when(stored.last_modified),
+    }
     if checksum is not None:
         result.update(checksum.output())
     out: Output = {"CopyObjectResult": result}

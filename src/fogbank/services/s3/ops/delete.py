@@ -33,7 +33,9 @@ def _delete_one(
         obj = object_store.version(conn, bucket, key, version_id)
         if obj is None:
             if version_id != NULL_VERSION and not _plausible_version(version_id):
-                raise errors.invalid_argument("Invalid version id specified", "versionId", version_id)
+                raise errors.invalid_argument(
+                    "Invalid version id specified", "versionId", version_id
+                )
             return {"VersionId": version_id}
         object_store.remove(conn, obj)
         if obj.blob_id is not None:

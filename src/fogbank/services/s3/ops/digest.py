@@ -9,10 +9,9 @@ import os
 from collections.abc import Sequence
 
 from fogbank.core.streams import FileSlice
+from fogbank.services.s3.engine import S3Engine
 from fogbank.storage.blobs import ReadPlan
 from fogbank.storage.blobs.checksums import Digester
-
-from fogbank.services.s3.engine import S3Engine
 
 CHUNK = 1024 * 1024
 

@@ -26,7 +26,9 @@ def encoding(params: Params) -> bool:
     if value is None:
         return False
     if value != "url":
-        raise errors.invalid_argument("Invalid Encoding Method specified in Request", "encoding-type", value)
+        raise errors.invalid_argument(
+            "Invalid Encoding Method specified in Request", "encoding-type", value
+        )
     return True
 
 

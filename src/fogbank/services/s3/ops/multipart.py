@@ -12,6 +12,7 @@ import secrets
 from fogbank.core.context import RequestContext
 from fogbank.core.streams import Body, BytesBody
 from fogbank.services.s3 import checksums, errors, names
+from fogbank.services.s3.copy_source import parse_copy_range
 from fogbank.services.s3.engine import S3Engine
 from fogbank.services.s3.etags import quote
 from fogbank.services.s3.models import Part, Upload
@@ -20,7 +21,6 @@ from fogbank.services.s3.ops.copy import MAX_COPY, load_source
 from fogbank.services.s3.ops.digest import digest
 from fogbank.services.s3.ops.put import reject_sse, write_body
 from fogbank.services.s3.ops.writing import body_length, meta_of, object_tags, storage_class
-from fogbank.services.s3.copy_source import parse_copy_range
 from fogbank.services.s3.store import buckets as bucket_store
 from fogbank.services.s3.store import uploads as upload_store
 from fogbank.storage.blobs import Extent, ReadPlan
@@ -60,7 +60,9 @@ async def create_multipart_upload(engine: S3Engine, ctx: RequestContext, params:
     key = names.check_key(str(params["Key"]))
     await engine.bucket(bucket)
     reject_sse(params)
-    algorithm = checksums.normalize_algorithm(params.get("ChecksumAlgorithm"), "x-amz-checksum-algorithm")
+    algorithm = checksums.normalize_algorithm(
+        params.get("ChecksumAlgorithm"), "x-amz-checksum-algorithm"
+    )
     kind = _checksum_type(algorithm, text(params, "ChecksumType"))
     upload = Upload(
         upload_id=new_upload_id(), bucket=bucket, key=key, initiated=engine.now(),
@@ -174,8 +176,14 @@ async def upload_part_copy(engine: S3Engine, ctx: RequestContext, params: Params
     if blob_id is not None and end > start:
         plan = await engine.db.read(lambda c: engine.blobs.locate(c, blob_id, start, end))
         known = source.checksum is not None and source.checksum.type == checksums.FULL_OBJECT
-        if whole and not source.parts and known and all(
-            a == source.checksum.algorithm for a in algorithms  # type: ignore[union-attr]
+        if (
+            whole
+            and not source.parts
+            and known
+            and all(
+                a == source.checksum.algorithm
+                for a in algorithms  # type: ignore[union-attr]
+            )
         ):
             values = {source.checksum.algorithm: source.checksum.value}  # type: ignore[union-attr]
         else:
@@ -191,7 +199,9 @@ async def upload_part_copy(engine: S3Engine, ctx: RequestContext, params: Params
             raise errors.no_such_upload(upload.upload_id)
         if blob_id is not None and end > start:
             extents = engine.blobs.extents(conn, blob_id, start, end)
-            info = engine.blobs.compose(conn, [Extent(e.blob_id, e.offset, e.length) for e in extents])
+            info = engine.blobs.compose(
+                conn, [Extent(e.blob_id, e.offset, e.length) for e in extents]
+            )
         else:
             info = engine.blobs.compose(conn, [])
         part = Part(number, end - start, etag, now, values, info.blob_id)

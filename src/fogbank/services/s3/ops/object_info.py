@@ -75,7 +75,9 @@ async def get_object_attributes(engine: S3Engine, ctx: RequestContext, params: P
         )
     for name in names_wanted:
         if name not in ATTRIBUTES:
-            raise errors.invalid_argument("Invalid attribute name specified.", "x-amz-object-attributes", name)
+            raise errors.invalid_argument(
+                "Invalid attribute name specified.", "x-amz-object-attributes", name
+            )
     obj = await _find(engine, params)
     touch_object(ctx, obj.bucket, obj.key)
     out: Output = {"LastModified": when(obj.last_modified), **_version_out(obj)}

@@ -78,14 +78,18 @@ def _lookup(engine: S3Engine, params: Params, *, with_plan: bool) -> object:
     part = params.get("PartNumber")
     cond = conditions.Conditions.of_read(params)
     if part is not None and range_header is not None:
-        raise errors.invalid_request("Cannot specify both Range header and partNumber query parameter")
+        raise errors.invalid_request(
+            "Cannot specify both Range header and partNumber query parameter"
+        )
 
     def read(conn: Conn) -> Found:
         obj = find_object(conn, bucket, key, version_id)
         if cond.any:
             conditions.check_read(cond, obj.etag, obj.last_modified)
         number = None if part is None else int(part)  # type: ignore[call-overload]
-        window = _part_window(obj, number) if number is not None else parse_range(range_header, obj.size)
+        window = (
+            _part_window(obj, number) if number is not None else parse_range(range_header, obj.size)
+        )
         plan = None
         if with_plan and obj.blob_id is not None and obj.size:
             start, end = (window.start, window.end) if window else (0, obj.size)

@@ -24,10 +24,14 @@ async def list_parts(engine: S3Engine, ctx: RequestContext, params: Params) -> O
     limit = integer(params, "MaxParts")
     limit = 1000 if limit is None else limit
     if limit < 0:
-        raise errors.invalid_argument("Argument max-parts must be an integer between 0 and 2147483647", "max-parts", limit)
+        raise errors.invalid_argument(
+            "Argument max-parts must be an integer between 0 and 2147483647", "max-parts", limit
+        )
     limit = min(limit, 1000)
     marker = integer(params, "PartNumberMarker") or 0
-    parts = await engine.db.read(lambda c: upload_store.parts(c, upload.upload_id, marker, limit + 1))
+    parts = await engine.db.read(
+        lambda c: upload_store.parts(c, upload.upload_id, marker, limit + 1)
+    )
     truncated = len(parts) > limit
     parts = parts[:limit]
     alg = upload.checksum_algorithm
@@ -121,8 +125,11 @@ async def list_multipart_uploads(engine: S3Engine, ctx: RequestContext, params: 
                 "StorageClass": u.storage_class,
                 "Owner": owner(u.owner_account),
                 "Initiator": _initiator(u),
-                **({"ChecksumAlgorithm": u.checksum_algorithm, "ChecksumType": u.checksum_type}
-                   if u.checksum_algorithm else {}),
+                **(
+                    {"ChecksumAlgorithm": u.checksum_algorithm, "ChecksumType": u.checksum_type}
+                    if u.checksum_algorithm
+                    else {}
+                ),
             }
             for u in uploads
         ],
