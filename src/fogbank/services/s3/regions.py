@@ -5,7 +5,7 @@ from __future__ import annotations
 US_EAST_1 = "us-east-1"
 
 LOCATION_CONSTRAINTS = frozenset(
-    [
+    (
         "af-south-1",
         "ap-east-1",
         "ap-east-2",
@@ -44,7 +44,7 @@ LOCATION_CONSTRAINTS = frozenset(
         "us-gov-west-1",
         "us-west-1",
         "us-west-2",
-    ]
+    )
 )
 
 

@@ -21,7 +21,7 @@ from fogbank.storage.blobs import WrittenBlob
 from fogbank.storage.db import Conn
 
 STORAGE_CLASSES = frozenset(
-    [
+    (
         "STANDARD",
         "REDUCED_REDUNDANCY",
         "STANDARD_IA",
@@ -35,7 +35,7 @@ STORAGE_CLASSES = frozenset(
         "EXPRESS_ONEZONE",
         "FSX_OPENZFS",
         "FSX_ONTAP",
-    ]
+    )
 )
 MAX_USER_METADATA = 2048
 
