@@ -175,7 +175,7 @@ def main() -> None:
     parser.add_argument("--procs", type=int, default=2, help="load generator processes")
     parser.add_argument("--servers", default="fogbank,ministack,moto,nginx")
     parser.add_argument(
-        "--workloads", default="", help="comma-separated names to run (default all)"
+        "--workloads", default="", help="names to run, separated by ; (default all)"
     )
     parser.add_argument("--peers-venv", default=str(Path(".venv-bench-peers").absolute()))
     parser.add_argument("--json", default="", help="write the rows here too")
@@ -203,7 +203,7 @@ def main() -> None:
             print(f"{peer.name} pid {peer.pid} port {peer.port}", file=sys.stderr)
             if peer.s3:
                 signed_put_bucket(peer.port, "bench")
-        chosen = [w for w in WORKLOADS if not args.workloads or w[0] in args.workloads.split(",")]
+        chosen = [w for w in WORKLOADS if not args.workloads or w[0] in args.workloads.split(";")]
         for name, op, size, concurrency, nkeys in chosen:
             print(f"{name} ...", file=sys.stderr)
             if name == "PUT 64 MiB":

@@ -21,6 +21,7 @@ from fogbank.services.s3.engine import S3Engine
 from fogbank.services.s3.models import bucket_arn, object_arn
 from fogbank.services.s3.ops.common import Params, text
 from fogbank.services.s3.store import objects as object_store
+from fogbank.storage.db import Conn
 
 # operation -> (action, action with a VersionId, object-level?)
 _SIMPLE: dict[str, tuple[str, str | None, bool]] = {
@@ -224,12 +225,11 @@ async def _existing_tags(
         return {}
     version_id = text(params, "VersionId")
 
-    def read(conn: object) -> tuple[tuple[str, str], ...]:
-        obj = (
-            object_store.version(conn, bucket, key, version_id)  # type: ignore[arg-type]
-            if version_id
-            else object_store.latest(conn, bucket, key)  # type: ignore[arg-type]
-        )
+    def read(conn: Conn) -> tuple[tuple[str, str], ...]:
+        if version_id:
+            obj = object_store.version(conn, bucket, key, version_id)
+        else:
+            obj = object_store.latest(conn, bucket, key)
         return obj.tags if obj is not None else ()
 
     found = await engine.db.read(read)

@@ -12,6 +12,7 @@ from fogbank.core.context import RequestContext
 from fogbank.core.jobs import Job
 from fogbank.services.base import Handler, Output, Params, ServiceProvider
 from fogbank.services.s3 import access, cors
+from fogbank.services.s3.client import S3Client
 from fogbank.services.s3.engine import S3Engine
 from fogbank.services.s3.ops import (
     bucket_config,
@@ -32,6 +33,7 @@ from fogbank.services.s3.ops.common import HEADERS, EngineHandler
 from fogbank.services.s3.store import buckets as bucket_store
 from fogbank.services.s3.store import objects as object_store
 from fogbank.storage.blobs.job import BlobSweepJob
+from fogbank.storage.db import Conn
 
 TABLES: tuple[Mapping[str, EngineHandler], ...] = (
     buckets.HANDLERS,
@@ -68,6 +70,7 @@ class S3Service(ServiceProvider):
             "OptionsObject": partial(preflight.options_object, engine),
         }
         self._sweep = _SweepJob(engine, sweep_interval_s)
+        self.client = S3Client(engine)  # the in-process client other services use
 
     def operations(self) -> Mapping[str, Handler]:
         return self._table
@@ -113,11 +116,11 @@ class S3Service(ServiceProvider):
         self.engine.close()
 
     async def summary(self, account_id: str) -> dict[str, object]:
-        def read(conn: object) -> dict[str, object]:
-            owned = bucket_store.owned_by(conn, account_id)  # type: ignore[arg-type]
+        def read(conn: Conn) -> dict[str, object]:
+            owned = bucket_store.owned_by(conn, account_id)
             objects = size = 0
             for b in owned:
-                n, total = object_store.count_and_size(conn, b.name)  # type: ignore[arg-type]
+                n, total = object_store.count_and_size(conn, b.name)
                 objects += n
                 size += total
             return {"buckets": len(owned), "objects": objects, "bytes": size}

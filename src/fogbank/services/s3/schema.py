@@ -57,6 +57,8 @@ MIGRATIONS: tuple[Migration, ...] = (
                 owner_account {text} NOT NULL,
                 meta {text} NOT NULL,
                 checksum {text},
+                checksum_algorithm {text},
+                checksum_type {text},
                 parts {text},
                 tags {text},
                 sse {text},

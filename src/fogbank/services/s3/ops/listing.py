@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fogbank.core.context import RequestContext
 from fogbank.services.s3 import errors, listing
-from fogbank.services.s3.checksums import Stored
 from fogbank.services.s3.engine import S3Engine
 from fogbank.services.s3.ops.common import Output, Params, as_int, owner, text, touch_bucket, when
 from fogbank.services.s3.store import objects as object_store
+from fogbank.services.s3.store.rows import row_float, row_int
 from fogbank.storage.db import Conn, Row
 
 
@@ -34,7 +36,7 @@ def encoding(params: Params) -> bool:
 
 def _walk(
     engine: S3Engine, bucket: str, prefix: str, delimiter: str | None, after: str | None, limit: int
-) -> object:
+) -> Callable[[Conn], listing.Listing[Row]]:
     def read(conn: Conn) -> listing.Listing[Row]:
         def fetch(pos: str, inclusive: bool, before: str | None, n: int) -> list[Row]:
             return object_store.page(conn, bucket, pos, inclusive, before, n)
@@ -53,21 +55,25 @@ def _key(row: Row) -> str:
 
 def _entries(rows: list[Row], url: bool, with_owner: bool) -> list[dict[str, object]]:
     out = []
+    owners: dict[str, dict[str, str]] = {}
+    algorithms: dict[str, list[str]] = {}
     for row in rows:
         key = str(row["key"])
         entry: dict[str, object] = {
             "Key": listing.url_encode(key) if url else key,
-            "LastModified": when(float(row["last_modified"])),  # type: ignore[arg-type]
+            "LastModified": when(row_float(row, "last_modified")),
             "ETag": f'"{row["etag"]}"',
-            "Size": int(row["size"]),  # type: ignore[call-overload]
-            "StorageClass": str(row["storage_class"]),
+            "Size": row_int(row, "size"),
+            "StorageClass": row["storage_class"],
         }
-        checksum = Stored.from_json(row["checksum"])
-        if checksum is not None:
-            entry["ChecksumAlgorithm"] = [checksum.algorithm]
-            entry["ChecksumType"] = checksum.type
+        algorithm = row["checksum_algorithm"]
+        if algorithm is not None:
+            name = str(algorithm)
+            entry["ChecksumAlgorithm"] = algorithms.setdefault(name, [name])
+            entry["ChecksumType"] = row["checksum_type"]
         if with_owner:
-            entry["Owner"] = owner(str(row["owner_account"]))
+            account = str(row["owner_account"])
+            entry["Owner"] = owners.get(account) or owners.setdefault(account, owner(account))
         out.append(entry)
     return out
 
@@ -86,9 +92,7 @@ async def list_objects(engine: S3Engine, ctx: RequestContext, params: Params) ->
     marker = text(params, "Marker") or None
     limit = max_keys(params)
     url = encoding(params)
-    found: listing.Listing[Row] = await engine.db.read(
-        _walk(engine, bucket.name, prefix, delimiter, marker, limit)  # type: ignore[arg-type]
-    )
+    found = await engine.db.read(_walk(engine, bucket.name, prefix, delimiter, marker, limit))
     out: Output = {
         "Name": bucket.name,
         "Prefix": _enc(prefix, url),
@@ -121,9 +125,7 @@ async def list_objects_v2(engine: S3Engine, ctx: RequestContext, params: Params)
         raise errors.invalid_argument(
             "The continuation token provided is incorrect", "continuation-token", token
         )
-    found: listing.Listing[Row] = await engine.db.read(
-        _walk(engine, bucket.name, prefix, delimiter, after, limit)  # type: ignore[arg-type]
-    )
+    found = await engine.db.read(_walk(engine, bucket.name, prefix, delimiter, after, limit))
     contents = _entries(found.contents, url, with_owner=bool(params.get("FetchOwner")))
     out: Output = {
         "Name": bucket.name,

@@ -175,17 +175,14 @@ async def upload_part_copy(engine: S3Engine, ctx: RequestContext, params: Params
     blob_id = source.blob_id
     if blob_id is not None and end > start:
         plan = await engine.db.read(lambda c: engine.blobs.locate(c, blob_id, start, end))
-        known = source.checksum is not None and source.checksum.type == checksums.FULL_OBJECT
-        if (
-            whole
-            and not source.parts
-            and known
-            and all(
-                a == source.checksum.algorithm
-                for a in algorithms  # type: ignore[union-attr]
-            )
-        ):
-            values = {source.checksum.algorithm: source.checksum.value}  # type: ignore[union-attr]
+        known = source.checksum
+        reusable = (
+            known is not None
+            and known.type == checksums.FULL_OBJECT
+            and all(a == known.algorithm for a in algorithms)
+        )
+        if whole and not source.parts and known is not None and reusable:
+            values = {known.algorithm: known.value}
         else:
             md5, values = await digest(engine, plan, algorithms)
             etag = md5.hex()

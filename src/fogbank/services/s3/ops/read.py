@@ -4,6 +4,7 @@ or a stream of chunks (composite, encrypted)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from fogbank.core.context import RequestContext
@@ -71,7 +72,7 @@ def _part_window(obj: ObjectVersion, number: int) -> ByteRange:
     return ByteRange(start, start + obj.parts[number - 1].size)
 
 
-def _lookup(engine: S3Engine, params: Params, *, with_plan: bool) -> object:
+def _lookup(engine: S3Engine, params: Params, *, with_plan: bool) -> Callable[[Conn], Found]:
     bucket, key = str(params["Bucket"]), names.check_key(str(params["Key"]))
     version_id = text(params, "VersionId")
     range_header = text(params, "Range")
@@ -138,7 +139,7 @@ def _check_overrides(ctx: RequestContext, params: Params) -> None:
 async def get_object(engine: S3Engine, ctx: RequestContext, params: Params) -> Output:
     bucket = await engine.bucket(str(params["Bucket"]))
     _check_overrides(ctx, params)
-    found: Found = await engine.db.read(_lookup(engine, params, with_plan=True))  # type: ignore[arg-type]
+    found = await engine.db.read(_lookup(engine, params, with_plan=True))
     touch_object(ctx, bucket.name, found.obj.key)
     out = _output(found, params)
     if found.plan is None:
@@ -151,7 +152,7 @@ async def get_object(engine: S3Engine, ctx: RequestContext, params: Params) -> O
 async def head_object(engine: S3Engine, ctx: RequestContext, params: Params) -> Output:
     bucket = await engine.bucket(str(params["Bucket"]))
     _check_overrides(ctx, params)
-    found: Found = await engine.db.read(_lookup(engine, params, with_plan=False))  # type: ignore[arg-type]
+    found = await engine.db.read(_lookup(engine, params, with_plan=False))
     touch_object(ctx, bucket.name, found.obj.key)
     return _output(found, params)
 

@@ -18,10 +18,15 @@ from fogbank.storage.db import Conn, Row
 
 COLUMNS = (
     "bucket, key, version_id, seq, is_latest, delete_marker, blob_id, size, etag,"
-    " last_modified, storage_class, owner_account, meta, checksum, parts, tags, sse, acl"
+    " last_modified, storage_class, owner_account, meta, checksum, checksum_algorithm,"
+    " checksum_type, parts, tags, sse, acl"
 )
+_MARKS = ", ".join("?" * 20)
 # What listings need (no metadata documents).
-LIST_COLUMNS = "key, etag, size, last_modified, storage_class, owner_account, checksum"
+LIST_COLUMNS = (
+    "key, etag, size, last_modified, storage_class, owner_account, checksum_algorithm,"
+    " checksum_type"
+)
 
 
 def new_version_id() -> str:
@@ -106,6 +111,8 @@ def _values(obj: ObjectVersion, sse: str | None, acl: str | None) -> tuple[objec
         obj.blob_id, obj.size, obj.etag, obj.last_modified, obj.storage_class,
         obj.owner_account, obj.meta.to_json(),
         None if obj.checksum is None else obj.checksum.to_json(),
+        None if obj.checksum is None else obj.checksum.algorithm,
+        None if obj.checksum is None else obj.checksum.type,
         _parts_json(obj.parts), tags_json(obj.tags), sse, acl,
     )  # fmt: skip
 
@@ -131,8 +138,7 @@ def write(
         if previous is not None:
             _unlatest(conn, previous)
         conn.execute(
-            f"INSERT INTO s3_objects ({COLUMNS})"  # noqa: S608
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO s3_objects ({COLUMNS}) VALUES ({_MARKS})",  # noqa: S608
             _values(stored, sse, acl),
         )
         return stored, released
@@ -149,14 +155,14 @@ def write(
         conn.execute(
             "UPDATE s3_objects SET seq = ?, is_latest = ?, delete_marker = ?, blob_id = ?,"
             " size = ?, etag = ?, last_modified = ?, storage_class = ?, owner_account = ?,"
-            " meta = ?, checksum = ?, parts = ?, tags = ?, sse = ?, acl = ?"
+            " meta = ?, checksum = ?, checksum_algorithm = ?, checksum_type = ?, parts = ?,"
+            " tags = ?, sse = ?, acl = ?"
             " WHERE bucket = ? AND key = ? AND version_id = ?",
             (*values[3:], obj.bucket, obj.key, NULL_VERSION),
         )
     else:
         conn.execute(
-            f"INSERT INTO s3_objects ({COLUMNS})"  # noqa: S608
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO s3_objects ({COLUMNS}) VALUES ({_MARKS})",  # noqa: S608
             _values(stored, sse, acl),
         )
     return stored, released
