@@ -3,7 +3,8 @@
     python -m bench.s3.loadgen < spec.json    ->  writes its result to spec['out']
 
 Spec: host, port, op (put | get | list | raw_get), bucket, keys (list; requests go round
-robin) or key_prefix (a new key per request), size (PUT body size), concurrency, duration (s) or requests, access/secret keys.
+robin) or key_prefix (a new key per request), size (PUT body size), concurrency,
+duration (s) or requests, access/secret keys.
 HTTP/1.1 is written and read by hand (asyncio streams on uvloop): a request costs the
 generator a signature and a few syscalls, so that the server, not this, is measured.
 """

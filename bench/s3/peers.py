@@ -233,15 +233,15 @@ class Nginx(Peer):
         super().__init__(workdir)
         self.root = self.dir / "www"
         self.root.mkdir(exist_ok=True)
-        os.chmod(self.dir, 0o755)
-        os.chmod(self.root, 0o755)
+        self.dir.chmod(0o755)
+        self.root.chmod(0o755)
         conf = NGINX_CONF.format(workers=workers, dir=self.dir, port=self.port, root=self.root)
         (self.dir / "nginx.conf").write_text(conf)
 
     def put_file(self, name: str, data: bytes) -> None:
         path = self.root / name
         path.write_bytes(data)
-        os.chmod(path, 0o644)
+        path.chmod(0o644)
 
     def argv(self) -> list[str]:
         nginx = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -251,5 +251,5 @@ class Nginx(Peer):
 
 def workdir() -> Path:
     path = Path(tempfile.mkdtemp(prefix="fogbank-s3-bench-"))
-    os.chmod(path, 0o755)  # nginx's workers (user nobody) read files below it
+    path.chmod(0o755)
     return path

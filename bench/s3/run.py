@@ -128,7 +128,7 @@ def disk_fsync_mbps(directory: Path, writers: int, size: int, seconds: float) ->
                 os.fsync(fd)
             finally:
                 os.close(fd)
-            os.unlink(path)
+            Path(path).unlink()
             done += size
             i += 1
         return done
@@ -227,7 +227,8 @@ def main() -> None:
                 row = measure(name, peer, spec, args.procs)
                 rows.append(row)
                 print(
-                    f"  {peer.name:10} {row.ops:9.1f}/s {row.mbps:9.1f} MB/s p50 {row.p50_ms:7.2f} ms"
+                    f"  {peer.name:10} {row.ops:9.1f}/s {row.mbps:9.1f} MB/s"
+                    f" p50 {row.p50_ms:7.2f} ms"
                     f" p99 {row.p99_ms:8.2f} ms cpu {row.cpu_s:6.2f} s"
                     + (f" pages/s {row.pages / row.seconds:.1f}" if row.pages else ""),
                     file=sys.stderr,

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import http.client
 import subprocess
-import urllib.parse
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from typing import Any
@@ -32,10 +32,14 @@ def fetch(url: str, method: str = "GET", data: bytes | None = None,
 def test_presigned_get_and_put(server: FogbankServer, bucket: str, version: str) -> None:
     s3 = server.client("s3", config=BotoConfig(signature_version=version))
     s3.put_object(Bucket=bucket, Key="shared.txt", Body=b"shared bytes")
-    url = s3.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": "shared.txt"}, ExpiresIn=60)
+    url = s3.generate_presigned_url(
+        "get_object", Params={"Bucket": bucket, "Key": "shared.txt"}, ExpiresIn=60
+    )
     out = subprocess.run(["curl", "-sf", url], capture_output=True, check=True)
     assert out.stdout == b"shared bytes"
-    put_url = s3.generate_presigned_url("put_object", Params={"Bucket": bucket, "Key": "up.txt"}, ExpiresIn=60)
+    put_url = s3.generate_presigned_url(
+        "put_object", Params={"Bucket": bucket, "Key": "up.txt"}, ExpiresIn=60
+    )
     # as `curl -T` does it: no Content-Type (SigV2 signs the Content-Type)
     parts = urllib.parse.urlsplit(put_url)
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
@@ -50,7 +54,9 @@ def test_presigned_get_and_put(server: FogbankServer, bucket: str, version: str)
 def test_presigned_url_expiry(server: FogbankServer, bucket: str) -> None:
     s3 = server.client("s3", config=BotoConfig(signature_version="s3v4"))
     s3.put_object(Bucket=bucket, Key="k", Body=b"x")
-    url = s3.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": "k"}, ExpiresIn=1)
+    url = s3.generate_presigned_url(
+        "get_object", Params={"Bucket": bucket, "Key": "k"}, ExpiresIn=1
+    )
     time.sleep(2.1)
     status, _, body = fetch(url)
     assert status == 403
@@ -61,10 +67,15 @@ def _multipart(fields: list[tuple[str, str]], file_name: str, content: bytes) ->
     boundary = uuid.uuid4().hex
     parts = []
     for name, value in fields:
-        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+        parts.append(
+            f"--{boundary}\r\nContent-Disposition: form-data;"
+            f' name="{name}"\r\n\r\n{value}\r\n'.encode()
+        )
     parts.append(
         f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{file_name}"\r\n'
-        "Content-Type: application/octet-stream\r\n\r\n".encode() + content + b"\r\n"
+        "Content-Type: application/octet-stream\r\n\r\n".encode()
+        + content
+        + b"\r\n"
     )
     parts.append(f"--{boundary}--\r\n".encode())
     return b"".join(parts), f"multipart/form-data; boundary={boundary}"
@@ -122,7 +133,9 @@ def test_post_upload_default_status_and_redirect(server: FogbankServer, bucket: 
     )  # fmt: skip
     body, ctype = _multipart(list(post["fields"].items()), "r.txt", b"r")
     opener = urllib.request.build_opener(_NoRedirect())
-    req = urllib.request.Request(post["url"], data=body, method="POST", headers={"Content-Type": ctype})
+    req = urllib.request.Request(
+        post["url"], data=body, method="POST", headers={"Content-Type": ctype}
+    )
     with pytest.raises(urllib.error.HTTPError) as err:
         opener.open(req, timeout=10)
     assert err.value.code == 303
@@ -160,7 +173,8 @@ def test_cors_preflight_and_response_headers(server: FogbankServer, bucket: str)
     # an actual request from an allowed origin carries the CORS headers
     s3.put_object(Bucket=bucket, Key="file.txt", Body=b"x")
     s3.meta.events.register(
-        "before-sign.s3.GetObject", lambda request, **_: request.headers.add_header("Origin", "https://app.example")
+        "before-sign.s3.GetObject",
+        lambda request, **_: request.headers.add_header("Origin", "https://app.example"),
     )
     got = s3.get_object(Bucket=bucket, Key="file.txt")
     hdrs = got["ResponseMetadata"]["HTTPHeaders"]

@@ -147,7 +147,8 @@ def test_bucket_tagging(s3: Any, bucket: str) -> None:
     assert s3.get_bucket_tagging(Bucket=bucket)["TagSet"] == tags
     with pytest.raises(ClientError) as exc:
         s3.put_bucket_tagging(
-            Bucket=bucket, Tagging={"TagSet": [{"Key": "a", "Value": "1"}, {"Key": "a", "Value": "2"}]}
+            Bucket=bucket,
+            Tagging={"TagSet": [{"Key": "a", "Value": "1"}, {"Key": "a", "Value": "2"}]},
         )
     assert code(exc) == "InvalidTag"
     with pytest.raises(ClientError) as exc:
@@ -162,9 +163,7 @@ def test_bucket_tagging(s3: Any, bucket: str) -> None:
 
 def test_create_bucket_with_tags(s3: Any) -> None:
     name = unique_bucket()
-    s3.create_bucket(
-        Bucket=name, CreateBucketConfiguration={"Tags": [{"Key": "k", "Value": "v"}]}
-    )
+    s3.create_bucket(Bucket=name, CreateBucketConfiguration={"Tags": [{"Key": "k", "Value": "v"}]})
     try:
         assert s3.get_bucket_tagging(Bucket=name)["TagSet"] == [{"Key": "k", "Value": "v"}]
     finally:
@@ -189,7 +188,9 @@ def test_cors_configuration(s3: Any, bucket: str) -> None:
     with pytest.raises(ClientError) as exc:
         s3.put_bucket_cors(
             Bucket=bucket,
-            CORSConfiguration={"CORSRules": [{"AllowedOrigins": ["*"], "AllowedMethods": ["PATCH"]}]},
+            CORSConfiguration={
+                "CORSRules": [{"AllowedOrigins": ["*"], "AllowedMethods": ["PATCH"]}]
+            },
         )
     assert code(exc) == "InvalidRequest"
     s3.delete_bucket_cors(Bucket=bucket)

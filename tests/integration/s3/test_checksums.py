@@ -48,9 +48,7 @@ def test_each_algorithm_round_trips(s3: Any, bucket: str, algorithm: str) -> Non
 
 
 def test_default_checksum_is_crc64nvme(server: FogbankServer, bucket: str) -> None:
-    s3 = server.client(
-        "s3", config=BotoConfig(request_checksum_calculation="when_required")
-    )
+    s3 = server.client("s3", config=BotoConfig(request_checksum_calculation="when_required"))
     s3.put_object(Bucket=bucket, Key="plain", Body=DATA)
     got = s3.head_object(Bucket=bucket, Key="plain", ChecksumMode="ENABLED")
     assert got["ChecksumCRC64NVME"] == EXPECTED["CRC64NVME"]

@@ -49,7 +49,9 @@ def test_cp_one_gib_both_ways(server: FogbankServer, tmp_path: Path) -> None:
         back = tmp_path / "back.bin"
         server.aws("s3", "cp", f"s3://{bucket}/data/big.bin", str(back), "--only-show-errors")
         assert sha256sum(back) == expected
-        head = server.client("s3").head_object(Bucket=bucket, Key="data/big.bin", ChecksumMode="ENABLED")
+        head = server.client("s3").head_object(
+            Bucket=bucket, Key="data/big.bin", ChecksumMode="ENABLED"
+        )
         assert head["ETag"].endswith('-128"')  # 8 MiB parts, as the CLI cuts them
         assert head["ChecksumType"] == "COMPOSITE" and head["ChecksumCRC32"].endswith("-128")
     finally:
@@ -102,7 +104,9 @@ def test_presign_with_curl_and_rb(server: FogbankServer, tmp_path: Path) -> None
     local = tmp_path / "note.txt"
     local.write_text("presigned hello\n")
     server.aws("s3", "cp", str(local), f"s3://{bucket}/note.txt")
-    url = server.aws("s3", "presign", f"s3://{bucket}/note.txt", "--expires-in", "300").stdout.strip()
+    url = server.aws(
+        "s3", "presign", f"s3://{bucket}/note.txt", "--expires-in", "300"
+    ).stdout.strip()
     fetched = subprocess.run(["curl", "-sf", url], capture_output=True, check=True).stdout
     assert fetched == b"presigned hello\n"
     assert server.aws("s3", "rb", f"s3://{bucket}", check=False).returncode != 0  # not empty

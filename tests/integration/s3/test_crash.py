@@ -9,7 +9,6 @@ import hashlib
 import random
 import threading
 import time
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -62,7 +61,9 @@ def assert_clean(server: FogbankServer) -> None:
         later = time.time() + 10 * store.settings.grace_s
         store.sweep_sync(later)
         store.sweep_sync(later + 10 * store.settings.grace_s)
-        blobs = db.read_sync(lambda c: c.all("SELECT blob_id, layout, location, refcount FROM blobs"))
+        blobs = db.read_sync(
+            lambda c: c.all("SELECT blob_id, layout, location, refcount FROM blobs")
+        )
         files = {str(b["location"]) for b in blobs if b["layout"] == "file"}
         segments = {str(b["location"]) for b in blobs if b["layout"] == "packed"}
         assert list(store.disk.temp_files("hot")) == []
@@ -72,7 +73,9 @@ def assert_clean(server: FogbankServer) -> None:
             assert name in segments, f"unreferenced segment {name}"
         expected: dict[str, int] = {}
         for table in ("s3_objects", "s3_parts", "blob_extents"):
-            for r in db.read_sync(lambda c, t=table: c.all(f"SELECT blob_id FROM {t} WHERE blob_id IS NOT NULL")):
+            for r in db.read_sync(
+                lambda c, t=table: c.all(f"SELECT blob_id FROM {t} WHERE blob_id IS NOT NULL")
+            ):
                 expected[str(r["blob_id"])] = expected.get(str(r["blob_id"]), 0) + 1
         assert {str(b["blob_id"]): int(b["refcount"]) for b in blobs} == expected
     finally:

@@ -87,7 +87,13 @@ def test_v1_markers(s3: Any, filled: str) -> None:
     plain = s3.list_objects(Bucket=filled, Marker="b/x")
     assert keys_of(plain) == ["b/y/z", "c", "d/"]
     assert not plain["IsTruncated"]
-    paged = [k for p in s3.get_paginator("list_objects").paginate(Bucket=filled, PaginationConfig={"PageSize": 3}) for k in keys_of(p)]
+    paged = [
+        k
+        for p in s3.get_paginator("list_objects").paginate(
+            Bucket=filled, PaginationConfig={"PageSize": 3}
+        )
+        for k in keys_of(p)
+    ]
     assert paged == sorted(KEYS)
 
 
@@ -109,7 +115,9 @@ def test_any_utf8_key_round_trips_and_sorts_bytewise(s3: Any, bucket: str) -> No
         s3.put_object(Bucket=bucket, Key=k, Body=k.encode())
     for k in WEIRD:
         assert s3.get_object(Bucket=bucket, Key=k)["Body"].read() == k.encode()
-    listed = [k for p in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket) for k in keys_of(p)]
+    listed = [
+        k for p in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket) for k in keys_of(p)
+    ]
     assert listed == sorted(WEIRD, key=lambda k: k.encode("utf-8"))
     v1 = keys_of(s3.list_objects(Bucket=bucket))
     assert v1 == listed
@@ -127,7 +135,9 @@ def test_url_encoding_type(server: Any, bucket: str) -> None:
     s3 = server.client("s3")
     s3.put_object(Bucket=bucket, Key="a b/c+d", Body=b"x")
     url = f"{server.endpoint}/{bucket}?list-type=2&encoding-type=url&delimiter=%2F"
-    request = AWSRequest(method="GET", url=url, headers={"x-amz-content-sha256": "UNSIGNED-PAYLOAD"})
+    request = AWSRequest(
+        method="GET", url=url, headers={"x-amz-content-sha256": "UNSIGNED-PAYLOAD"}
+    )
     SigV4Auth(Credentials(ACCESS_KEY, SECRET_KEY), "s3", "us-east-1").add_auth(request)
     prepared = request.prepare()
     with urllib.request.urlopen(
@@ -176,7 +186,9 @@ def test_many_keys_listed_in_order(s3: Any, bucket: str) -> None:
 
     with ThreadPoolExecutor(8) as pool:
         list(pool.map(lambda k: s3.put_object(Bucket=bucket, Key=k, Body=b""), keys))
-    listed = [k for p in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket) for k in keys_of(p)]
+    listed = [
+        k for p in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket) for k in keys_of(p)
+    ]
     assert listed == sorted(keys)
     grouped = s3.list_objects_v2(Bucket=bucket, Delimiter="/")
     assert prefixes_of(grouped) == [f"dir{i}/" for i in range(7)]

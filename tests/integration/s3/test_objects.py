@@ -26,7 +26,10 @@ def test_put_get_head_delete(s3: Any, bucket: str) -> None:
     head = s3.head_object(Bucket=bucket, Key="dir/hello.txt")
     assert head["ContentLength"] == len(data)
     assert abs(head["LastModified"] - dt.datetime.now(dt.UTC)) < dt.timedelta(minutes=2)
-    assert s3.delete_object(Bucket=bucket, Key="dir/hello.txt")["ResponseMetadata"]["HTTPStatusCode"] == 204
+    assert (
+        s3.delete_object(Bucket=bucket, Key="dir/hello.txt")["ResponseMetadata"]["HTTPStatusCode"]
+        == 204
+    )
     with pytest.raises(ClientError) as exc:
         s3.get_object(Bucket=bucket, Key="dir/hello.txt")
     assert code(exc) == "NoSuchKey"
@@ -229,7 +232,10 @@ def test_get_object_attributes(s3: Any, bucket: str) -> None:
     assert got["StorageClass"] == "STANDARD"
     import base64
 
-    assert got["Checksum"]["ChecksumSHA256"] == base64.b64encode(hashlib.sha256(data).digest()).decode()
+    assert (
+        got["Checksum"]["ChecksumSHA256"]
+        == base64.b64encode(hashlib.sha256(data).digest()).decode()
+    )
     assert got["Checksum"]["ChecksumType"] == "FULL_OBJECT"
 
 

@@ -51,7 +51,9 @@ def test_s3fs_writes_read_back_with_boto3(
         os.sync()
         got = s3.get_object(Bucket=bucket, Key="new dir/written by s3fs.bin")["Body"].read()
         assert got == data
-        assert s3.get_object(Bucket=bucket, Key="note.txt")["Body"].read() == b"line one\nline two\n"
+        assert (
+            s3.get_object(Bucket=bucket, Key="note.txt")["Body"].read() == b"line one\nline two\n"
+        )
         assert sorted(p.name for p in mount.iterdir()) == ["existing", "new dir", "note.txt"]
         (mount / "note.txt").unlink()
         keys = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket).get("Contents", [])]

@@ -122,7 +122,9 @@ async def requirements_for(
         versioned = params.get("VersionId") is not None
         existing = await _existing_tags(engine, ctx, bucket_name, params, owner)
         return (
-            Requirement("s3:GetObjectVersion" if versioned else "s3:GetObject", resource, owner, existing),
+            Requirement(
+                "s3:GetObjectVersion" if versioned else "s3:GetObject", resource, owner, existing
+            ),
             Requirement(
                 "s3:GetObjectVersionAttributes" if versioned else "s3:GetObjectAttributes",
                 resource, owner, existing,
@@ -165,8 +167,11 @@ def _post(params: Params, bucket: str, owner: str | None) -> Sequence[Requiremen
     key = str(fields.get("key", "")).replace("${filename}", str(params.get("FileName") or ""))
     resource = object_arn(bucket, key)
     context: dict[str, ContextValue] = {}
-    for name, ckey in (("acl", "s3:x-amz-acl"), ("x-amz-storage-class", "s3:x-amz-storage-class"),
-                       ("x-amz-server-side-encryption", "s3:x-amz-server-side-encryption")):  # fmt: skip
+    for name, ckey in (
+        ("acl", "s3:x-amz-acl"),
+        ("x-amz-storage-class", "s3:x-amz-storage-class"),
+        ("x-amz-server-side-encryption", "s3:x-amz-server-side-encryption"),
+    ):
         if name in fields:
             context[ckey] = str(fields[name])
     found = [Requirement("s3:PutObject", resource, owner, context)]

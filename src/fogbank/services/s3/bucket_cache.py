@@ -10,7 +10,6 @@ sees another's change on its next request. Writes that must not act on a stale b
 
 from __future__ import annotations
 
-import os
 import secrets
 from pathlib import Path
 
@@ -28,7 +27,7 @@ class BucketCache:
 
     def _fresh(self) -> None:
         try:
-            st = os.stat(self._stamp)
+            st = self._stamp.stat()
             current = (st.st_ino, st.st_mtime_ns)
         except FileNotFoundError:
             current = (0, 0)
@@ -61,7 +60,7 @@ class BucketCache:
         self._stamp.parent.mkdir(parents=True, exist_ok=True)
         tmp = self._stamp.with_name(f".{self._stamp.name}.{secrets.token_hex(6)}")
         tmp.write_bytes(b"")
-        os.replace(tmp, self._stamp)
+        tmp.replace(self._stamp)
         self._buckets.clear()
         self._configs.clear()
 

@@ -83,16 +83,15 @@ def check_read(cond: Conditions, etag: str, last_modified: float, *, copy: bool 
         if not etag_matches(cond.if_match, etag):
             raise errors.precondition_failed(_name("If-Match", copy))
         matched = True
-    if cond.if_unmodified_since is not None and not matched:
-        if modified > _seconds(cond.if_unmodified_since):
-            raise errors.precondition_failed(_name("If-Unmodified-Since", copy))
+    unmodified = cond.if_unmodified_since
+    if unmodified is not None and not matched and modified > _seconds(unmodified):
+        raise errors.precondition_failed(_name("If-Unmodified-Since", copy))
     if cond.if_none_match is not None:
         if etag_matches(cond.if_none_match, etag):
             raise _not_modified(etag, last_modified, _name("If-None-Match", copy), copy)
         return
-    if cond.if_modified_since is not None:
-        if modified <= _seconds(cond.if_modified_since):
-            raise _not_modified(etag, last_modified, _name("If-Modified-Since", copy), copy)
+    if cond.if_modified_since is not None and modified <= _seconds(cond.if_modified_since):
+        raise _not_modified(etag, last_modified, _name("If-Modified-Since", copy), copy)
 
 
 def _name(header: str, copy: bool) -> str:

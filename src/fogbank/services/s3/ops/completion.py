@@ -4,6 +4,7 @@ the key's latest version, all in one transaction."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 
 from fogbank.core.context import RequestContext
@@ -35,7 +36,7 @@ def _listed(params: Params) -> list[tuple[int, str, dict[str, str]]]:
         }
         out.append((int(item["PartNumber"]), unquote(str(item["ETag"])), sums))
     numbers = [n for n, _, _ in out]
-    if any(b <= a for a, b in zip(numbers, numbers[1:], strict=False)):
+    if any(b <= a for a, b in itertools.pairwise(numbers)):
         raise errors.invalid_part_order()
     return out
 
@@ -62,9 +63,8 @@ def _check_parts(
                     "request must include the checksum for each part. It was missing for "
                     f"part {number} in the request."
                 )
-            if given is not None:
-                if checksums.decode_value(alg, given) != part.checksums.get(alg):
-                    raise errors.invalid_part(number, etag)
+            if given is not None and checksums.decode_value(alg, given) != part.checksums.get(alg):
+                raise errors.invalid_part(number, etag)
         chosen.append(part)
     return chosen
 
@@ -94,7 +94,8 @@ def _check_whole(params: Params, checksum: checksums.Stored | None) -> None:
             continue
         if checksum is None or checksum.algorithm != alg:
             raise errors.invalid_request(
-                f"The upload was created using the {(checksum.algorithm if checksum else 'null').lower()}"
+                "The upload was created using the"
+                f" {(checksum.algorithm if checksum else 'null').lower()}"
                 f" checksum algorithm but the complete request used {alg.lower()}."
             )
         expected = checksum.wire()
@@ -138,7 +139,9 @@ async def complete_multipart_upload(
             etag=multipart_etag(p.etag for p in parts), last_modified=engine.now(),
             storage_class=upload.storage_class, owner_account=upload.owner_account,
             meta=upload.meta, checksum=checksum,
-            parts=tuple(Part(p.number, p.size, p.etag, p.last_modified, p.checksums) for p in parts),
+            parts=tuple(
+                Part(p.number, p.size, p.etag, p.last_modified, p.checksums) for p in parts
+            ),
             tags=upload.tags,
         )  # fmt: skip
         result = commit_object(engine, conn, obj, cond=cond)

@@ -80,13 +80,18 @@ async def copy_object(engine: S3Engine, ctx: RequestContext, params: Params) -> 
         params.get("ChecksumAlgorithm"), "x-amz-checksum-algorithm"
     )
     same = src.bucket == bucket and src.key == key
-    if same and meta_directive == "COPY" and not params.get("StorageClass") and algorithm is None:
-        if params.get("WebsiteRedirectLocation") is None:
-            raise errors.invalid_request(
-                "This copy request is illegal because it is trying to copy an object to itself "
-                "without changing the object's metadata, storage class, website redirect "
-                "location or encryption attributes."
-            )
+    unchanged = (
+        meta_directive == "COPY"
+        and not params.get("StorageClass")
+        and algorithm is None
+        and params.get("WebsiteRedirectLocation") is None
+    )
+    if same and unchanged:
+        raise errors.invalid_request(
+            "This copy request is illegal because it is trying to copy an object to itself "
+            "without changing the object's metadata, storage class, website redirect "
+            "location or encryption attributes."
+        )
     meta = meta_of(params) if meta_directive == "REPLACE" else source.meta
     tags = tuple(object_tags(params)) if tag_directive == "REPLACE" else source.tags
     checksum = source.checksum

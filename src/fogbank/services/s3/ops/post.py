@@ -104,7 +104,8 @@ async def post_object(engine: S3Engine, ctx: RequestContext, params: Params) -> 
     )  # fmt: skip
     stored = await engine.db.write(lambda c: commit_object(engine, c, obj, written=written))
     touch_object(ctx, bucket, key)
-    location = f"{params.get('Scheme') or 'http'}://{params.get('Host') or ''}/{quote(bucket)}/{quote(key)}"
+    base = f"{params.get('Scheme') or 'http'}://{params.get('Host') or ''}"
+    location = f"{base}/{quote(bucket)}/{quote(key)}"
     etag = quote_etag(stored.etag)
     headers = [("ETag", etag), ("Location", location)]
     if stored.wire_version_id is not None:
