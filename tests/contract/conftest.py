@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from fogbank.storage.blobs import BlobStore
 from fogbank.storage.db import Database, DbSettings
 
 
@@ -16,3 +17,23 @@ def db(tmp_path: Path, metadata_url_factory: Callable[[], str | None]) -> Iterat
         yield database
     finally:
         database.close()
+
+
+@pytest.fixture
+def blob_db(db: Database) -> Database:
+    """A metadata store with the blob store's tables."""
+    from fogbank.storage.blobs import MIGRATIONS
+    from fogbank.storage.migrations import migrate
+
+    migrate(db, MIGRATIONS)
+    return db
+
+
+@pytest.fixture
+def blob_store(blob_db: Database, tmp_path: Path) -> Iterator[BlobStore]:
+    """A blob store under ``tmp_path/data`` with a second tier ``cold``."""
+    store = BlobStore(tmp_path / "data", blob_db, tiers={"cold": tmp_path / "cold"})
+    try:
+        yield store
+    finally:
+        store.close()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from urllib.parse import quote
 
 from fogbank.auth.chunked import ChunkSigning
@@ -20,6 +20,7 @@ from fogbank.auth.credentials import CredentialLookup
 from fogbank.auth.error_codes import Failure, Family, auth_error, family_of
 from fogbank.auth.keys import resolve_credential
 from fogbank.auth.payload import PayloadMode, payload_mode, wrap_s3_body
+from fogbank.auth.post_policy import PostPolicyResult, verify_post_policy
 from fogbank.auth.result import AuthResult, anonymous_result
 from fogbank.auth.sigv2_request import verify_sigv2_header, verify_sigv2_query
 from fogbank.auth.sigv4 import ALGORITHM, EMPTY_SHA256, UNSIGNED_PAYLOAD, is_sha256_hex, signing_key
@@ -98,6 +99,10 @@ class Authenticator:
         if family is Family.S3:
             self._wrap_anonymous_s3_body(request)
         return anonymous_result()
+
+    async def authenticate_post_form(self, fields: Mapping[str, str]) -> PostPolicyResult:
+        """Who signed an S3 browser POST form's policy (anonymous if nobody did)."""
+        return await verify_post_policy(fields, self._credentials, self._clock)
 
     async def _sigv4(
         self, request: HttpRequest, service: ServiceInfo, family: Family, parts: SigV4Parts

@@ -27,6 +27,7 @@ from fogbank.services.cloudtrail.destination import LogDestination
 from fogbank.services.cloudtrail.engine import Engine as CloudTrailEngine
 from fogbank.services.cloudtrail.kms_keys import KmsKeys
 from fogbank.services.cloudtrail.provider import CloudTrailService
+from fogbank.services.cloudtrail.s3_destination import S3LogDestination
 from fogbank.services.cloudtrail.store import schema as cloudtrail_schema
 from fogbank.services.ec2 import schema as ec2_schema
 from fogbank.services.ec2.engine import Ec2Engine
@@ -41,7 +42,10 @@ from fogbank.services.kms.keyring import Keyring
 from fogbank.services.kms.provider import KmsService
 from fogbank.services.kms.rootkey import RootKey as KmsRootKey
 from fogbank.services.kms.rootkey import RootKeyError, open_root_key
+from fogbank.services.s3 import schema as s3_schema
+from fogbank.services.s3.assembly import build_s3, recover_blobs
 from fogbank.services.sts.provider import StsService
+from fogbank.storage import blobs as blob_store
 from fogbank.storage import core_schema
 from fogbank.storage.clock_store import StoredClockSource
 from fogbank.storage.db import Database, DbSettings
@@ -63,6 +67,8 @@ def all_migrations() -> Sequence[Migration]:
         *kms_schema.MIGRATIONS,
         *ec2_schema.MIGRATIONS,
         *cloudtrail_schema.MIGRATIONS,
+        *blob_store.MIGRATIONS,
+        *s3_schema.MIGRATIONS,
     )
 
 
@@ -102,6 +108,7 @@ def prepare(config: Config) -> Prepared:
         )
         StoredClockSource(db, config.data_dir / CLOCK_STAMP).initialise(config.time_scale)
         kms_root = open_kms_root(db, config)
+        recover_blobs(db, config.data_dir)
     finally:
         db.close()
     return Prepared(key, generated, len(applied), kms_root)
@@ -126,17 +133,18 @@ class ServiceDeps:
     db: Database
     clock: Clock
     kms_root: KmsRootKey
-    # Where CloudTrail trails deliver their files (the S3 adapter, once S3 is wired).
+    # Where CloudTrail trails deliver their files; S3 in this server when not given.
     log_destination: LogDestination | None = None
 
 
 def build_services(deps: ServiceDeps) -> dict[str, ServiceProvider]:
     kms = KmsEngine(deps.db, deps.clock, Keyring(deps.kms_root))
     ec2 = Ec2Service(Ec2Engine(deps.db, deps.clock, deps.config.data_dir))
+    s3 = build_s3(deps.db, deps.clock, deps.config.data_dir)
     cloudtrail = CloudTrailEngine(
         deps.db,
         deps.clock,
-        destination=deps.log_destination,
+        destination=deps.log_destination or S3LogDestination(s3.client),
         keys=KmsKeys(KmsClient(kms)),
     )
     providers: list[ServiceProvider] = [
@@ -144,6 +152,7 @@ def build_services(deps: ServiceDeps) -> dict[str, ServiceProvider]:
         KmsService(kms),
         ec2,
         CloudTrailService(cloudtrail),
+        s3,
     ]
     return {p.name: p for p in providers}
 
@@ -157,7 +166,7 @@ def assemble(
 
     ``kms_root`` is the KMS root key ``prepare`` opened, if this is the same process
     (so that a passphrase is not run through scrypt twice); otherwise it is opened here.
-    ``log_destination`` is where CloudTrail trails deliver (the S3 adapter).
+    ``log_destination`` is where CloudTrail trails deliver (default: this server's S3).
     """
     db = open_store(config)
     clock_source = StoredClockSource(db, Path(config.data_dir) / CLOCK_STAMP)

@@ -27,6 +27,7 @@ from fogbank.protocol.catalog import BY_NAME, ServiceInfo
 from fogbank.protocol.http import HttpRequest, HttpResponse
 from fogbank.protocol.routing import Router, UnknownService
 from fogbank.protocol.specs import OperationCall, ServiceProtocol, Specs
+from fogbank.server.special import special_call, special_response
 from fogbank.services.base import Handler, ServiceProvider
 
 log = logging.getLogger("fogbank.gateway")
@@ -72,6 +73,9 @@ class Gateway:
         self._handlers: dict[str, Mapping[str, Handler]] = {
             name: svc.operations() for name, svc in services.items()
         }
+        self._special: dict[str, Mapping[str, Handler]] = {
+            name: svc.special_operations() for name, svc in services.items()
+        }
         self._protocols: dict[str, ServiceProtocol] = {}
 
     async def protocol(self, name: str) -> ServiceProtocol:
@@ -90,30 +94,46 @@ class Gateway:
         auth: AuthResult | None = None
         ctx: RequestContext | None = None
         output: Mapping[str, object] | None = None
+        special: str | None = None
         try:
             info = await self.router.route(request)
             trace.service = info.name
-            auth = await self.authenticator.authenticate(request, info)
-            trace.principal = auth.principal.arn
-            proto = await self.protocol(info.name)
-            call = await proto.parse(request)
+            provider = self.services.get(info.name)
+            if provider is not None:
+                special = provider.special_request(
+                    request.method, request.headers.get("content-type")
+                )
+            if special is None:
+                auth = await self.authenticator.authenticate(request, info)
+                trace.principal = auth.principal.arn
+                proto = await self.protocol(info.name)
+                call = await proto.parse(request)
+            else:
+                auth, call = await special_call(special, request, info.name, self.authenticator)
+                trace.principal = auth.principal.arn
             trace.operation = call.operation
             ctx = self._context(request, info, call, auth, trace.request_id)
             await self.authorizer.authorize(ctx, call.params)
-            handler = self._handlers.get(info.name, {}).get(call.operation)
+            table = self._handlers if special is None else self._special
+            handler = table.get(info.name, {}).get(call.operation)
             if handler is None:
                 raise not_implemented(info.name, call.operation)
             output = await handler(ctx, call.params)
-            response = proto.serialize(call, output, trace.request_id)
+            if special is None:
+                response = proto.serialize(call, output, trace.request_id)
+            else:
+                response = special_response(dict(output), trace.request_id)
         except AwsError as err:
             trace.error = err.code
             trace.error_message = err.message
-            response = await self._error(info, err, trace.request_id, call, request.method)
+            response = await self._error(
+                info, err, trace.request_id, call if special is None else None, request.method
+            )
         except Exception:
             log.exception("unexpected error, request %s", trace.request_id)
             trace.error = "InternalError"
             response = await self._error(
-                info, internal_error(), trace.request_id, call, request.method
+                info, internal_error(), trace.request_id, None if special else call, request.method
             )
         trace.status = response.status
         if self.log_requests:

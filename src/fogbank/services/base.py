@@ -25,6 +25,17 @@ class ServiceProvider:
     def operations(self) -> Mapping[str, Handler]:
         raise NotImplementedError
 
+    def special_request(self, method: str, content_type: str | None) -> str | None:
+        """The name of a request that is no operation of the service's model, if this is
+        one (S3's browser ``PostObject`` and CORS preflight ``OptionsObject``); the edge
+        then reads it itself (server/special.py) and calls ``special_operations()``."""
+        return None
+
+    def special_operations(self) -> Mapping[str, Handler]:
+        """Handlers of the special requests; outputs carry their own status, headers and
+        body (``core.outputs``)."""
+        return {}
+
     async def requirements(self, ctx: RequestContext, params: Params) -> Sequence[Requirement]:
         """The IAM action(s) and resource(s) a call needs; by default ``<prefix>:<Operation>``
         on ``*``. Services override this from their permission table."""

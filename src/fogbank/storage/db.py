@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
+import os
 import queue
 import sqlite3
 import threading
@@ -133,6 +135,52 @@ class StoreUnavailable(Exception):
     pass
 
 
+class _WriteLock:
+    """Serialises SQLite write transactions across this machine's processes with ``flock``.
+
+    SQLite's own busy handler polls for the write lock with sleeps of 1, 2, 5, 10 ... ms, so
+    two gateway processes committing at once wait for each other far longer than the
+    other's commit takes. A blocking ``flock`` on a side file is handed over by the kernel
+    the moment it is released. (A thread lock covers threads of one process, which share
+    the file description and so do not exclude each other through ``flock``.)
+    """
+
+    def __init__(self, url: str) -> None:
+        self._threads = threading.Lock()
+        self._fd: int | None = None
+        path = _sqlite_path(url)
+        if path is not None:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            self._fd = os.open(f"{path}-writelock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+
+    @contextlib.contextmanager
+    def held(self) -> Iterator[None]:
+        with self._threads:
+            if self._fd is not None:
+                fcntl.flock(self._fd, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                if self._fd is not None:
+                    fcntl.flock(self._fd, fcntl.LOCK_UN)
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+
+def _sqlite_path(url: str) -> str | None:
+    """The database file of a SQLite URL (None: not SQLite, or in memory)."""
+    if not url.startswith("sqlite:"):
+        return None
+    path = url.removeprefix("sqlite://")
+    path = path.removeprefix("/") if path.startswith("//") else path
+    if path in (":memory:", "") or path.startswith("file:"):
+        return None
+    return path
+
+
 @dataclass(frozen=True)
 class DbSettings:
     url: str  # "sqlite:///path/to/meta.db" or "postgresql://..."
@@ -245,6 +293,7 @@ class Database:
         self._lock = threading.Lock()
         self._closed = False
         self._all_conns: list[DbApi] = []
+        self._write_lock = _WriteLock(settings.url)
 
     # -- connections -------------------------------------------------------------
 
@@ -260,13 +309,14 @@ class Database:
 
     @contextlib.contextmanager
     def _transaction(self, conn: Conn) -> Iterator[Conn]:
-        conn.raw.execute("BEGIN IMMEDIATE" if self.dialect is SQLITE else "BEGIN")
-        try:
-            yield conn
-        except BaseException:
-            conn.raw.rollback()
-            raise
-        conn.raw.commit()
+        with self._write_lock.held():
+            conn.raw.execute("BEGIN IMMEDIATE" if self.dialect is SQLITE else "BEGIN")
+            try:
+                yield conn
+            except BaseException:
+                conn.raw.rollback()
+                raise
+            conn.raw.commit()
 
     # -- synchronous API (start-up, migrations, CLI tools, worker threads) ---------
 
@@ -344,6 +394,12 @@ class Database:
             self._run_batch(conn, batch)
 
     def _run_batch(self, conn: Conn, batch: list[_WriteItem]) -> None:
+        with self._write_lock.held():
+            self._run_batch_locked(conn, batch)
+        for item in batch:
+            self._resolve(item)
+
+    def _run_batch_locked(self, conn: Conn, batch: list[_WriteItem]) -> None:
         try:
             conn.raw.execute("BEGIN IMMEDIATE" if self.dialect is SQLITE else "BEGIN")
             for item in batch:
@@ -361,8 +417,6 @@ class Database:
             for item in batch:
                 if item.error is None:
                     item.error = exc
-        for item in batch:
-            self._resolve(item)
 
     @staticmethod
     def _resolve(item: _WriteItem) -> None:
@@ -396,3 +450,4 @@ class Database:
                 with contextlib.suppress(Exception):
                     raw.close()
             self._all_conns.clear()
+        self._write_lock.close()

@@ -12,6 +12,7 @@ from abc import abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from fogbank.core.outputs import HEADERS, STATUS
 from fogbank.protocol.context import ServiceContext
 from fogbank.protocol.http import HttpResponse, ResponseBody
 from fogbank.protocol.plan import BLOB, LIST, STRING, TIMESTAMP, OperationPlan, Ref
@@ -112,6 +113,11 @@ class RestSerializer(ResponseSerializer):
         status = plan.response_code
         if out.status is not None and output.get(out.status.name) is not None:
             status = int(output[out.status.name])  # type: ignore[call-overload]
+        elif STATUS in output:
+            status = int(output[STATUS])  # type: ignore[call-overload]
+        extra = output.get(HEADERS)
+        if extra:
+            headers.extend(extra)  # type: ignore[arg-type]
         body: ResponseBody = b""
         document = False
         if out.payload is not None:

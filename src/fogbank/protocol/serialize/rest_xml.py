@@ -78,7 +78,7 @@ class RestXmlSerializer(RestSerializer):
     ) -> HttpResponse:
         headers = self.request_id_headers(request_id)
         headers.extend(error.headers.items())
-        if method == "HEAD":
+        if method == "HEAD" or error.status == 304:  # no body, as HTTP requires of a 304
             return HttpResponse(error.status, headers, b"")
         parts = [f"<Code>{escape(error.code)}</Code><Message>{escape(error.message)}</Message>"]
         error_fields(self.writer, parts, error, self.error_shape(error))

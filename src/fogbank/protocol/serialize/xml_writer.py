@@ -35,6 +35,8 @@ _ESCAPES.update({c: f"&#x{c:02X};" for c in range(0x20)})
 _SPECIAL = frozenset(chr(c) for c in _ESCAPES)
 
 Emit = Callable[[list[str], object], None]
+_Member = tuple[str, int, str, str, Emit]  # name, fast kind, opening, closing, writer
+_FAST_STRING, _FAST_INT = 1, 2
 
 
 def escape(text: str) -> str:
@@ -67,6 +69,7 @@ class XmlWriter:
     def __init__(self) -> None:
         self._elements: dict[tuple[int, str, str | None], Emit] = {}
         self._members: dict[int, list[tuple[str, Emit]]] = {}
+        self._fast: dict[int, list[_Member]] = {}
 
     def write_element(
         self, parts: list[str], name: str, ref: Ref, value: object, namespace: str | None = None
@@ -124,21 +127,49 @@ class XmlWriter:
         with_attributes = bool(shape.xml_attributes) or bool(
             ref.xml_namespace and ref.xml_namespace[0]
         )
-        box: list[list[tuple[str, Emit]]] = [[]]
+        box: list[list[_Member]] = [[]]
 
         def emit(parts: list[str], value: object) -> None:
-            if not isinstance(value, Mapping):
+            if type(value) is not dict and not isinstance(value, Mapping):
                 raise TypeError(f"{name}: a structure must be a mapping, not {type(value)}")
-            parts.append(f"<{name}{ns}{_attributes(ref, value)}>" if with_attributes else opening)
-            for member_name, member_emit in box[0]:
-                item = value.get(member_name)
-                if item is not None:
+            append = parts.append
+            append(f"<{name}{ns}{_attributes(ref, value)}>" if with_attributes else opening)
+            get = value.get
+            # Plain strings and integers are written here, without a call per member: a
+            # listing writes thousands of such structures.
+            for member_name, fast, member_open, member_close, member_emit in box[0]:
+                item = get(member_name)
+                if item is None:
+                    continue
+                if fast == _FAST_STRING and type(item) is str:
+                    if not _SPECIAL.isdisjoint(item):
+                        item = item.translate(_ESCAPES)
+                    append(member_open + item + member_close)
+                elif fast == _FAST_INT and type(item) is int:
+                    append(member_open + str(item) + member_close)
+                else:
                     member_emit(parts, item)
-            parts.append(closing)
+            append(closing)
 
         self._elements[key] = emit  # before the members: shapes may recurse
-        box[0] = self._member_writers(shape)  # the shared list, complete once compiled
+        box[0] = self._fast_members(shape)  # the shared list, complete once compiled
         return emit
+
+    def _fast_members(self, shape: Shape) -> list[_Member]:
+        found = self._fast.get(id(shape))
+        if found is None:
+            found = self._fast[id(shape)] = []  # registered first: shapes may recurse
+            for ref in shape.members.values():
+                if ref.location is not None or ref.xml_attribute:
+                    continue
+                emit = self.element(ref, ref.xml_name)
+                kind = ref.shape.type
+                fast = _FAST_STRING if kind == STRING else _FAST_INT if kind in INTEGER_TYPES else 0
+                name = ref.xml_name
+                if ref.shape.type in (LIST, MAP):
+                    fast = 0
+                found.append((ref.name, fast, f"<{name}>", f"</{name}>", emit))
+        return found
 
     def _list(self, ref: Ref, name: str) -> Emit:
         member = ref.shape.member
@@ -194,14 +225,17 @@ def _scalar(ref: Ref, name: str) -> Emit:
     if kind == STRING:
 
         def string(parts: list[str], value: object) -> None:
-            text = value if isinstance(value, str) else format_scalar(value)
-            parts.append(opening + escape(text) + closing)
+            text = value if type(value) is str else format_scalar(value)
+            if not _SPECIAL.isdisjoint(text):
+                text = text.translate(_ESCAPES)
+            parts.append(opening + text + closing)
 
         return string
     if kind in INTEGER_TYPES or kind == BOOLEAN:
 
         def plain(parts: list[str], value: object) -> None:
-            parts.append(opening + format_scalar(value) + closing)
+            text = str(value) if type(value) is int else format_scalar(value)
+            parts.append(opening + text + closing)
 
         return plain
 

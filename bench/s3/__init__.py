@@ -1,0 +1,1 @@
+"""The S3 benchmark: fogbank against moto_server, MiniStack and nginx (see run.py)."""

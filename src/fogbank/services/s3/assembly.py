@@ -1,0 +1,38 @@
+"""How the S3 service is built from the data directory (called by server/assemble.py)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from fogbank.core.clock import Clock
+from fogbank.services.s3.bucket_cache import BucketCache
+from fogbank.services.s3.engine import S3Engine
+from fogbank.services.s3.provider import S3Service
+from fogbank.storage.blobs import BlobStore
+from fogbank.storage.db import Database
+
+log = logging.getLogger("fogbank.s3")
+
+
+def blob_root(data_dir: Path) -> Path:
+    return Path(data_dir) / "blobs"
+
+
+def recover_blobs(db: Database, data_dir: Path) -> None:
+    """At start-up, before any process serves: debris of a crash is swept (temp files of
+    dead writers, blobs no row names once their grace period has passed)."""
+    store = BlobStore(blob_root(data_dir), db)
+    try:
+        report = store.recover()
+        if report != type(report)():
+            log.info("blob store recovered: %s", report)
+    finally:
+        store.close()
+
+
+def build_s3(db: Database, clock: Clock, data_dir: Path) -> S3Service:
+    """The service; its blob store is opened on first use (building it touches no disk)."""
+    cache = BucketCache(Path(data_dir) / "s3" / "buckets.stamp")
+    engine = S3Engine(db, lambda: BlobStore(blob_root(data_dir), db), clock, cache)
+    return S3Service(engine)

@@ -1,0 +1,68 @@
+"""A per-process cache of bucket rows and configuration documents.
+
+Every request needs its bucket (owner for authorization, region, versioning); buckets
+change rarely. Each process keeps what it read, and drops it all when the stamp file
+changes: every change to a bucket or its configuration replaces the stamp (a new inode,
+by rename) after its transaction commits, and every lookup ``stat``s it. So a process
+sees another's change on its next request. Writes that must not act on a stale bucket
+(object writes, deletes) check the bucket again inside their own transaction.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from fogbank.services.s3.models import Bucket
+
+_MISSING = object()
+
+
+class BucketCache:
+    def __init__(self, stamp: Path) -> None:
+        self._stamp = stamp
+        self._seen: tuple[int, int] | None = None
+        self._buckets: dict[str, Bucket | None] = {}
+        self._configs: dict[tuple[str, str], object] = {}
+
+    def _fresh(self) -> None:
+        try:
+            st = self._stamp.stat()
+            current = (st.st_ino, st.st_mtime_ns)
+        except FileNotFoundError:
+            current = (0, 0)
+        if current != self._seen:
+            self._buckets.clear()
+            self._configs.clear()
+            self._seen = current
+
+    def bucket(self, name: str) -> Bucket | object | None:
+        """The cached bucket (None: known not to exist), or ``MISSING``."""
+        self._fresh()
+        return self._buckets.get(name, _MISSING)
+
+    def put_bucket(self, name: str, bucket: Bucket | None) -> None:
+        if len(self._buckets) > 10_000:
+            self._buckets.clear()
+        self._buckets[name] = bucket
+
+    def config(self, bucket: str, kind: str) -> object:
+        self._fresh()
+        return self._configs.get((bucket, kind), _MISSING)
+
+    def put_config(self, bucket: str, kind: str, document: object) -> None:
+        if len(self._configs) > 10_000:
+            self._configs.clear()
+        self._configs[(bucket, kind)] = document
+
+    def changed(self) -> None:
+        """Tell every process (this one included) that buckets changed."""
+        self._stamp.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self._stamp.with_name(f".{self._stamp.name}.{secrets.token_hex(6)}")
+        tmp.write_bytes(b"")
+        tmp.replace(self._stamp)
+        self._buckets.clear()
+        self._configs.clear()
+
+
+MISSING = _MISSING

@@ -1,0 +1,140 @@
+"""CopyObject: a new object that references the source's blob (no bytes are copied),
+with the source's metadata (``COPY``) or the request's (``REPLACE``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fogbank.core.context import RequestContext
+from fogbank.services.s3 import checksums, conditions, copy_source, errors, names
+from fogbank.services.s3.engine import S3Engine
+from fogbank.services.s3.etags import quote
+from fogbank.services.s3.models import ObjectVersion
+from fogbank.services.s3.ops.common import Output, Params, text, touch_object, when
+from fogbank.services.s3.ops.digest import digest
+from fogbank.services.s3.ops.put import reject_sse
+from fogbank.services.s3.ops.read import find_object
+from fogbank.services.s3.ops.writing import (
+    WriteConditions,
+    commit_object,
+    meta_of,
+    object_tags,
+    storage_class,
+)
+from fogbank.services.s3.store import buckets as bucket_store
+from fogbank.storage.db import Conn
+
+MAX_COPY = 5 * 1024**3
+
+
+@dataclass(frozen=True)
+class Source:
+    obj: ObjectVersion
+
+
+async def load_source(
+    engine: S3Engine, ctx: RequestContext, params: Params
+) -> tuple[copy_source.CopySource, ObjectVersion]:
+    src = copy_source.parse_copy_source(str(params["CopySource"]))
+    await engine.bucket(src.bucket)
+    cond = conditions.Conditions.of_copy_source(params)
+
+    def read(conn: Conn) -> ObjectVersion:
+        if bucket_store.get(conn, src.bucket) is None:
+            raise errors.no_such_bucket(src.bucket)
+        obj = find_object(conn, src.bucket, src.key, src.version_id)
+        if cond.any:
+            conditions.check_read(cond, obj.etag, obj.last_modified, copy=True)
+        return obj
+
+    obj = await engine.db.read(read)
+    touch_object(ctx, src.bucket, src.key)
+    return src, obj
+
+
+def _directive(params: Params, name: str) -> str:
+    value = text(params, name) or "COPY"
+    if value not in ("COPY", "REPLACE"):
+        header = (
+            "x-amz-metadata-directive" if name == "MetadataDirective" else "x-amz-tagging-directive"
+        )
+        raise errors.invalid_argument(f"Unknown {name.lower()}.", header, value)
+    return value
+
+
+async def copy_object(engine: S3Engine, ctx: RequestContext, params: Params) -> Output:
+    bucket = str(params["Bucket"])
+    key = names.check_key(str(params["Key"]))
+    await engine.bucket(bucket)
+    reject_sse(params)
+    meta_directive = _directive(params, "MetadataDirective")
+    tag_directive = _directive(params, "TaggingDirective")
+    src, source = await load_source(engine, ctx, params)
+    if source.size > MAX_COPY:
+        raise errors.invalid_request(
+            "The specified copy source is larger than the maximum allowable size for a copy "
+            f"source: {MAX_COPY}"
+        )
+    storage = storage_class(params) if params.get("StorageClass") else source.storage_class
+    algorithm = checksums.normalize_algorithm(
+        params.get("ChecksumAlgorithm"), "x-amz-checksum-algorithm"
+    )
+    same = src.bucket == bucket and src.key == key
+    unchanged = (
+        meta_directive == "COPY"
+        and not params.get("StorageClass")
+        and algorithm is None
+        and params.get("WebsiteRedirectLocation") is None
+    )
+    if same and unchanged:
+        raise errors.invalid_request(
+            "This copy request is illegal because it is trying to copy an object to itself "
+            "without changing the object's metadata, storage class, website redirect "
+            "location or encryption attributes."
+        )
+    meta = meta_of(params) if meta_directive == "REPLACE" else source.meta
+    tags = tuple(object_tags(params)) if tag_directive == "REPLACE" else source.tags
+    checksum = source.checksum
+    if algorithm is not None and (
+        checksum is None
+        or checksum.algorithm != algorithm
+        or checksum.type != checksums.FULL_OBJECT
+    ):
+        checksum = await _recompute(engine, source, algorithm)
+    obj = ObjectVersion(
+        bucket=bucket, key=key, version_id="", is_latest=True, delete_marker=False,
+        blob_id=source.blob_id, size=source.size, etag=source.etag,
+        last_modified=engine.now(), storage_class=storage, owner_account=ctx.account_id,
+        meta=meta, checksum=checksum, parts=source.parts, tags=tags,
+    )  # fmt: skip
+    cond = WriteConditions.of(params)
+    referenced = [source.blob_id] if source.blob_id else []
+    stored = await engine.db.write(
+        lambda c: commit_object(engine, c, obj, referenced=referenced, cond=cond)
+    )
+    touch_object(ctx, bucket, key)
+    result: dict[str, object] = {
+        "ETag": quote(stored.etag),
+        "LastModified": when(stored.last_modified),
+    }
+    if checksum is not None:
+        result.update(checksum.output())
+    out: Output = {"CopyObjectResult": result}
+    if source.wire_version_id is not None:
+        out["CopySourceVersionId"] = source.wire_version_id
+    if stored.wire_version_id is not None:
+        out["VersionId"] = stored.wire_version_id
+    return out
+
+
+async def _recompute(engine: S3Engine, source: ObjectVersion, algorithm: str) -> checksums.Stored:
+    if source.blob_id is None or source.size == 0:
+        value = checksums.composite(algorithm, [b""]) if source.size == 0 else b""
+        return checksums.Stored(algorithm, checksums.FULL_OBJECT, value)
+    blob_id = source.blob_id
+    plan = await engine.db.read(lambda c: engine.blobs.locate(c, blob_id))
+    _, values = await digest(engine, plan, (algorithm,))
+    return checksums.Stored(algorithm, checksums.FULL_OBJECT, values[algorithm])
+
+
+HANDLERS = {"CopyObject": copy_object}

@@ -1,0 +1,160 @@
+"""GetObject and HeadObject: one metadata read finds the object, checks the conditions and
+the range, and locates its bytes; the body is then a file slice (sent with ``sendfile``)
+or a stream of chunks (composite, encrypted)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from fogbank.core.context import RequestContext
+from fogbank.core.errors import AwsError
+from fogbank.services.s3 import conditions, errors, names
+from fogbank.services.s3.engine import S3Engine
+from fogbank.services.s3.etags import quote
+from fogbank.services.s3.models import STANDARD, ObjectVersion
+from fogbank.services.s3.ops.common import STATUS, Output, Params, text, touch_object, when
+from fogbank.services.s3.ops.writing import meta_output
+from fogbank.services.s3.ranges import ByteRange, parse_range
+from fogbank.services.s3.store import objects as object_store
+from fogbank.storage.blobs import ReadPlan
+from fogbank.storage.db import Conn
+
+_OVERRIDES = (
+    "ResponseContentType",
+    "ResponseContentEncoding",
+    "ResponseContentDisposition",
+    "ResponseContentLanguage",
+    "ResponseCacheControl",
+    "ResponseExpires",
+)
+
+
+@dataclass(frozen=True)
+class Found:
+    obj: ObjectVersion
+    window: ByteRange | None  # the bytes to return, None: all of them
+    part_number: int | None
+    plan: ReadPlan | None
+
+
+def find_object(conn: Conn, bucket: str, key: str, version_id: str | None) -> ObjectVersion:
+    if version_id is not None:
+        obj = object_store.version(conn, bucket, key, version_id)
+        if obj is None:
+            raise errors.no_such_version(version_id)
+        if obj.delete_marker:
+            raise errors.method_not_allowed_delete_marker()
+        return obj
+    obj = object_store.latest(conn, bucket, key)
+    if obj is None:
+        raise errors.no_such_key(key)
+    if obj.delete_marker:
+        raise AwsError(
+            "NoSuchKey", "The specified key does not exist.", status=404,
+            fields={"Key": key}, headers={"x-amz-delete-marker": "true"},
+        )  # fmt: skip
+    return obj
+
+
+def _part_window(obj: ObjectVersion, number: int) -> ByteRange:
+    if number < 1 or number > 10_000:
+        raise errors.invalid_argument(
+            "Part number must be an integer between 1 and 10000, inclusive", "partNumber", number
+        )
+    if not obj.parts:
+        if number != 1:
+            raise errors.invalid_part_number()
+        return ByteRange(0, obj.size)
+    if number > len(obj.parts):
+        raise errors.invalid_part_number()
+    start = sum(p.size for p in obj.parts[: number - 1])
+    return ByteRange(start, start + obj.parts[number - 1].size)
+
+
+def _lookup(engine: S3Engine, params: Params, *, with_plan: bool) -> Callable[[Conn], Found]:
+    bucket, key = str(params["Bucket"]), names.check_key(str(params["Key"]))
+    version_id = text(params, "VersionId")
+    range_header = text(params, "Range")
+    part = params.get("PartNumber")
+    cond = conditions.Conditions.of_read(params)
+    if part is not None and range_header is not None:
+        raise errors.invalid_request(
+            "Cannot specify both Range header and partNumber query parameter"
+        )
+
+    def read(conn: Conn) -> Found:
+        obj = find_object(conn, bucket, key, version_id)
+        if cond.any:
+            conditions.check_read(cond, obj.etag, obj.last_modified)
+        number = None if part is None else int(part)  # type: ignore[call-overload]
+        window = (
+            _part_window(obj, number) if number is not None else parse_range(range_header, obj.size)
+        )
+        plan = None
+        if with_plan and obj.blob_id is not None and obj.size:
+            start, end = (window.start, window.end) if window else (0, obj.size)
+            plan = engine.blobs.locate(conn, obj.blob_id, start, end)
+        return Found(obj, window, number, plan)
+
+    return read
+
+
+def _output(found: Found, params: Params) -> Output:
+    obj = found.obj
+    out: Output = {
+        "ETag": quote(obj.etag),
+        "LastModified": when(obj.last_modified),
+        "AcceptRanges": "bytes",
+        **meta_output(obj.meta, params),
+    }
+    if obj.wire_version_id is not None:
+        out["VersionId"] = obj.wire_version_id
+    if obj.storage_class != STANDARD:
+        out["StorageClass"] = obj.storage_class
+    if obj.tags:
+        out["TagCount"] = len(obj.tags)
+    if obj.parts and found.part_number is not None:
+        out["PartsCount"] = len(obj.parts)
+    window = found.window
+    if window is not None and (found.part_number is None or obj.parts):
+        out["ContentLength"] = window.length
+        out["ContentRange"] = window.content_range(obj.size)
+        out[STATUS] = 206
+    else:
+        out["ContentLength"] = obj.size
+    whole = window is None or (window.start == 0 and window.end == obj.size and not obj.parts)
+    if params.get("ChecksumMode") == "ENABLED" and obj.checksum is not None and whole:
+        out.update(obj.checksum.output())
+    return out
+
+
+def _check_overrides(ctx: RequestContext, params: Params) -> None:
+    if ctx.principal.is_anonymous and any(params.get(n) is not None for n in _OVERRIDES):
+        raise errors.invalid_request(
+            "Request specific response headers cannot be used for anonymous GET requests."
+        )
+
+
+async def get_object(engine: S3Engine, ctx: RequestContext, params: Params) -> Output:
+    bucket = await engine.bucket(str(params["Bucket"]))
+    _check_overrides(ctx, params)
+    found = await engine.db.read(_lookup(engine, params, with_plan=True))
+    touch_object(ctx, bucket.name, found.obj.key)
+    out = _output(found, params)
+    if found.plan is None:
+        out["Body"] = b""
+    else:
+        out["Body"] = engine.blobs.open(found.plan)
+    return out
+
+
+async def head_object(engine: S3Engine, ctx: RequestContext, params: Params) -> Output:
+    bucket = await engine.bucket(str(params["Bucket"]))
+    _check_overrides(ctx, params)
+    found = await engine.db.read(_lookup(engine, params, with_plan=False))
+    touch_object(ctx, bucket.name, found.obj.key)
+    return _output(found, params)
+
+
+HANDLERS = {"GetObject": get_object, "HeadObject": head_object}

@@ -1,0 +1,97 @@
+"""S3's tables (migration component ``s3``).
+
+- ``s3_buckets``: one row per bucket. Names are global (across accounts), as in S3.
+- ``s3_bucket_configs``: a bucket's sub-resources (tagging, CORS, ownership controls, and
+  later policy, lifecycle, encryption ...), one JSON document per kind.
+- ``s3_objects``: object *versions*, keyed by (bucket, key, version id). Until versioning is
+  built every object is its bucket's ``null`` version, but the row already has what
+  versions need: ``is_latest``, ``delete_marker``, ``seq`` (order of a key's versions),
+  the storage class, the owner, SSE and ACL documents. Bytes are a blob (``blob_id``) in
+  the blob store, whose reference count changes in the same transaction as the row.
+- ``s3_uploads`` and ``s3_parts``: multipart uploads in progress; each part is a blob.
+  Completing an upload composes the parts' blobs (no bytes copied).
+
+Keys are bytewise-sorted text (``{text}``), so listings come out in S3's order (UTF-8
+byte order) on both backends. Keys never become file paths: bytes live under generated
+blob ids.
+"""
+
+from __future__ import annotations
+
+from fogbank.storage.migrations import Migration
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        "s3",
+        1,
+        "buckets, bucket configurations, object versions, multipart uploads",
+        (
+            """CREATE TABLE s3_buckets (
+                name {text} PRIMARY KEY,
+                owner_account {text} NOT NULL,
+                region {text} NOT NULL,
+                created_at {double} NOT NULL,
+                versioning {text},
+                object_lock {bool} NOT NULL
+            )""",
+            "CREATE INDEX s3_buckets_by_owner ON s3_buckets (owner_account, name)",
+            """CREATE TABLE s3_bucket_configs (
+                bucket {text} NOT NULL,
+                kind {text} NOT NULL,
+                document {text} NOT NULL,
+                updated_at {double} NOT NULL,
+                PRIMARY KEY (bucket, kind)
+            )""",
+            """CREATE TABLE s3_objects (
+                bucket {text} NOT NULL,
+                key {text} NOT NULL,
+                version_id {text} NOT NULL,
+                seq {bigint} NOT NULL,
+                is_latest {bool} NOT NULL,
+                delete_marker {bool} NOT NULL,
+                blob_id {text},
+                size {bigint} NOT NULL,
+                etag {text} NOT NULL,
+                last_modified {double} NOT NULL,
+                storage_class {text} NOT NULL,
+                owner_account {text} NOT NULL,
+                meta {text} NOT NULL,
+                checksum {text},
+                checksum_algorithm {text},
+                checksum_type {text},
+                parts {text},
+                tags {text},
+                sse {text},
+                acl {text},
+                PRIMARY KEY (bucket, key, version_id)
+            )""",
+            """CREATE TABLE s3_uploads (
+                upload_id {text} PRIMARY KEY,
+                bucket {text} NOT NULL,
+                key {text} NOT NULL,
+                initiated {double} NOT NULL,
+                owner_account {text} NOT NULL,
+                initiator_arn {text} NOT NULL,
+                initiator_id {text} NOT NULL,
+                storage_class {text} NOT NULL,
+                meta {text} NOT NULL,
+                checksum_algorithm {text},
+                checksum_type {text},
+                tags {text},
+                sse {text},
+                acl {text}
+            )""",
+            "CREATE INDEX s3_uploads_by_key ON s3_uploads (bucket, key, initiated, upload_id)",
+            """CREATE TABLE s3_parts (
+                upload_id {text} NOT NULL,
+                part_number {bigint} NOT NULL,
+                blob_id {text} NOT NULL,
+                size {bigint} NOT NULL,
+                etag {text} NOT NULL,
+                last_modified {double} NOT NULL,
+                checksums {text},
+                PRIMARY KEY (upload_id, part_number)
+            )""",
+        ),
+    ),
+)

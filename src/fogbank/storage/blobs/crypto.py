@@ -1,0 +1,163 @@
+"""Chunked AES-256-GCM: the format of encrypted blobs (server-side encryption's body).
+
+A blob's plaintext is cut into chunks of ``CHUNK`` (64 KiB) bytes, the last one shorter
+(an empty blob is one empty chunk). Chunk *i* is stored as ``AES-GCM(ciphertext ‖ tag)``:
+``CHUNK + 16`` bytes, so chunk *i* starts at ``i * (CHUNK + 16)`` of the stored bytes and a
+ranged read decrypts just the chunks it overlaps.
+
+- **Key**: a per-blob subkey, ``HKDF-SHA256(data key, salt=SALT, info=blob id)``. The same
+  data key may encrypt many blobs (all parts of one upload); subkeys keep their nonce
+  spaces apart.
+- **Nonce**: the chunk index (11 bytes, big-endian) and a last-chunk flag byte. Unique per
+  subkey, derived, never stored.
+- **AAD**: ``"fbc1" ‖ blob id ‖ chunk index ‖ last flag``. A chunk moved to another index
+  or to another blob fails authentication; so does a stream cut after any chunk but the
+  real last one (the reader expects the flag on the chunk the plaintext size makes last).
+
+Why 64 KiB: a ranged read decrypts at most two partial chunks more than it returns (small
+ranged GETs, such as a Parquet footer, stay cheap), the tag costs 0.02 %, and AES-GCM runs
+near its peak speed on buffers this size. Writers hand 16 chunks at a time to a thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.hashes import SHA256
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from fogbank.storage.blobs.checksums import Buffer
+from fogbank.storage.blobs.model import BlobCorrupt, DataKey
+
+CIPHER = "aes256gcm-64k-v1"
+CHUNK = 64 * 1024
+TAG = 16
+STORED_CHUNK = CHUNK + TAG
+SALT = b"fogbank blob chunk key v1"
+_MAGIC = b"fbc1"
+
+StoredReader = Callable[[int, int], bytes]
+"""Reads ``length`` stored bytes at ``offset``."""
+
+
+def chunk_count(size: int) -> int:
+    return max(1, -(-size // CHUNK))
+
+
+def stored_size(size: int) -> int:
+    return size + TAG * chunk_count(size)
+
+
+def _subkey(key: DataKey, blob_id: str) -> AESGCM:
+    hkdf = HKDF(algorithm=SHA256(), length=32, salt=SALT, info=bytes.fromhex(blob_id))
+    return AESGCM(hkdf.derive(key.key))
+
+
+def _nonce(index: int, last: bool) -> bytes:
+    return index.to_bytes(11, "big") + (b"\x01" if last else b"\x00")
+
+
+class _Chunked:
+    def __init__(self, key: DataKey, blob_id: str) -> None:
+        self._aead = _subkey(key, blob_id)
+        self._aad_prefix = _MAGIC + bytes.fromhex(blob_id)
+
+    def _aad(self, index: int, last: bool) -> bytes:
+        return self._aad_prefix + index.to_bytes(8, "big") + (b"\x01" if last else b"\x00")
+
+
+class Encryptor(_Chunked):
+    """Encrypts a stream: ``feed`` returns whole chunks, ``finish`` the last one."""
+
+    def __init__(self, key: DataKey, blob_id: str) -> None:
+        super().__init__(key, blob_id)
+        self._pending = bytearray()
+        self._index = 0
+
+    def _seal(self, data: Buffer, last: bool) -> bytes:
+        out = self._aead.encrypt(_nonce(self._index, last), data, self._aad(self._index, last))
+        self._index += 1
+        return out
+
+    def feed(self, data: Buffer) -> list[bytes]:
+        # A full chunk is only known not to be the last once a byte after it arrives, so
+        # up to one chunk is held back; whole chunks are sealed straight from ``data``.
+        out: list[bytes] = []
+        with memoryview(data) as view:
+            size, pos = len(view), 0
+            if self._pending:
+                pos = min(CHUNK - len(self._pending), size)
+                self._pending += view[:pos]
+                if pos == size:
+                    return out
+                out.append(self._seal(self._pending, last=False))  # full, and more follows
+                self._pending = bytearray()
+            while size - pos > CHUNK:
+                out.append(self._seal(view[pos : pos + CHUNK], last=False))
+                pos += CHUNK
+            self._pending += view[pos:]
+        return out
+
+    def finish(self) -> bytes:
+        last = self._seal(bytes(self._pending), last=True)
+        self._pending = bytearray()
+        return last
+
+
+def encrypt(key: DataKey, blob_id: str, data: Buffer) -> bytes:
+    """The stored form of a whole (small) plaintext."""
+    enc = Encryptor(key, blob_id)
+    parts = enc.feed(data)
+    parts.append(enc.finish())
+    return b"".join(parts)
+
+
+class Decryptor(_Chunked):
+    """Decrypts chunks of a blob of ``size`` plaintext bytes."""
+
+    def __init__(self, key: DataKey, blob_id: str, size: int) -> None:
+        super().__init__(key, blob_id)
+        self.size = size
+        self.last_index = chunk_count(size) - 1
+
+    def stored_span(self, first: int, last: int) -> tuple[int, int]:
+        """(offset, length) of chunks ``first..last`` in the stored bytes."""
+        end = min((last + 1) * STORED_CHUNK, stored_size(self.size))
+        return first * STORED_CHUNK, end - first * STORED_CHUNK
+
+    def open_chunks(self, first: int, stored: Buffer) -> bytes:
+        """Plaintext of the consecutive chunks starting at ``first`` held in ``stored``."""
+        view = memoryview(stored)
+        out: list[bytes] = []
+        index, pos = first, 0
+        try:
+            while pos < len(view):
+                piece = view[pos : pos + STORED_CHUNK]
+                last = index == self.last_index
+                if index > self.last_index or (len(piece) < STORED_CHUNK and not last):
+                    raise BlobCorrupt("encrypted blob is truncated or has extra bytes")
+                try:
+                    out.append(
+                        self._aead.decrypt(_nonce(index, last), piece, self._aad(index, last))
+                    )
+                except Exception as exc:  # cryptography's InvalidTag
+                    raise BlobCorrupt(f"chunk {index} failed authentication") from exc
+                index += 1
+                pos += len(piece)
+        finally:
+            view.release()
+        return b"".join(out)
+
+    def read_range(self, start: int, end: int, stored_at: StoredReader) -> bytes:
+        """Plaintext ``[start, end)``, reading only the chunks it overlaps."""
+        if start >= end:
+            return b""
+        first, last = start // CHUNK, (end - 1) // CHUNK
+        offset, length = self.stored_span(first, last)
+        stored = stored_at(offset, length)
+        if len(stored) != length:
+            raise BlobCorrupt("encrypted blob is truncated")
+        plain = self.open_chunks(first, stored)
+        base = first * CHUNK
+        return plain[start - base : end - base]

@@ -1,0 +1,102 @@
+"""Bodies stream: a 2 GiB PUT and GET keep the server's resident memory growth small."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from botocore.config import Config as BotoConfig
+
+from tests.support.server import FogbankServer
+
+MiB = 1024 * 1024
+SIZE = 2048 * MiB
+LIMIT = 64 * MiB
+
+
+def rss(pid: int) -> int:
+    total = 0
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            total = int(line.split()[1]) * 1024
+    return total
+
+
+class Peak(threading.Thread):
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.peak, self.done = pid, 0, threading.Event()
+
+    def run(self) -> None:
+        while not self.done.is_set():
+            self.peak = max(self.peak, rss(self.pid))
+            time.sleep(0.05)
+
+
+class Source:
+    """A 2 GiB readable, seekable file-like object made on the fly (nothing on disk)."""
+
+    def __init__(self, size: int) -> None:
+        self.size, self.pos = size, 0
+        self.block = os.urandom(MiB)
+
+    def read(self, n: int = -1) -> bytes:
+        if n < 0:
+            n = self.size - self.pos
+        n = min(n, self.size - self.pos)
+        start = self.pos % MiB
+        out = (self.block[start:] + self.block * (n // MiB + 1))[:n]
+        self.pos += n
+        return out
+
+    def seek(self, pos: int, whence: int = 0) -> int:
+        self.pos = pos if whence == 0 else (self.pos + pos if whence == 1 else self.size + pos)
+        return self.pos
+
+    def tell(self) -> int:
+        return self.pos
+
+    def expected_sha256(self) -> str:
+        digest = hashlib.sha256()
+        self.seek(0)
+        while chunk := self.read(8 * MiB):
+            digest.update(chunk)
+        self.seek(0)
+        return digest.hexdigest()
+
+
+@pytest.mark.slow
+def test_two_gib_put_and_get_in_bounded_memory(make_server: Any) -> None:
+    server: FogbankServer = make_server(workers=1)
+    s3 = server.client(
+        "s3",
+        config=BotoConfig(retries={"max_attempts": 1}, read_timeout=600,
+                          request_checksum_calculation="when_required"),
+    )  # fmt: skip
+    s3.create_bucket(Bucket="mem")
+    for i in range(20):  # warm up: modules, pools, caches
+        s3.put_object(Bucket="mem", Key=f"warm{i}", Body=os.urandom(4 * MiB))
+        s3.get_object(Bucket="mem", Key=f"warm{i}")["Body"].read()
+    source = Source(SIZE)
+    expected = source.expected_sha256()
+    base = rss(server.pid)
+    peak = Peak(server.pid)
+    peak.start()
+    try:
+        s3.put_object(Bucket="mem", Key="big", Body=source, ContentLength=SIZE)
+        put_peak = peak.peak
+        got = s3.get_object(Bucket="mem", Key="big")
+        digest = hashlib.sha256()
+        for chunk in got["Body"].iter_chunks(8 * MiB):
+            digest.update(chunk)
+    finally:
+        peak.done.set()
+        peak.join()
+    assert digest.hexdigest() == expected
+    assert put_peak - base < LIMIT, f"PUT grew RSS by {(put_peak - base) / MiB:.0f} MiB"
+    assert peak.peak - base < LIMIT, f"GET grew RSS by {(peak.peak - base) / MiB:.0f} MiB"

@@ -1,0 +1,125 @@
+"""The chunked AES-256-GCM format: round trips, ranges, and what must fail to decrypt."""
+
+from __future__ import annotations
+
+import os
+import random
+
+import pytest
+
+from fogbank.storage.blobs import crypto
+from fogbank.storage.blobs.crypto import CHUNK, STORED_CHUNK, Decryptor, Encryptor, encrypt
+from fogbank.storage.blobs.disk import new_id
+from fogbank.storage.blobs.model import BlobCorrupt, DataKey
+
+KEY = DataKey(bytes(range(32)), "key-1")
+SIZES = [0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 2 * CHUNK, 3 * CHUNK + 17]
+
+
+def _decrypt_all(stored: bytes, blob_id: str, size: int, key: DataKey = KEY) -> bytes:
+    dec = Decryptor(key, blob_id, size)
+    return dec.read_range(0, size, lambda off, n: stored[off : off + n]) if size else b""
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_round_trip_and_stored_size(size: int) -> None:
+    blob_id = new_id()
+    data = os.urandom(size)
+    stored = encrypt(KEY, blob_id, data)
+    assert len(stored) == crypto.stored_size(size)
+    assert _decrypt_all(stored, blob_id, size) == data
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_streaming_matches_one_shot(size: int) -> None:
+    rng = random.Random(size)
+    blob_id = new_id()
+    data = rng.randbytes(size)
+    enc = Encryptor(KEY, blob_id)
+    out: list[bytes] = []
+    pos = 0
+    while pos < size:
+        n = rng.choice([1, 1000, CHUNK, CHUNK + 1, 300_000])
+        out.extend(enc.feed(data[pos : pos + n]))
+        pos += n
+    out.append(enc.finish())
+    assert b"".join(out) == encrypt(KEY, blob_id, data)
+
+
+def test_ranges_across_chunk_boundaries_are_exact() -> None:
+    rng = random.Random(7)
+    blob_id = new_id()
+    size = 5 * CHUNK + 123
+    data = rng.randbytes(size)
+    stored = encrypt(KEY, blob_id, data)
+    reads: list[tuple[int, int]] = []
+
+    def at(off: int, n: int) -> bytes:
+        reads.append((off, n))
+        return stored[off : off + n]
+
+    dec = Decryptor(KEY, blob_id, size)
+    edges = [0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 3 * CHUNK, size - 1, size]
+    for start in edges:
+        for end in edges:
+            if start <= end:
+                assert dec.read_range(start, end, at) == data[start:end]
+    reads.clear()
+    assert dec.read_range(CHUNK - 1, CHUNK + 1, at) == data[CHUNK - 1 : CHUNK + 1]
+    assert reads == [(0, 2 * STORED_CHUNK)]  # only the two chunks the range overlaps
+    for _ in range(200):
+        a, b = sorted(rng.randrange(size + 1) for _ in range(2))
+        assert dec.read_range(a, b, at) == data[a:b]
+
+
+def test_a_flipped_byte_fails_authentication() -> None:
+    blob_id = new_id()
+    data = os.urandom(3 * CHUNK)
+    stored = bytearray(encrypt(KEY, blob_id, data))
+    stored[STORED_CHUNK + 5] ^= 0x01
+    dec = Decryptor(KEY, blob_id, len(data))
+    assert dec.read_range(0, CHUNK, lambda o, n: bytes(stored[o : o + n])) == data[:CHUNK]
+    with pytest.raises(BlobCorrupt, match="authentication"):
+        dec.read_range(CHUNK, CHUNK + 1, lambda o, n: bytes(stored[o : o + n]))
+
+
+def test_reordered_chunks_fail() -> None:
+    blob_id = new_id()
+    data = os.urandom(3 * CHUNK)
+    s = encrypt(KEY, blob_id, data)
+    swapped = s[STORED_CHUNK : 2 * STORED_CHUNK] + s[:STORED_CHUNK] + s[2 * STORED_CHUNK :]
+    with pytest.raises(BlobCorrupt):
+        _decrypt_all(swapped, blob_id, len(data))
+
+
+def test_chunks_of_another_blob_fail_even_under_the_same_key() -> None:
+    data = os.urandom(CHUNK)
+    a, b = new_id(), new_id()
+    assert encrypt(KEY, a, data) != encrypt(KEY, b, data)  # distinct nonce spaces
+    with pytest.raises(BlobCorrupt):
+        _decrypt_all(encrypt(KEY, a, data), b, len(data))
+
+
+def test_truncation_is_detected() -> None:
+    blob_id = new_id()
+    data = os.urandom(3 * CHUNK)
+    stored = encrypt(KEY, blob_id, data)
+    # The metadata claims a shorter plaintext: chunk 1 was not sealed as the last one.
+    with pytest.raises(BlobCorrupt):
+        _decrypt_all(stored[: 2 * STORED_CHUNK], blob_id, 2 * CHUNK)
+    # The stored bytes are cut short of what the metadata says.
+    with pytest.raises(BlobCorrupt):
+        _decrypt_all(stored[: 2 * STORED_CHUNK], blob_id, len(data))
+
+
+def test_wrong_key_fails() -> None:
+    blob_id = new_id()
+    stored = encrypt(KEY, blob_id, b"secret")
+    with pytest.raises(BlobCorrupt):
+        _decrypt_all(stored, blob_id, 6, DataKey(bytes(32), "other"))
+
+
+def test_data_keys_are_256_bit_and_not_shown() -> None:
+    with pytest.raises(ValueError):
+        DataKey(b"short", "k")
+    assert bytes(range(32)).hex() not in repr(KEY)
