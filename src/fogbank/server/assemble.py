@@ -23,16 +23,24 @@ from fogbank.server.gateway import Gateway
 from fogbank.services.base import ServiceProvider
 from fogbank.services.iam import root_keys
 from fogbank.services.iam import schema as iam_schema
+from fogbank.services.iam.catalog import ManagedCatalog
+from fogbank.services.iam.client import IamClient
 from fogbank.services.iam.credentials import KeyStore
+from fogbank.services.iam.directory import Directory
+from fogbank.services.iam.engine import IamEngine
+from fogbank.services.iam.provider import IamService
+from fogbank.services.iam.usage import UsageRecorder
 from fogbank.services.sts.provider import StsService
 from fogbank.storage import core_schema
 from fogbank.storage.clock_store import StoredClockSource
 from fogbank.storage.db import Database, DbSettings
 from fogbank.storage.leases import Lease
 from fogbank.storage.migrations import Migration, migrate
+from fogbank.storage.stamp import ChangeStamp
 from fogbank.workers.scheduler import Scheduler
 
 CLOCK_STAMP = "clock.stamp"
+IAM_STAMP = "iam.stamp"
 
 
 def all_migrations() -> Sequence[Migration]:
@@ -80,8 +88,48 @@ class Assembled:
     scheduler: Scheduler
 
 
-def build_services() -> dict[str, ServiceProvider]:
-    providers: list[ServiceProvider] = [StsService()]
+@dataclass(frozen=True)
+class Deps:
+    """What the services are built from (one set per gateway process)."""
+
+    db: Database
+    clock: Clock
+    data_dir: Path
+
+    @classmethod
+    def offline(cls) -> Deps:
+        """For tools that only read the dispatch tables: nothing is opened or touched."""
+        return cls(Database(DbSettings("sqlite://:memory:")), Clock(), Path("/nonexistent"))
+
+
+@dataclass(frozen=True)
+class Identity:
+    """IAM's parts that other layers use: key lookup (auth) and policies (authz)."""
+
+    keys: KeyStore
+    directory: Directory
+    iam: IamService
+    sts: StsService
+
+
+def build_identity(deps: Deps) -> Identity:
+    stamp = ChangeStamp(deps.data_dir / IAM_STAMP)
+    engine = IamEngine(deps.db, deps.clock, ManagedCatalog.load(), stamp)
+    usage = UsageRecorder(deps.db)
+    return Identity(
+        keys=KeyStore(deps.db, stamp),
+        directory=Directory(engine, usage),
+        iam=IamService(engine, usage),
+        sts=StsService(IamClient(engine)),
+    )
+
+
+def build_services(
+    deps: Deps | None = None, identity: Identity | None = None
+) -> dict[str, ServiceProvider]:
+    deps = deps or Deps.offline()
+    identity = identity or build_identity(deps)
+    providers: list[ServiceProvider] = [identity.iam, identity.sts]
     return {p.name: p for p in providers}
 
 
@@ -90,9 +138,10 @@ def assemble(config: Config) -> Assembled:
     db = open_store(config)
     clock_source = StoredClockSource(db, Path(config.data_dir) / CLOCK_STAMP)
     clock = Clock(clock_source)
-    keys = KeyStore(db)
-    authenticator = Authenticator(keys, clock)
-    services = build_services()
+    deps = Deps(db, clock, Path(config.data_dir))
+    identity = build_identity(deps)
+    authenticator = Authenticator(identity.keys, clock)
+    services = build_services(deps, identity)
     holder = f"{socket.gethostname()}:{os.getpid()}"
     scheduler = Scheduler(
         clock,
@@ -103,7 +152,7 @@ def assemble(config: Config) -> Assembled:
         router=Router([config.host, *config.hostnames]),
         specs=Specs(),
         authenticator=authenticator,
-        authorizer=Authorizer(services, config.iam_mode.value),
+        authorizer=Authorizer(services, config.iam_mode.value, identity.directory),
         services=services,
         clock=clock,
         default_region=config.default_region,
