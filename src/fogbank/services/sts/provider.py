@@ -22,6 +22,7 @@ from fogbank.services.sts import sessions
 
 _TRUST_ACTIONS = frozenset({"sts:assumerole", "sts:tagsession", "sts:setsourceidentity"})
 CHAINED_MAX = 3600
+_ROOT_CANNOT_ASSUME = "Roles may not be assumed by root accounts."
 
 
 def _access_denied(message: str) -> AwsError:
@@ -60,6 +61,8 @@ class StsService(ServiceProvider):
         return table
 
     async def requirements(self, ctx: RequestContext, params: Params) -> Sequence[Requirement]:
+        if ctx.operation == "AssumeRole" and ctx.principal.is_root:
+            raise _access_denied(_ROOT_CANNOT_ASSUME)
         found = await super().requirements(ctx, params)
         out = []
         for requirement in found:
@@ -95,7 +98,7 @@ class StsService(ServiceProvider):
         chained = caller.kind is PrincipalKind.ASSUMED_ROLE
         seconds = sessions.duration(params.get("DurationSeconds"), 900, 43200, 3600)
         if caller.is_root:
-            raise _access_denied("Roles may not be assumed by root accounts.")
+            raise _access_denied(_ROOT_CANNOT_ASSUME)
         role = await self.iam.role_by_arn(role_arn)
         if role is None:
             raise _access_denied(
