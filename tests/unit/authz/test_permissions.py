@@ -52,10 +52,8 @@ def test_table_agrees_with_the_model(service: str) -> None:
         assert name in operations, f"{service}: no operation {name} in the model"
         members = _input_members(model, name)
         for entry in entries:
-            assert (
-                ":" in entry.action
-                and entry.action.split(":")[0] == table.prefix
-                or (service == "s3" and entry.action.startswith("s3express:"))
+            assert (":" in entry.action and entry.action.split(":")[0] == table.prefix) or (
+                service == "s3" and entry.action.startswith("s3express:")
             ), entry.action
             used = template_members(entry.resource)
             for template in entry.context.values():
