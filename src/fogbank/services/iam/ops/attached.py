@@ -43,7 +43,7 @@ class Kind:
         return role.name, role.key
 
 
-USER = Kind("user", "UserName", 64, "PoliciesPerUser")
+USER = Kind("user", "UserName", 128, "PoliciesPerUser")
 GROUP = Kind("group", "GroupName", 128, "PoliciesPerGroup")
 ROLE = Kind("role", "RoleName", 64, "PoliciesPerRole")
 

@@ -61,7 +61,7 @@ async def list_groups(iam: IamEngine, ctx: RequestContext, params: Params) -> Ou
 
 
 async def list_groups_for_user(iam: IamEngine, ctx: RequestContext, params: Params) -> Output:
-    name = validate.name("userName", common.required(params, "UserName"), 64)
+    name = validate.name("userName", common.required(params, "UserName"), 128)
 
     def read(conn: Conn) -> list[Group]:
         user = common.need_user(conn, ctx.account_id, name)
@@ -131,7 +131,7 @@ async def delete_group(iam: IamEngine, ctx: RequestContext, params: Params) -> O
 async def add_user_to_group(iam: IamEngine, ctx: RequestContext, params: Params) -> Output:
     account = ctx.account_id
     group_name = _name(params)
-    user_name = validate.name("userName", common.required(params, "UserName"), 64)
+    user_name = validate.name("userName", common.required(params, "UserName"), 128)
 
     def apply(conn: Conn) -> None:
         group = common.need_group(conn, account, group_name)
@@ -154,7 +154,7 @@ async def add_user_to_group(iam: IamEngine, ctx: RequestContext, params: Params)
 async def remove_user_from_group(iam: IamEngine, ctx: RequestContext, params: Params) -> Output:
     account = ctx.account_id
     group_name = _name(params)
-    user_name = validate.name("userName", common.required(params, "UserName"), 64)
+    user_name = validate.name("userName", common.required(params, "UserName"), 128)
 
     def apply(conn: Conn) -> None:
         group = common.need_group(conn, account, group_name)

@@ -16,7 +16,8 @@ from fogbank.storage.db import Conn
 
 
 def _name(params: Params) -> str:
-    return validate.name("userName", common.required(params, "UserName"), 64)
+    """An existing user's name (existingUserNameType: up to 128 characters)."""
+    return validate.name("userName", common.required(params, "UserName"), 128)
 
 
 def check_boundary(iam: IamEngine, conn: Conn, account: str, arn: str | None) -> None:
@@ -28,7 +29,7 @@ def check_boundary(iam: IamEngine, conn: Conn, account: str, arn: str | None) ->
 
 async def create_user(iam: IamEngine, ctx: RequestContext, params: Params) -> Output:
     account = ctx.account_id
-    name = _name(params)
+    name = validate.name("userName", common.required(params, "UserName"), 64)
     path = validate.path(params.get("Path"))
     tags = validate.tags(params.get("Tags"))
     boundary = common.text(params, "PermissionsBoundary")
@@ -48,7 +49,10 @@ async def create_user(iam: IamEngine, ctx: RequestContext, params: Params) -> Ou
 
 
 async def get_user(iam: IamEngine, ctx: RequestContext, params: Params) -> Output:
-    name = common.text(params, "UserName") or common.caller_user_name(ctx)
+    given = common.text(params, "UserName")
+    if given is not None:
+        validate.name("userName", given, 128)
+    name = given or common.caller_user_name(ctx)
     if name is None and ctx.principal.is_root:
         return {"User": await _root_user(iam, ctx.account_id)}
     if name is None:
