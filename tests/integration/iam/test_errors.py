@@ -121,7 +121,9 @@ def test_sts_errors(server: FogbankServer) -> None:
     err = error(sts.assume_role, RoleArn=role["Arn"], RoleSessionName="s0", DurationSeconds=7200)
     assert err == {
         "code": "ValidationError",
-        "message": "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
+        "message": (
+            "The requested DurationSeconds exceeds the MaxSessionDuration set for this role."
+        ),
         "status": 400,
     }
     err = error(server.client("sts").assume_role, RoleArn=role["Arn"], RoleSessionName="root")

@@ -124,8 +124,6 @@ def test_policies_take_effect_at_once(server: FogbankServer) -> None:
 def test_aws_managed_policies_by_name(server: FogbankServer) -> None:
     alice = User(server, unique("ro"))
     iam = server.client("iam")
-    iam.attach_user_policy(
-        UserName=alice.name, PolicyArn="arn:aws:iam::aws:policy/IAMReadOnlyAccess"
     iam.attach_user_policy(UserName=alice.name, PolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess")
     alice.client("iam").list_users()  # iam:List* is read-only
     err = error(alice.client("iam").create_user, UserName=unique("nope"))
