@@ -27,6 +27,11 @@ class Body:
         self.trailers: dict[str, str] = {}
         self._consumed = False
 
+    @property
+    def consumed(self) -> bool:
+        """Whether reading has begun (a response that leaves it unread may need to close)."""
+        return self._consumed
+
     def __aiter__(self) -> AsyncIterator[bytes]:
         if self._consumed:
             raise RuntimeError("request body already consumed")

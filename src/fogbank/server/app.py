@@ -21,8 +21,17 @@ class App:
         if scope["type"] != "http":
             return
         request = request_from_scope(scope, receive)
+        body = request.body
         if request.path.startswith(PREFIX):
             response = await self.admin.handle(request, ids.request_id())
         else:
             response = await self.gateway.handle(request)
+        if not body.consumed and _expects_continue(request.headers.get("expect")):
+            # Answered (a denial, an error) before asking for the body: the client never
+            # sends it, so this connection cannot carry another request.
+            response.headers.append(("connection", "close"))
         await send_response(send, response, request.method)
+
+
+def _expects_continue(value: str | None) -> bool:
+    return value is not None and value.strip().lower() == "100-continue"
