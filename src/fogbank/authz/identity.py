@@ -138,8 +138,6 @@ class IdentityCache:
         return self._parser
 
     async def get(self, principal: Principal) -> CompiledIdentity:
-        if principal.kind not in _IAM_KINDS:
-            return CompiledIdentity(PrincipalInfo.from_principal(principal), (), None, (), True)
         generation = self._source.generation()
         if generation != self._generation:
             self._items.clear()
@@ -149,7 +147,10 @@ class IdentityCache:
         hit = self._items.get(key)
         if hit is not None and now - hit[0] < self._ttl:
             return hit[1]
-        found = await self._source.policies_of(principal)
+        if principal.kind in _IAM_KINDS:
+            found = await self._source.policies_of(principal)
+        else:  # root, anonymous, services: no identity-based policies
+            found = IdentityPolicies()
         compiled = compile_identity(principal, found, self._parser)
         if len(self._items) >= self._size:
             self._items.clear()

@@ -16,11 +16,12 @@ from pathlib import Path
 class ChangeStamp:
     def __init__(self, path: Path) -> None:
         self._path = path
+        self._name = str(path)  # os.stat on a str: this runs once per request
 
     def read(self) -> int:
         """The current stamp (0 when never touched)."""
         try:
-            return self._path.stat().st_mtime_ns
+            return os.stat(self._name).st_mtime_ns  # noqa: PTH116
         except FileNotFoundError:
             return 0
 
