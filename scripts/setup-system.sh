@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Installs the Debian packages fogbank needs, idempotently.
 # Usage: scripts/setup-system.sh [run|test]
-#   run:  what `fogbank up` needs on its embedded defaults
-#   test: that, plus what the test suite needs (PostgreSQL for the second metadata backend)
+#   run:  what `fogbank up` needs on its embedded defaults, including the database servers
+#         that answer for RDS (MariaDB for mysql/mariadb, PostgreSQL for postgres)
+#   test: that, plus what the test suite and benchmarks need (curl, sysbench)
 set -euo pipefail
 mode="${1:-run}"
 
-want=(python3 python3-venv python3-dev gcc ca-certificates)
+want=(python3 python3-venv python3-dev gcc ca-certificates
+      postgresql mariadb-server mariadb-client acl)
 if [ "$mode" = "test" ]; then
-  want+=(postgresql curl)
+  want+=(curl sysbench)
 fi
 
 missing=()
@@ -28,4 +30,17 @@ fi
 # as root, so when fogbank runs as root they run as this user.
 if [ "$(id -u)" -eq 0 ] && ! id -u fogbank >/dev/null 2>&1; then
   useradd --system --home-dir /nonexistent --shell /usr/sbin/nologin fogbank
+fi
+
+# fogbank runs its own MariaDB/PostgreSQL servers as child processes (one per RDS
+# instance); the distribution's own service instances are not needed. Stop and disable
+# them once, right after they were installed, so they hold no ports or memory.
+if [ "${#missing[@]}" -gt 0 ] && [ "$(id -u)" -eq 0 ]; then
+  for svc in mariadb postgresql; do
+    if command -v systemctl >/dev/null 2>&1 && systemctl is-system-running >/dev/null 2>&1; then
+      systemctl disable --now "$svc" >/dev/null 2>&1 || true
+    elif command -v service >/dev/null 2>&1; then
+      service "$svc" stop >/dev/null 2>&1 || true
+    fi
+  done
 fi

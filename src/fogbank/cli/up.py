@@ -57,6 +57,12 @@ from fogbank.config import DEFAULT_HOST, DEFAULT_PORT, IamMode, config_from_env,
     multiple=True,
     help="Extra host name for virtual-hosted S3 (bucket.NAME); localhost always works.",
 )
+@click.option(
+    "--kms-passphrase-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Derive the KMS root key from the passphrase in this file instead of keeping a key"
+    " file in the data dir [env: FOGBANK_KMS_PASSPHRASE holds the passphrase itself].",
+)
 def up(
     host: str,
     port: int,
@@ -70,9 +76,11 @@ def up(
     log_format: str,
     quiet: bool,
     hostnames: tuple[str, ...],
+    kms_passphrase_file: Path | None,
 ) -> None:
     """Serve every fogbank service on one port, in the foreground (Ctrl-C stops)."""
     from fogbank.server import logs
+    from fogbank.server.assemble import StartupError
     from fogbank.server.runtime import run_primary
 
     try:
@@ -90,6 +98,7 @@ def up(
             log_format=log_format,
             log_requests=not quiet,
             hostnames=hostnames,
+            kms_passphrase_file=kms_passphrase_file,
         )
     except ValueError as exc:
         raise click.UsageError(str(exc)) from exc
@@ -98,4 +107,8 @@ def up(
     def announce(text: str) -> None:
         print(text, file=sys.stdout, flush=True)
 
-    sys.exit(run_primary(config, announce))
+    try:
+        code = run_primary(config, announce)
+    except StartupError as exc:
+        raise click.ClickException(str(exc)) from None
+    sys.exit(code)

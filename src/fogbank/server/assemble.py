@@ -30,6 +30,12 @@ from fogbank.services.iam.directory import Directory
 from fogbank.services.iam.engine import IamEngine
 from fogbank.services.iam.provider import IamService
 from fogbank.services.iam.usage import UsageRecorder
+from fogbank.services.kms import schema as kms_schema
+from fogbank.services.kms.engine import Engine as KmsEngine
+from fogbank.services.kms.keyring import Keyring
+from fogbank.services.kms.provider import KmsService
+from fogbank.services.kms.rootkey import RootKey as KmsRootKey
+from fogbank.services.kms.rootkey import RootKeyError, open_root_key
 from fogbank.services.sts.provider import StsService
 from fogbank.storage import core_schema
 from fogbank.storage.clock_store import StoredClockSource
@@ -43,12 +49,24 @@ CLOCK_STAMP = "clock.stamp"
 IAM_STAMP = "iam.stamp"
 
 
+class StartupError(Exception):
+    """The gateway cannot start; the message says why and what to do."""
+
+
 def all_migrations() -> Sequence[Migration]:
-    return (*core_schema.MIGRATIONS, *iam_schema.MIGRATIONS)
+    return (*core_schema.MIGRATIONS, *iam_schema.MIGRATIONS, *kms_schema.MIGRATIONS)
 
 
 def open_store(config: Config) -> Database:
     return Database(DbSettings(config.resolved_metadata_url))
+
+
+def open_kms_root(db: Database, config: Config) -> KmsRootKey:
+    """The KMS root key (key file, or derived from the passphrase); blocking, start-up."""
+    try:
+        return open_root_key(db, config.data_dir, config.kms_passphrase)
+    except RootKeyError as exc:
+        raise StartupError(f"KMS root key: {exc}") from None
 
 
 @dataclass(frozen=True)
@@ -56,6 +74,7 @@ class Prepared:
     root_key: root_keys.RootKey
     key_generated: bool
     migrations_applied: int
+    kms_root: KmsRootKey
 
 
 def prepare(config: Config) -> Prepared:
@@ -73,9 +92,10 @@ def prepare(config: Config) -> Prepared:
             db, config.data_dir, config.account_id, configured
         )
         StoredClockSource(db, config.data_dir / CLOCK_STAMP).initialise(config.time_scale)
+        kms_root = open_kms_root(db, config)
     finally:
         db.close()
-    return Prepared(key, generated, len(applied))
+    return Prepared(key, generated, len(applied), kms_root)
 
 
 @dataclass
@@ -89,17 +109,13 @@ class Assembled:
 
 
 @dataclass(frozen=True)
-class Deps:
-    """What the services are built from (one set per gateway process)."""
+class ServiceDeps:
+    """What the service providers are built from."""
 
+    config: Config
     db: Database
     clock: Clock
-    data_dir: Path
-
-    @classmethod
-    def offline(cls) -> Deps:
-        """For tools that only read the dispatch tables: nothing is opened or touched."""
-        return cls(Database(DbSettings("sqlite://:memory:")), Clock(), Path("/nonexistent"))
+    kms_root: KmsRootKey
 
 
 @dataclass(frozen=True)
@@ -112,8 +128,8 @@ class Identity:
     sts: StsService
 
 
-def build_identity(deps: Deps) -> Identity:
-    stamp = ChangeStamp(deps.data_dir / IAM_STAMP)
+def build_identity(deps: ServiceDeps) -> Identity:
+    stamp = ChangeStamp(Path(deps.config.data_dir) / IAM_STAMP)
     engine = IamEngine(deps.db, deps.clock, ManagedCatalog.load(), stamp)
     usage = UsageRecorder(deps.db)
     return Identity(
@@ -125,20 +141,26 @@ def build_identity(deps: Deps) -> Identity:
 
 
 def build_services(
-    deps: Deps | None = None, identity: Identity | None = None
+    deps: ServiceDeps, identity: Identity | None = None
 ) -> dict[str, ServiceProvider]:
-    deps = deps or Deps.offline()
     identity = identity or build_identity(deps)
-    providers: list[ServiceProvider] = [identity.iam, identity.sts]
+    kms = KmsEngine(deps.db, deps.clock, Keyring(deps.kms_root))
+    providers: list[ServiceProvider] = [identity.iam, identity.sts, KmsService(kms)]
     return {p.name: p for p in providers}
 
 
-def assemble(config: Config) -> Assembled:
-    """Everything one gateway process serves with (after ``prepare`` has run)."""
+def assemble(config: Config, kms_root: KmsRootKey | None = None) -> Assembled:
+    """Everything one gateway process serves with (after ``prepare`` has run).
+
+    ``kms_root`` is the KMS root key ``prepare`` opened, if this is the same process
+    (so that a passphrase is not run through scrypt twice); otherwise it is opened here.
+    """
     db = open_store(config)
     clock_source = StoredClockSource(db, Path(config.data_dir) / CLOCK_STAMP)
     clock = Clock(clock_source)
-    deps = Deps(db, clock, Path(config.data_dir))
+    if kms_root is None:
+        kms_root = open_kms_root(db, config)
+    deps = ServiceDeps(config, db, clock, kms_root)
     identity = build_identity(deps)
     authenticator = Authenticator(identity.keys, clock)
     services = build_services(deps, identity)

@@ -1,0 +1,109 @@
+"""Wires RDS's engine layer from its dependencies; the API provider builds one per process.
+
+Every gateway process gets ``instances`` and ``groups`` (they only touch the store); the
+primary process also gets the ``supervisor``, which owns the engines and the front.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from fogbank.core.clock import Clock
+from fogbank.services.rds.addresses import AddressPool
+from fogbank.services.rds.engines.actions import Actions, EventSink, Paths
+from fogbank.services.rds.engines.admission import Admitter
+from fogbank.services.rds.engines.base import Engine, RunAs
+from fogbank.services.rds.engines.catalog import MARIADB, Catalog, Server, discover_servers
+from fogbank.services.rds.engines.doorbell import Doorbell
+from fogbank.services.rds.engines.front import Front
+from fogbank.services.rds.engines.mariadb import MariaDB
+from fogbank.services.rds.engines.postgres import Postgres
+from fogbank.services.rds.engines.sizing import host_memory
+from fogbank.services.rds.engines.supervisor import Supervisor
+from fogbank.services.rds.engines.templates import Templates
+from fogbank.services.rds.groups import ParameterGroups
+from fogbank.services.rds.instances import RdsInstances
+from fogbank.storage.db import Database
+
+
+@dataclass
+class RdsEngineLayer:
+    catalog: Catalog
+    instances: RdsInstances
+    groups: ParameterGroups
+    supervisor: Supervisor | None
+
+    async def start(self) -> None:
+        if self.supervisor is not None:
+            await self.supervisor.start()
+
+    async def stop(self) -> None:
+        if self.supervisor is not None:
+            await self.supervisor.stop()
+
+
+def make_engines(servers: Sequence[Server], run_as: RunAs | None) -> dict[str, Engine]:
+    engines: dict[str, Engine] = {}
+    for server in servers:
+        if server.kind == MARIADB:
+            engines[server.key] = MariaDB(server, run_as)
+        else:
+            engines[server.key] = Postgres(server, run_as)
+    return engines
+
+
+def build_engine_layer(
+    *,
+    db: Database,
+    clock: Clock,
+    data_dir: Path,
+    admitter: Admitter,
+    primary: bool,
+    servers: Sequence[Server] | None = None,
+    addresses: AddressPool | None = None,
+    on_event: EventSink | None = None,
+    poll: float = 2.0,
+    diagnostic_tcp_offset: int | None = None,
+) -> RdsEngineLayer:
+    """``servers``: the installed servers (found on this machine when None).
+
+    ``diagnostic_tcp_offset`` (benchmarks only) makes every engine also listen on TCP at
+    its endpoint address and port + offset, bypassing the front and the security groups.
+    """
+    run_as = RunAs.for_this_process()
+    catalog = Catalog(discover_servers() if servers is None else servers)
+    engines = make_engines(catalog.servers, run_as)
+    paths = Paths(data_dir / "rds")
+    intents = Doorbell(paths.root / "intents.stamp")
+    progress = Doorbell(paths.root / "progress.stamp")
+    instances = RdsInstances(
+        db=db,
+        clock=clock,
+        catalog=catalog,
+        engines=engines,
+        intents=intents,
+        progress=progress,
+        addresses=addresses,
+    )
+    groups = ParameterGroups(
+        db=db, clock=clock, catalog=catalog, engines=engines, instances=instances
+    )
+    supervisor = None
+    if primary:
+        templates = Templates(paths.templates, engines, db, clock.time)
+        actions = Actions(
+            db=db,
+            clock=clock,
+            paths=paths,
+            engines=engines,
+            templates=templates,
+            front=Front(admitter),
+            run_as=run_as,
+            host_memory=host_memory(),
+            on_event=on_event,
+            diagnostic_tcp_offset=diagnostic_tcp_offset,
+        )
+        supervisor = Supervisor(actions, intents, progress, poll=poll)
+    return RdsEngineLayer(catalog, instances, groups, supervisor)
