@@ -139,9 +139,11 @@ class IamService(ServiceProvider):
             extra["UserName"] = caller.name or ""
         key_id = params.get("AccessKeyId")
         needs = set().union(*(e.placeholders() for e in table.entries(ctx.operation, params)))
-        found = await self.engine.read(
-            lambda conn: _lookup(conn, ctx.account_id, params, extra, needs, key_id)
-        )
+        found = _Found()
+        if needs & _LOOKED_UP:  # the entities' paths (and tags) are in the store
+            found = await self.engine.read(
+                lambda conn: _lookup(conn, ctx.account_id, params, extra, needs, key_id)
+            )
         extra.update(found.paths)
         scope = Scope(ctx.account_id, ctx.region)
         out: list[Requirement] = []
@@ -177,6 +179,9 @@ class IamService(ServiceProvider):
             }
 
         return await self.engine.read(read)
+
+
+_LOOKED_UP = frozenset({"UserPath", "RolePath", "GroupPath", "ProfilePath"})
 
 
 class _Found:
