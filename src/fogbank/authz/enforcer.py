@@ -21,6 +21,7 @@ from fogbank.authz.identity import IdentityCache, IdentitySource, NoIdentities
 from fogbank.authz.permissions import PermissionTable, Scope
 from fogbank.authz.policy import (
     AuthzRequest,
+    ContextValue,
     Decision,
     DecisionKind,
     Policy,
@@ -103,27 +104,12 @@ class Authorizer:
             )
         if not requirements:
             return
-        identity = await self.identities.get(principal)
         base = request_keys(ctx)
         for requirement in requirements:
             resource = None
             if service is not None:
                 resource = await service.resource_policy(ctx, requirement)
-            request = AuthzRequest(
-                action=requirement.action,
-                resource=requirement.resource,
-                principal=identity.info,
-                context=with_requirement(base, requirement),
-                resource_account=requirement.resource_account,
-            )
-            policies = PolicySet(
-                identity=identity.identity,
-                resource=self._resource_policy(resource),
-                boundary=identity.boundary,
-                session=identity.session,
-                resource_policy_required=resource.required if resource else False,
-            )
-            decision = evaluate(request, policies)
+            request, decision = await self.decide(ctx, requirement, resource, base)
             if decision.allowed:
                 continue
             if (
@@ -132,11 +118,39 @@ class Authorizer:
                 and await service.grant_allows(ctx, requirement)
             ):
                 continue
-            message = denial_message(request, decision, quote_resource=ctx.service in _QUOTED)
             if self.mode == "audit":
                 self._log_would_deny(ctx, request, decision)
                 continue
+            message = denial_message(request, decision, quote_resource=ctx.service in _QUOTED)
             raise denial(ctx.service, message)
+
+    async def decide(
+        self,
+        ctx: RequestContext,
+        requirement: Requirement,
+        resource: ResourcePolicy | None = None,
+        keys: Mapping[str, ContextValue] | None = None,
+    ) -> tuple[AuthzRequest, Decision]:
+        """One evaluation, whatever the mode: for services that authorize outside a request
+        to the gateway (a file system mount, a database connection with an IAM token).
+        ``ctx`` says who asks, from where and when; ``keys`` are its global condition keys
+        (computed from ``ctx`` when not given)."""
+        identity = await self.identities.get(ctx.principal)
+        request = AuthzRequest(
+            action=requirement.action,
+            resource=requirement.resource,
+            principal=identity.info,
+            context=with_requirement(keys if keys is not None else request_keys(ctx), requirement),
+            resource_account=requirement.resource_account,
+        )
+        policies = PolicySet(
+            identity=identity.identity,
+            resource=self._resource_policy(resource),
+            boundary=identity.boundary,
+            session=identity.session,
+            resource_policy_required=resource.required if resource else False,
+        )
+        return request, evaluate(request, policies)
 
     def _table(self, service: str) -> PermissionTable:
         table = self._tables.get(service)

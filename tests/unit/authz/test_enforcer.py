@@ -295,3 +295,20 @@ def test_compiled_policies_are_cached_until_the_generation_moves() -> None:
     ids.give(ALICE, doc(allow("s3:PutObject")))
     assert authorize(auth, context(ALICE, "s3", "GetObject")) is not None
     assert ids.loads == 2
+
+
+def test_decide_serves_checks_outside_the_gateway() -> None:
+    ids = Identities()
+    ids.give(ALICE, doc(allow("elasticfilesystem:ClientMount")))
+    auth = Authorizer({}, "off", ids)  # the mode is the gateway's business, not decide's
+    mount = Requirement(
+        "elasticfilesystem:ClientMount",
+        f"arn:aws:elasticfilesystem:us-east-1:{ACCOUNT}:file-system/fs-1",
+    )
+    ctx = context(ALICE, "efs", "ClientMount")
+    _, decision = asyncio.run(auth.decide(ctx, mount))
+    assert decision.allowed
+    write = Requirement("elasticfilesystem:ClientWrite", mount.resource)
+    request, decision = asyncio.run(auth.decide(ctx, write))
+    assert not decision.allowed
+    assert request.principal.arn == ALICE.arn
