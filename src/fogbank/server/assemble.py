@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from fogbank.audit.record import RecordBuilder, SpecsPlans
+from fogbank.audit.recorder import AuditRecorder
 from fogbank.auth.authenticator import Authenticator
 from fogbank.authz.enforcer import Authorizer
 from fogbank.config import Config
@@ -21,6 +23,11 @@ from fogbank.server.admin import Admin, AdminInfo
 from fogbank.server.app import App
 from fogbank.server.gateway import Gateway
 from fogbank.services.base import ServiceProvider
+from fogbank.services.cloudtrail.destination import LogDestination
+from fogbank.services.cloudtrail.engine import Engine as CloudTrailEngine
+from fogbank.services.cloudtrail.kms_keys import KmsKeys
+from fogbank.services.cloudtrail.provider import CloudTrailService
+from fogbank.services.cloudtrail.store import schema as cloudtrail_schema
 from fogbank.services.ec2 import schema as ec2_schema
 from fogbank.services.ec2.engine import Ec2Engine
 from fogbank.services.ec2.provider import Ec2Service
@@ -34,6 +41,7 @@ from fogbank.services.iam.engine import IamEngine
 from fogbank.services.iam.provider import IamService
 from fogbank.services.iam.usage import UsageRecorder
 from fogbank.services.kms import schema as kms_schema
+from fogbank.services.kms.client import KmsClient
 from fogbank.services.kms.engine import Engine as KmsEngine
 from fogbank.services.kms.keyring import Keyring
 from fogbank.services.kms.provider import KmsService
@@ -62,6 +70,7 @@ def all_migrations() -> Sequence[Migration]:
         *iam_schema.MIGRATIONS,
         *kms_schema.MIGRATIONS,
         *ec2_schema.MIGRATIONS,
+        *cloudtrail_schema.MIGRATIONS,
     )
 
 
@@ -114,6 +123,7 @@ class Assembled:
     db: Database
     services: dict[str, ServiceProvider]
     scheduler: Scheduler
+    recorder: AuditRecorder
 
 
 @dataclass(frozen=True)
@@ -124,6 +134,8 @@ class ServiceDeps:
     db: Database
     clock: Clock
     kms_root: KmsRootKey
+    # Where CloudTrail trails deliver their files (the S3 adapter, once S3 is wired).
+    log_destination: LogDestination | None = None
 
 
 @dataclass(frozen=True)
@@ -154,22 +166,39 @@ def build_services(
     identity = identity or build_identity(deps)
     kms = KmsEngine(deps.db, deps.clock, Keyring(deps.kms_root))
     ec2 = Ec2Service(Ec2Engine(deps.db, deps.clock, deps.config.data_dir))
-    providers: list[ServiceProvider] = [identity.iam, identity.sts, KmsService(kms), ec2]
+    cloudtrail = CloudTrailEngine(
+        deps.db,
+        deps.clock,
+        destination=deps.log_destination,
+        keys=KmsKeys(KmsClient(kms)),
+    )
+    providers: list[ServiceProvider] = [
+        identity.iam,
+        identity.sts,
+        KmsService(kms),
+        ec2,
+        CloudTrailService(cloudtrail),
+    ]
     return {p.name: p for p in providers}
 
 
-def assemble(config: Config, kms_root: KmsRootKey | None = None) -> Assembled:
+def assemble(
+    config: Config,
+    kms_root: KmsRootKey | None = None,
+    log_destination: LogDestination | None = None,
+) -> Assembled:
     """Everything one gateway process serves with (after ``prepare`` has run).
 
     ``kms_root`` is the KMS root key ``prepare`` opened, if this is the same process
     (so that a passphrase is not run through scrypt twice); otherwise it is opened here.
+    ``log_destination`` is where CloudTrail trails deliver (the S3 adapter).
     """
     db = open_store(config)
     clock_source = StoredClockSource(db, Path(config.data_dir) / CLOCK_STAMP)
     clock = Clock(clock_source)
     if kms_root is None:
         kms_root = open_kms_root(db, config)
-    deps = ServiceDeps(config, db, clock, kms_root)
+    deps = ServiceDeps(config, db, clock, kms_root, log_destination)
     identity = build_identity(deps)
     authenticator = Authenticator(identity.keys, clock)
     services = build_services(deps, identity)
@@ -179,15 +208,20 @@ def assemble(config: Config, kms_root: KmsRootKey | None = None) -> Assembled:
         Lease(db, "scheduler", holder),
         [job for svc in services.values() for job in svc.jobs()],
     )
+    specs = Specs()
+    cloudtrail = services["cloudtrail"]
+    assert isinstance(cloudtrail, CloudTrailService)
+    recorder = AuditRecorder(RecordBuilder(SpecsPlans(specs), config.account_id), cloudtrail)
     gateway = Gateway(
         router=Router([config.host, *config.hostnames]),
-        specs=Specs(),
+        specs=specs,
         authenticator=authenticator,
         authorizer=Authorizer(services, config.iam_mode.value, identity.directory),
         services=services,
         clock=clock,
         default_region=config.default_region,
         log_requests=config.log_requests,
+        audit=recorder,
     )
     admin = Admin(
         authenticator=authenticator,
@@ -205,4 +239,4 @@ def assemble(config: Config, kms_root: KmsRootKey | None = None) -> Assembled:
         ),
         after_clock_change=[scheduler.run_now],
     )
-    return Assembled(App(gateway, admin), admin, gateway, db, services, scheduler)
+    return Assembled(App(gateway, admin), admin, gateway, db, services, scheduler, recorder)
