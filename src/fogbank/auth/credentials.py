@@ -14,6 +14,8 @@ class Credential:
     secret_access_key: str
     principal: Principal
     session_token: str | None = None  # set for temporary (ASIA...) credentials
+    # Or, as stores keep it: the hex SHA-256 of the session token (never the token itself).
+    session_token_sha256: str | None = None
     expires_at: float | None = None  # simulated epoch seconds; None for long-term keys
     active: bool = True
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 
 from fogbank.auth.credentials import Credential, CredentialLookup
@@ -26,10 +27,15 @@ async def resolve_credential(
     unknown_fields = {"AWSAccessKeyId": access_key_id} if s3 else None
     if credential is None or not credential.active:
         raise auth_error(family, Failure.UNKNOWN_KEY, fields=unknown_fields)
-    if credential.session_token is not None:
+    if credential.session_token is not None or credential.session_token_sha256 is not None:
         if not token:
             raise auth_error(family, Failure.MISSING_TOKEN, fields=unknown_fields)
-        if not hmac.compare_digest(token.encode(), credential.session_token.encode()):
+        if credential.session_token_sha256 is not None:
+            given = hashlib.sha256(token.encode()).hexdigest()
+            expected = credential.session_token_sha256
+        else:
+            given, expected = token, credential.session_token or ""
+        if not hmac.compare_digest(given.encode(), expected.encode()):
             raise auth_error(family, Failure.INVALID_TOKEN)
     elif token:
         raise auth_error(family, Failure.INVALID_TOKEN)

@@ -47,7 +47,10 @@ class ResourcePolicy:
     owner_account: str
     # KMS-style: the resource policy must allow (IAM alone is not enough).
     required: bool = False
+    # A role trust policy (sts:AssumeRole*): parsed as such, named so in denials.
+    trust: bool = False
 
 
 def default_requirement(service: str, operation: str) -> Requirement:
+    """``<prefix>:<Operation>`` on ``*`` (permission tables give better: authz/permissions)."""
     return Requirement(f"{ACTION_PREFIX.get(service, service)}:{operation}")

@@ -34,7 +34,13 @@ from fogbank.services.ec2.engine import Ec2Engine
 from fogbank.services.ec2.provider import Ec2Service
 from fogbank.services.iam import root_keys
 from fogbank.services.iam import schema as iam_schema
+from fogbank.services.iam.catalog import ManagedCatalog
+from fogbank.services.iam.client import IamClient
 from fogbank.services.iam.credentials import KeyStore
+from fogbank.services.iam.directory import Directory
+from fogbank.services.iam.engine import IamEngine
+from fogbank.services.iam.provider import IamService
+from fogbank.services.iam.usage import UsageRecorder
 from fogbank.services.kms import schema as kms_schema
 from fogbank.services.kms.client import KmsClient
 from fogbank.services.kms.engine import Engine as KmsEngine
@@ -51,9 +57,11 @@ from fogbank.storage.clock_store import StoredClockSource
 from fogbank.storage.db import Database, DbSettings
 from fogbank.storage.leases import Lease
 from fogbank.storage.migrations import Migration, migrate
+from fogbank.storage.stamp import ChangeStamp
 from fogbank.workers.scheduler import Scheduler
 
 CLOCK_STAMP = "clock.stamp"
+IAM_STAMP = "iam.stamp"
 
 
 class StartupError(Exception):
@@ -137,7 +145,32 @@ class ServiceDeps:
     log_destination: LogDestination | None = None
 
 
-def build_services(deps: ServiceDeps) -> dict[str, ServiceProvider]:
+@dataclass(frozen=True)
+class Identity:
+    """IAM's parts that other layers use: key lookup (auth) and policies (authz)."""
+
+    keys: KeyStore
+    directory: Directory
+    iam: IamService
+    sts: StsService
+
+
+def build_identity(deps: ServiceDeps) -> Identity:
+    stamp = ChangeStamp(Path(deps.config.data_dir) / IAM_STAMP)
+    engine = IamEngine(deps.db, deps.clock, ManagedCatalog.load(), stamp)
+    usage = UsageRecorder(deps.db)
+    return Identity(
+        keys=KeyStore(deps.db, stamp),
+        directory=Directory(engine, usage),
+        iam=IamService(engine, usage),
+        sts=StsService(IamClient(engine)),
+    )
+
+
+def build_services(
+    deps: ServiceDeps, identity: Identity | None = None
+) -> dict[str, ServiceProvider]:
+    identity = identity or build_identity(deps)
     kms = KmsEngine(deps.db, deps.clock, Keyring(deps.kms_root))
     ec2 = Ec2Service(Ec2Engine(deps.db, deps.clock, deps.config.data_dir))
     s3 = build_s3(deps.db, deps.clock, deps.config.data_dir)
@@ -148,7 +181,8 @@ def build_services(deps: ServiceDeps) -> dict[str, ServiceProvider]:
         keys=KmsKeys(KmsClient(kms)),
     )
     providers: list[ServiceProvider] = [
-        StsService(),
+        identity.iam,
+        identity.sts,
         KmsService(kms),
         ec2,
         CloudTrailService(cloudtrail),
@@ -171,11 +205,12 @@ def assemble(
     db = open_store(config)
     clock_source = StoredClockSource(db, Path(config.data_dir) / CLOCK_STAMP)
     clock = Clock(clock_source)
-    keys = KeyStore(db)
-    authenticator = Authenticator(keys, clock)
     if kms_root is None:
         kms_root = open_kms_root(db, config)
-    services = build_services(ServiceDeps(config, db, clock, kms_root, log_destination))
+    deps = ServiceDeps(config, db, clock, kms_root, log_destination)
+    identity = build_identity(deps)
+    authenticator = Authenticator(identity.keys, clock)
+    services = build_services(deps, identity)
     holder = f"{socket.gethostname()}:{os.getpid()}"
     scheduler = Scheduler(
         clock,
@@ -190,7 +225,7 @@ def assemble(
         router=Router([config.host, *config.hostnames]),
         specs=specs,
         authenticator=authenticator,
-        authorizer=Authorizer(services, config.iam_mode.value),
+        authorizer=Authorizer(services, config.iam_mode.value, identity.directory),
         services=services,
         clock=clock,
         default_region=config.default_region,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 
-from fogbank.authz.requirements import Requirement, ResourcePolicy, default_requirement
+from fogbank.authz.permissions import PermissionTable, Scope
+from fogbank.authz.requirements import Requirement, ResourcePolicy
 from fogbank.core.context import RequestContext
 from fogbank.core.jobs import Job
 
@@ -36,10 +37,21 @@ class ServiceProvider:
         body (``core.outputs``)."""
         return {}
 
+    def permission_table(self) -> PermissionTable:
+        """This service's permission table (authz/permissions/<name>.json), loaded once."""
+        table = self.__dict__.get("_permission_table")
+        if table is None:
+            table = PermissionTable.load(self.name)
+            self.__dict__["_permission_table"] = table
+        return table
+
     async def requirements(self, ctx: RequestContext, params: Params) -> Sequence[Requirement]:
-        """The IAM action(s) and resource(s) a call needs; by default ``<prefix>:<Operation>``
-        on ``*``. Services override this from their permission table."""
-        return (default_requirement(self.name, ctx.operation),)
+        """The IAM action(s), resource(s) and condition keys a call needs: by default what
+        the service's permission table says. Services override this to add what only they
+        know (resource owners, paths, resolved names) and usually still start from
+        ``permission_table().requirements(...)``."""
+        scope = Scope(ctx.account_id, ctx.region)
+        return self.permission_table().requirements(ctx.operation, params, scope)
 
     async def resource_policy(
         self, ctx: RequestContext, requirement: Requirement

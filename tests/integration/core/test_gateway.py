@@ -146,7 +146,7 @@ def test_presigned_url_expires(server: FogbankServer) -> None:
 SERVICES_AND_CALLS = [
     ("s3", "get_bucket_website", {"Bucket": "some-bucket"}),
     ("iam", "list_open_id_connect_providers", {}),
-    ("sts", "get_session_token", {}),
+    ("sts", "get_federation_token", {"Name": "bob"}),
     ("kms", "describe_custom_key_stores", {}),
     ("rds", "describe_db_proxies", {}),
     ("ec2", "describe_instances", {}),

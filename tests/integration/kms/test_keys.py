@@ -249,15 +249,23 @@ def test_key_policies(kms: Any) -> None:
     kms.put_key_policy(
         KeyId=key_id, Policy=json.dumps(someone_else), BypassPolicyLockoutSafetyCheck=True
     )
-    assert json.loads(kms.get_key_policy(KeyId=key_id)["Policy"]) == someone_else
+    # Locked out: the key policy is required, and no longer lets the account (root
+    # included) read or change it.
+    denied = fails(lambda: kms.get_key_policy(KeyId=key_id), "AccessDeniedException")
+    assert denied["Message"].endswith(
+        "because no resource-based policy allows the kms:GetKeyPolicy action"
+    )
 
 
 def test_aws_managed_key(kms: Any) -> None:
     meta = kms.describe_key(KeyId="alias/aws/s3")["KeyMetadata"]
     assert meta["KeyManager"] == "AWS" and meta["KeyState"] == "Enabled"
     assert kms.describe_key(KeyId="alias/aws/s3")["KeyMetadata"]["KeyId"] == meta["KeyId"]
-    fails(lambda: kms.disable_key(KeyId=meta["KeyId"]), "UnsupportedOperationException")
-    fails(lambda: kms.schedule_key_deletion(KeyId=meta["KeyId"]), "UnsupportedOperationException")
+    # Its key policy lets the account only describe it and use it through S3: managing it,
+    # or using it directly, is denied before anything else.
+    fails(lambda: kms.disable_key(KeyId=meta["KeyId"]), "AccessDeniedException")
+    fails(lambda: kms.schedule_key_deletion(KeyId=meta["KeyId"]), "AccessDeniedException")
+    fails(lambda: kms.encrypt(KeyId=meta["KeyId"], Plaintext=b"p"), "AccessDeniedException")
     policy = json.loads(kms.get_key_policy(KeyId=meta["KeyId"])["Policy"])
     condition = policy["Statement"][0]["Condition"]["StringEquals"]
     assert condition["kms:ViaService"] == "s3.us-east-1.amazonaws.com"
