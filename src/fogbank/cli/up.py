@@ -57,6 +57,10 @@ from fogbank.config import DEFAULT_HOST, DEFAULT_PORT, IamMode, config_from_env,
     multiple=True,
     help="Extra host name for virtual-hosted S3 (bucket.NAME); localhost always works.",
 )
+@click.option(
+    "--rds-addresses",
+    help="Loopback range for RDS endpoints, FIRST-LAST [default: 127.0.2.1-127.0.255.254].",
+)
 def up(
     host: str,
     port: int,
@@ -70,6 +74,7 @@ def up(
     log_format: str,
     quiet: bool,
     hostnames: tuple[str, ...],
+    rds_addresses: str | None,
 ) -> None:
     """Serve every fogbank service on one port, in the foreground (Ctrl-C stops)."""
     from fogbank.server import logs
@@ -90,6 +95,7 @@ def up(
             log_format=log_format,
             log_requests=not quiet,
             hostnames=hostnames,
+            rds_addresses=rds_addresses,
         )
     except ValueError as exc:
         raise click.UsageError(str(exc)) from exc
