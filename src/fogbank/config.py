@@ -59,6 +59,9 @@ class Config:
     hostnames: tuple[str, ...] = ()
     # Loopback addresses for RDS endpoints, "FIRST-LAST" (default 127.0.2.1-127.0.255.254).
     rds_addresses: str | None = None
+    # The passphrase the KMS root key is derived from (None: the root key file in the
+    # data dir). Never printed, logged or put in a worker's environment.
+    kms_passphrase: str | None = field(default=None, repr=False)
 
     @property
     def resolved_metadata_url(self) -> str:
@@ -73,8 +76,27 @@ class Config:
         return replace(self, **changes)  # type: ignore[arg-type]
 
 
+def read_passphrase_file(path: Path) -> str:
+    """A passphrase kept in a file: its text, without the final line break."""
+    try:
+        text = Path(path).expanduser().read_text(encoding="utf-8")
+    except (OSError, UnicodeError) as exc:
+        raise ValueError(f"cannot read the KMS passphrase file {path}: {exc}") from None
+    if text.endswith("\n"):
+        text = text[:-1]
+        if text.endswith("\r"):
+            text = text[:-1]
+    if not text:
+        raise ValueError(f"the KMS passphrase file {path} is empty")
+    return text
+
+
 def config_from_env(env: Mapping[str, str], **overrides: object) -> Config:
-    """Defaults, then ``FOGBANK_*`` environment variables, then explicit overrides (CLI)."""
+    """Defaults, then ``FOGBANK_*`` environment variables, then explicit overrides (CLI).
+
+    ``kms_passphrase_file`` (an override only) is read into ``kms_passphrase``; it wins
+    over ``FOGBANK_KMS_PASSPHRASE``.
+    """
     values: dict[str, object] = {"data_dir": default_data_dir(env)}
     if env.get("FOGBANK_ACCOUNT_ID"):
         values["account_id"] = env["FOGBANK_ACCOUNT_ID"]
@@ -88,6 +110,11 @@ def config_from_env(env: Mapping[str, str], **overrides: object) -> Config:
         values["default_region"] = env["FOGBANK_REGION"]
     if env.get("FOGBANK_RDS_ADDRESSES"):
         values["rds_addresses"] = env["FOGBANK_RDS_ADDRESSES"]
+    if env.get("FOGBANK_KMS_PASSPHRASE"):
+        values["kms_passphrase"] = env["FOGBANK_KMS_PASSPHRASE"]
+    passphrase_file = overrides.pop("kms_passphrase_file", None)
+    if passphrase_file is not None:
+        values["kms_passphrase"] = read_passphrase_file(Path(str(passphrase_file)))
     values.update({k: v for k, v in overrides.items() if v is not None})
     config = Config(**values)  # type: ignore[arg-type]
     validate(config)

@@ -61,6 +61,12 @@ from fogbank.config import DEFAULT_HOST, DEFAULT_PORT, IamMode, config_from_env,
     "--rds-addresses",
     help="Loopback range for RDS endpoints, FIRST-LAST [default: 127.0.2.1-127.0.255.254].",
 )
+@click.option(
+    "--kms-passphrase-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Derive the KMS root key from the passphrase in this file instead of keeping a key"
+    " file in the data dir [env: FOGBANK_KMS_PASSPHRASE holds the passphrase itself].",
+)
 def up(
     host: str,
     port: int,
@@ -75,9 +81,11 @@ def up(
     quiet: bool,
     hostnames: tuple[str, ...],
     rds_addresses: str | None,
+    kms_passphrase_file: Path | None,
 ) -> None:
     """Serve every fogbank service on one port, in the foreground (Ctrl-C stops)."""
     from fogbank.server import logs
+    from fogbank.server.assemble import StartupError
     from fogbank.server.runtime import run_primary
 
     try:
@@ -96,6 +104,7 @@ def up(
             log_requests=not quiet,
             hostnames=hostnames,
             rds_addresses=rds_addresses,
+            kms_passphrase_file=kms_passphrase_file,
         )
     except ValueError as exc:
         raise click.UsageError(str(exc)) from exc
@@ -104,4 +113,8 @@ def up(
     def announce(text: str) -> None:
         print(text, file=sys.stdout, flush=True)
 
-    sys.exit(run_primary(config, announce))
+    try:
+        code = run_primary(config, announce)
+    except StartupError as exc:
+        raise click.ClickException(str(exc)) from None
+    sys.exit(code)

@@ -24,6 +24,12 @@ from fogbank.services.base import ServiceProvider
 from fogbank.services.iam import root_keys
 from fogbank.services.iam import schema as iam_schema
 from fogbank.services.iam.credentials import KeyStore
+from fogbank.services.kms import schema as kms_schema
+from fogbank.services.kms.engine import Engine as KmsEngine
+from fogbank.services.kms.keyring import Keyring
+from fogbank.services.kms.provider import KmsService
+from fogbank.services.kms.rootkey import RootKey as KmsRootKey
+from fogbank.services.kms.rootkey import RootKeyError, open_root_key
 from fogbank.services.sts.provider import StsService
 from fogbank.storage import core_schema
 from fogbank.storage.clock_store import StoredClockSource
@@ -35,12 +41,24 @@ from fogbank.workers.scheduler import Scheduler
 CLOCK_STAMP = "clock.stamp"
 
 
+class StartupError(Exception):
+    """The gateway cannot start; the message says why and what to do."""
+
+
 def all_migrations() -> Sequence[Migration]:
-    return (*core_schema.MIGRATIONS, *iam_schema.MIGRATIONS)
+    return (*core_schema.MIGRATIONS, *iam_schema.MIGRATIONS, *kms_schema.MIGRATIONS)
 
 
 def open_store(config: Config) -> Database:
     return Database(DbSettings(config.resolved_metadata_url))
+
+
+def open_kms_root(db: Database, config: Config) -> KmsRootKey:
+    """The KMS root key (key file, or derived from the passphrase); blocking, start-up."""
+    try:
+        return open_root_key(db, config.data_dir, config.kms_passphrase)
+    except RootKeyError as exc:
+        raise StartupError(f"KMS root key: {exc}") from None
 
 
 @dataclass(frozen=True)
@@ -48,6 +66,7 @@ class Prepared:
     root_key: root_keys.RootKey
     key_generated: bool
     migrations_applied: int
+    kms_root: KmsRootKey
 
 
 def prepare(config: Config) -> Prepared:
@@ -65,9 +84,10 @@ def prepare(config: Config) -> Prepared:
             db, config.data_dir, config.account_id, configured
         )
         StoredClockSource(db, config.data_dir / CLOCK_STAMP).initialise(config.time_scale)
+        kms_root = open_kms_root(db, config)
     finally:
         db.close()
-    return Prepared(key, generated, len(applied))
+    return Prepared(key, generated, len(applied), kms_root)
 
 
 @dataclass
@@ -80,19 +100,36 @@ class Assembled:
     scheduler: Scheduler
 
 
-def build_services() -> dict[str, ServiceProvider]:
-    providers: list[ServiceProvider] = [StsService()]
+@dataclass(frozen=True)
+class ServiceDeps:
+    """What the service providers are built from."""
+
+    config: Config
+    db: Database
+    clock: Clock
+    kms_root: KmsRootKey
+
+
+def build_services(deps: ServiceDeps) -> dict[str, ServiceProvider]:
+    kms = KmsEngine(deps.db, deps.clock, Keyring(deps.kms_root))
+    providers: list[ServiceProvider] = [StsService(), KmsService(kms)]
     return {p.name: p for p in providers}
 
 
-def assemble(config: Config) -> Assembled:
-    """Everything one gateway process serves with (after ``prepare`` has run)."""
+def assemble(config: Config, kms_root: KmsRootKey | None = None) -> Assembled:
+    """Everything one gateway process serves with (after ``prepare`` has run).
+
+    ``kms_root`` is the KMS root key ``prepare`` opened, if this is the same process
+    (so that a passphrase is not run through scrypt twice); otherwise it is opened here.
+    """
     db = open_store(config)
     clock_source = StoredClockSource(db, Path(config.data_dir) / CLOCK_STAMP)
     clock = Clock(clock_source)
     keys = KeyStore(db)
     authenticator = Authenticator(keys, clock)
-    services = build_services()
+    if kms_root is None:
+        kms_root = open_kms_root(db, config)
+    services = build_services(ServiceDeps(config, db, clock, kms_root))
     holder = f"{socket.gethostname()}:{os.getpid()}"
     scheduler = Scheduler(
         clock,

@@ -31,26 +31,37 @@ from fogbank.config import Config, IamMode
 from fogbank.server import listener as listener_mod
 from fogbank.server.assemble import assemble, prepare
 from fogbank.server.listener import Listener
+from fogbank.services.kms.rootkey import RootKey as KmsRootKey
 
 log = logging.getLogger("fogbank.runtime")
 
 WORKER_CONFIG_ENV = "FOGBANK_WORKER_CONFIG"
+# Secrets that never go into a worker's environment: handed over on its stdin instead.
+_SECRET_FIELDS = ("kms_passphrase",)
 
 
 def config_to_json(config: Config) -> str:
     doc = dataclasses.asdict(config)
+    for name in _SECRET_FIELDS:
+        doc.pop(name)
     doc["data_dir"] = str(config.data_dir)
     doc["iam_mode"] = config.iam_mode.value
     doc["hostnames"] = list(config.hostnames)
     return json.dumps(doc)
 
 
-def config_from_json(text: str) -> Config:
+def config_from_json(text: str, secrets: str = "{}") -> Config:
     doc = json.loads(text)
     doc["data_dir"] = Path(doc["data_dir"])
     doc["iam_mode"] = IamMode(doc["iam_mode"])
     doc["hostnames"] = tuple(doc["hostnames"])
+    given = json.loads(secrets or "{}")
+    doc.update({name: given.get(name) for name in _SECRET_FIELDS})
     return Config(**doc)
+
+
+def secrets_to_json(config: Config) -> str:
+    return json.dumps({name: getattr(config, name) for name in _SECRET_FIELDS})
 
 
 def _tls_context(config: Config) -> ssl.SSLContext | None:
@@ -68,9 +79,10 @@ async def serve(
     stop: asyncio.Event,
     on_ready: Callable[[], None] | None = None,
     primary: bool = False,
+    kms_root: KmsRootKey | None = None,
 ) -> None:
     """Serve one process's share of the port until ``stop`` is set."""
-    parts = assemble(config)
+    parts = assemble(config, kms_root)
     listener = Listener(parts.app, _tls_context(config))
     for service in parts.services.values():
         await service.start(primary)
@@ -110,12 +122,22 @@ class Workers:
 
     def _start(self, index: int) -> None:
         env = dict(os.environ)
+        env.pop("FOGBANK_KMS_PASSPHRASE", None)  # handed over on stdin
         env[WORKER_CONFIG_ENV] = config_to_json(self.config)
         env["FOGBANK_WORKER_INDEX"] = str(index)
         env["FOGBANK_PRIMARY_PID"] = str(os.getpid())
-        self.procs[index] = subprocess.Popen(
-            [sys.executable, "-m", "fogbank.server.worker"], env=env, close_fds=True
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "fogbank.server.worker"],
+            env=env,
+            close_fds=True,
+            stdin=subprocess.PIPE,
         )
+        assert proc.stdin is not None
+        with contextlib.suppress(BrokenPipeError):
+            proc.stdin.write(secrets_to_json(self.config).encode("utf-8"))
+        with contextlib.suppress(BrokenPipeError):
+            proc.stdin.close()
+        self.procs[index] = proc
 
     async def watch(self) -> None:
         while not self.stopping:
@@ -163,7 +185,7 @@ def run_primary(config: Config, announce: Callable[[str], None]) -> int:
             _install_stop(asyncio.get_running_loop(), stop)
             watcher = asyncio.create_task(workers.watch())
             try:
-                await serve(config, sock, stop, ready, primary=True)
+                await serve(config, sock, stop, ready, primary=True, kms_root=prepared.kms_root)
             finally:
                 watcher.cancel()
                 await workers.stop_all()

@@ -10,7 +10,9 @@ from fogbank.server.runtime import WORKER_CONFIG_ENV, config_from_json, run_work
 
 
 def main() -> int:
-    config = config_from_json(os.environ[WORKER_CONFIG_ENV])
+    # The primary writes the secrets (KMS passphrase) on our stdin and closes it.
+    secrets = sys.stdin.buffer.read().decode("utf-8")
+    config = config_from_json(os.environ[WORKER_CONFIG_ENV], secrets)
     logs.configure(config.log_format)
     return run_worker(config)
 

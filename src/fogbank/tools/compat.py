@@ -9,8 +9,13 @@ from __future__ import annotations
 
 import sys
 
+from fogbank.config import Config
+from fogbank.core.clock import Clock
 from fogbank.protocol.catalog import SERVICES
-from fogbank.server.assemble import build_services
+from fogbank.server.assemble import ServiceDeps, build_services
+from fogbank.services.base import ServiceProvider
+from fogbank.services.kms.rootkey import RootKey
+from fogbank.storage.db import Database, DbSettings
 
 
 def model_operations(service: str) -> list[str]:
@@ -20,8 +25,18 @@ def model_operations(service: str) -> list[str]:
     return sorted(model["operations"])
 
 
+def dispatch_tables() -> dict[str, ServiceProvider]:
+    """The service providers, built on inert dependencies (a store never opened, a root
+    key never used): only their dispatch tables are read."""
+    db = Database(DbSettings("sqlite:///:memory:"))
+    try:
+        return build_services(ServiceDeps(Config(), db, Clock(), RootKey(bytes(32))))
+    finally:
+        db.close()
+
+
 def render() -> str:
-    providers = build_services()
+    providers = dispatch_tables()
     lines = [
         "# Compatibility",
         "",

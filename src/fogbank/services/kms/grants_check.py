@@ -70,12 +70,14 @@ def grantee_names(principal: Principal) -> list[str]:
 
 
 def context_satisfies(grant: Grant, context: Mapping[str, str] | None) -> bool:
-    given = dict(context or {})
+    """In a grant constraint the keys are case-insensitive and the values are not (KMS
+    API reference, GrantConstraints)."""
+    given = {k.lower(): v for k, v in (context or {}).items()}
     c = grant.constraints
     if c.encryption_context_equals is not None:
-        return given == dict(c.encryption_context_equals)
+        return given == {k.lower(): v for k, v in c.encryption_context_equals}
     if c.encryption_context_subset is not None:
-        return all(given.get(k) == v for k, v in c.encryption_context_subset)
+        return all(given.get(k.lower()) == v for k, v in c.encryption_context_subset)
     return True
 
 

@@ -230,3 +230,12 @@ def put_tags(conn: Conn, key_id: str, pairs: list[tuple[str, str]]) -> None:
 def remove_tags(conn: Conn, key_id: str, keys: list[str]) -> None:
     for k in keys:
         conn.execute("DELETE FROM kms_tags WHERE key_id = ? AND tag_key = ?", (key_id, k))
+
+
+def count_by_state(conn: Conn, account_id: str) -> dict[str, int]:
+    """How many keys the account has, per key state (all regions)."""
+    rows = conn.all(
+        "SELECT key_state, COUNT(*) AS n FROM kms_keys WHERE account_id = ? GROUP BY key_state",
+        (account_id,),
+    )
+    return {text(r, "key_state"): integer(r, "n") for r in rows}

@@ -1,0 +1,1 @@
+"""The KMS API: thin handlers from request parameters to the engine's operations."""
