@@ -21,9 +21,22 @@ def address_range() -> str:
     return f"127.{a}.{b}.1-127.{a}.{b}.254"
 
 
+def cli(server: FogbankServer, *args: str) -> subprocess.CompletedProcess[str]:
+    """The AWS CLI. Version 1 pins ``aws rds`` in us-east-1 to rds.amazonaws.com unless
+    ``--endpoint-url`` is given (AWS_ENDPOINT_URL is not enough), so it is given here."""
+    if args and args[0] == "rds":
+        args = (*args, "--endpoint-url", server.endpoint)
+    return server.aws(*args, check=False)
+
+
+def wait_available(server: FogbankServer, ident: str) -> None:
+    done = cli(server, "rds", "wait", "db-instance-available", "--db-instance-identifier", ident)
+    assert done.returncode == 0, done.stderr
+
+
 def aws(server: FogbankServer, *args: str) -> Any:
     """``aws <args> --output json``; the parsed answer (None when it printed nothing)."""
-    done = server.aws(*args, "--output", "json", check=False)
+    done = cli(server, *args, "--output", "json")
     if done.returncode != 0:
         raise AssertionError(f"aws {' '.join(args)} failed: {done.stderr.strip()}")
     return json.loads(done.stdout) if done.stdout.strip() else None
@@ -31,7 +44,7 @@ def aws(server: FogbankServer, *args: str) -> Any:
 
 def aws_error(server: FogbankServer, *args: str) -> str:
     """The stderr of an ``aws`` call that must fail."""
-    done = server.aws(*args, check=False)
+    done = cli(server, *args)
     assert done.returncode != 0, f"aws {' '.join(args)} succeeded: {done.stdout}"
     return done.stderr
 

@@ -16,6 +16,7 @@ from tests.integration.rds.clients import (
     psql,
     psql_try,
     security_group,
+    wait_available,
 )
 from tests.support.server import FogbankServer
 
@@ -44,8 +45,7 @@ def create(server: FogbankServer, ident: str, engine: str, user: str, group: str
         "--vpc-security-group-ids",
         group,
     )
-    done = server.aws("rds", "wait", "db-instance-available", "--db-instance-identifier", ident)
-    assert done.returncode == 0, done.stderr
+    wait_available(server, ident)
     return time.monotonic() - started
 
 

@@ -15,6 +15,7 @@ from tests.integration.rds.clients import (
     describe,
     mariadb,
     security_group,
+    wait_available,
 )
 from tests.support.server import FogbankServer
 
@@ -69,7 +70,7 @@ def instance(rds_server: FogbankServer) -> Iterator[str]:
         "--vpc-security-group-ids",
         group,
     )
-    rds_server.aws("rds", "wait", "db-instance-available", "--db-instance-identifier", IDENT)
+    wait_available(rds_server, IDENT)
     yield str(describe(rds_server, IDENT)["Endpoint"]["Address"])
     aws(
         rds_server,
@@ -111,7 +112,7 @@ def test_static_parameter_waits_for_a_reboot(rds_server: FogbankServer, instance
     assert value(instance, "back_log") == before
     rebooted = aws(rds_server, "rds", "reboot-db-instance", "--db-instance-identifier", IDENT)
     assert rebooted["DBInstance"]["DBInstanceIdentifier"] == IDENT
-    rds_server.aws("rds", "wait", "db-instance-available", "--db-instance-identifier", IDENT)
+    wait_available(rds_server, IDENT)
     assert value(instance, "back_log") == "77"
     assert apply_status(rds_server) == "in-sync"
     events = aws(

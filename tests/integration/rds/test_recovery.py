@@ -17,6 +17,7 @@ from tests.integration.rds.clients import (
     mariadb,
     psql,
     security_group,
+    wait_available,
     wait_until,
 )
 from tests.support.server import FogbankServer
@@ -60,7 +61,7 @@ def create(server: FogbankServer, ident: str, engine: str, user: str, port: int)
         "--vpc-security-group-ids",
         group,
     )
-    server.aws("rds", "wait", "db-instance-available", "--db-instance-identifier", ident)
+    wait_available(server, ident)
     return describe(server, ident)
 
 
