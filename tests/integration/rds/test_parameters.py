@@ -164,7 +164,11 @@ def test_invalid_values_are_rejected(
 
 
 def test_listing_reset_and_copy(rds_server: FogbankServer, instance: str) -> None:
-    modify(rds_server, "ParameterName=wait_timeout,ParameterValue=600,ApplyMethod=immediate")
+    modify(
+        rds_server,
+        "ParameterName=wait_timeout,ParameterValue=600,ApplyMethod=immediate",
+        "ParameterName=max_connections,ParameterValue=150,ApplyMethod=immediate",
+    )
     user = aws(
         rds_server,
         "rds",
