@@ -17,7 +17,6 @@ from fogbank.core.errors import AwsError
 from fogbank.services.rds.addresses import AddressPool
 from fogbank.services.rds.assembly import RdsEngineLayer, build_engine_layer
 from fogbank.services.rds.engines.catalog import discover_servers
-from fogbank.services.rds.models import Scope
 from fogbank.services.rds.network import Ec2, EndpointAdmitter, Network
 from fogbank.services.rds.subnet_groups import SubnetGroups
 from fogbank.storage.db import Database
@@ -64,6 +63,10 @@ class RdsBackend:
         await layer.start()
         return layer
 
+    @property
+    def started(self) -> bool:
+        return self._building is not None
+
     async def layer(self) -> RdsEngineLayer:
         if self._building is None:
             raise AwsError("InternalFailure", "RDS is not running in this process.", status=500)
@@ -78,7 +81,3 @@ class RdsBackend:
         with contextlib.suppress(asyncio.CancelledError, Exception):
             layer = await task
             await layer.stop()
-
-    @staticmethod
-    def scope(account_id: str, region: str) -> Scope:
-        return Scope(account_id, region)

@@ -8,9 +8,11 @@ from functools import partial
 
 from fogbank.authz.requirements import Requirement
 from fogbank.core.context import RequestContext
+from fogbank.core.jobs import Job
 from fogbank.services.base import Handler, Output, Params, ServiceProvider
 from fogbank.services.rds import store
 from fogbank.services.rds.backend import RdsBackend
+from fogbank.services.rds.jobs import AutoStart
 from fogbank.services.rds.ops import (
     account,
     engine_versions,
@@ -68,6 +70,9 @@ class RdsService(ServiceProvider):
 
     async def requirements(self, ctx: RequestContext, params: Params) -> Sequence[Requirement]:
         return await self._requirements.of(ctx, params)
+
+    def jobs(self) -> Sequence[Job]:
+        return (AutoStart(self.backend),)
 
     async def start(self, primary: bool) -> None:
         await self.backend.start(primary)

@@ -10,12 +10,12 @@ once and then every 30 seconds, is satisfied on its first look. See docs/rds.md.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 
 from fogbank.core.context import RequestContext
 from fogbank.core.errors import AwsError
-from fogbank.services.rds import arns, errors, tagging, validation
+from fogbank.services.rds import arns, errors, jobs, tagging, validation
 from fogbank.services.rds.assembly import RdsEngineLayer
 from fogbank.services.rds.backend import RdsBackend
 from fogbank.services.rds.models import (
@@ -40,6 +40,7 @@ from fogbank.services.rds.ops.common import (
 )
 from fogbank.services.rds.ops.views import db_instance
 from fogbank.services.rds.subnet_groups import SubnetGroup
+from fogbank.storage.db import Conn
 
 Output = dict[str, object]
 SETTLED = frozenset({Status.AVAILABLE, Status.STOPPED, Status.FAILED, Status.INCOMPATIBLE_NETWORK})
@@ -52,13 +53,31 @@ def instance_name(value: str) -> str:
     return value
 
 
+async def restart_times(rds: RdsBackend, found: Sequence[Instance]) -> dict[str, float]:
+    """When each stopped instance will start again by itself (RDS: after seven days)."""
+    stopped = [i for i in found if i.status == Status.STOPPED]
+    if not stopped:
+        return {}
+
+    def read(conn: Conn) -> dict[str, float]:
+        out = {}
+        for i in stopped:
+            since = jobs.stopped_since(conn, i.scope, i.instance_id)
+            if since is not None:
+                out[i.resource_id] = since + jobs.MAX_STOPPED
+        return out
+
+    return await rds.db.read(read)
+
+
 async def view(rds: RdsBackend, instance: Instance) -> Output:
     sc = instance.scope
     tags = await rds.db.read(lambda c: tagging.get(c, sc, tagging.DB, instance.resource_id))
     group = None
     with contextlib.suppress(AwsError):
         group = await rds.subnet_groups.get(sc, instance.options.subnet_group)
-    return db_instance(instance, tags, group)
+    restart = (await restart_times(rds, [instance])).get(instance.resource_id)
+    return db_instance(instance, tags, group, restart)
 
 
 async def settle(
@@ -167,8 +186,14 @@ async def describe_db_instances(rds: RdsBackend, ctx: RequestContext, params: Pa
     shown, marker = page(found, lambda i: i.instance_id, params)
     all_tags = await rds.db.read(lambda c: tagging.of_kind(c, sc, tagging.DB))
     groups = {g.name: g for g in await rds.subnet_groups.describe(sc)}
+    restarts = await restart_times(rds, shown)
     docs = [
-        db_instance(i, all_tags.get(i.resource_id, ()), groups.get(i.options.subnet_group))
+        db_instance(
+            i,
+            all_tags.get(i.resource_id, ()),
+            groups.get(i.options.subnet_group),
+            restarts.get(i.resource_id),
+        )
         for i in shown
     ]
     return with_marker({"DBInstances": docs}, marker)

@@ -63,7 +63,10 @@ def _pending(i: Instance) -> Doc:
     return out
 
 
-def db_instance(i: Instance, tags: Tags, group: SubnetGroup | None) -> Doc:
+def db_instance(
+    i: Instance, tags: Tags, group: SubnetGroup | None, restart_at: float | None = None
+) -> Doc:
+    """``restart_at``: when a stopped instance starts again by itself."""
     o = i.options
     doc: Doc = {
         "DBInstanceIdentifier": i.instance_id,
@@ -130,6 +133,8 @@ def db_instance(i: Instance, tags: Tags, group: SubnetGroup | None) -> Doc:
         doc["Iops"] = o.iops
     if o.storage_throughput is not None:
         doc["StorageThroughput"] = o.storage_throughput
+    if restart_at is not None and i.status == "stopped":
+        doc["AutomaticRestartTime"] = timestamp(restart_at)
     return doc
 
 
