@@ -283,8 +283,9 @@ class Actions:
             await rt.stop()
         await self.expose(rec)
         if rec.instance.status != Status.STOPPED:
-            rec = await self.status(rec, Status.STOPPED)
+            # The event first: whoever sees "stopped" also sees since when (auto-start).
             await self.event(rec, "DB instance stopped", ("notification",))
+            rec = await self.status(rec, Status.STOPPED)
 
     async def delete(self, rec: Record, rt: InstanceRuntime) -> None:
         if rec.instance.status != Status.DELETING:
