@@ -2,15 +2,17 @@
 # Installs the Debian packages fogbank needs, idempotently.
 # Usage: scripts/setup-system.sh [run|test]
 #   run:  what `fogbank up` needs on its embedded defaults, including the database servers
-#         that answer for RDS (MariaDB for mysql/mariadb, PostgreSQL for postgres)
-#   test: that, plus what the test suite and benchmarks need (curl, sysbench)
+#         that answer for RDS (MariaDB for mysql/mariadb, PostgreSQL for postgres) and
+#         fuse3 for `fogbank mount`
+#   test: that, plus what the test suite and benchmarks need (curl, sysbench; fio, sshfs and
+#         an OpenSSH server for the EFS benchmark)
 set -euo pipefail
 mode="${1:-run}"
 
 want=(python3 python3-venv python3-dev gcc ca-certificates
-      postgresql mariadb-server mariadb-client acl)
+      postgresql mariadb-server mariadb-client acl fuse3)
 if [ "$mode" = "test" ]; then
-  want+=(curl sysbench)
+  want+=(curl sysbench fio sshfs openssh-server)
 fi
 
 missing=()

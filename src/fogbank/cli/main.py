@@ -15,6 +15,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "clock": ("fogbank.cli.clock", "clock"),
     "credentials": ("fogbank.cli.credentials", "credentials"),
     "profile": ("fogbank.cli.credentials", "profile"),
+    "mount": ("fogbank.cli.mount", "mount"),
+    "umount": ("fogbank.cli.mount", "umount"),
 }
 
 

@@ -21,6 +21,9 @@ from fogbank.server.admin import Admin, AdminInfo
 from fogbank.server.app import App
 from fogbank.server.gateway import Gateway
 from fogbank.services.base import ServiceProvider
+from fogbank.services.ec2 import schema as ec2_schema
+from fogbank.services.ec2.engine import Ec2Engine
+from fogbank.services.ec2.provider import Ec2Service
 from fogbank.services.iam import root_keys
 from fogbank.services.iam import schema as iam_schema
 from fogbank.services.iam.credentials import KeyStore
@@ -46,7 +49,12 @@ class StartupError(Exception):
 
 
 def all_migrations() -> Sequence[Migration]:
-    return (*core_schema.MIGRATIONS, *iam_schema.MIGRATIONS, *kms_schema.MIGRATIONS)
+    return (
+        *core_schema.MIGRATIONS,
+        *iam_schema.MIGRATIONS,
+        *kms_schema.MIGRATIONS,
+        *ec2_schema.MIGRATIONS,
+    )
 
 
 def open_store(config: Config) -> Database:
@@ -112,7 +120,8 @@ class ServiceDeps:
 
 def build_services(deps: ServiceDeps) -> dict[str, ServiceProvider]:
     kms = KmsEngine(deps.db, deps.clock, Keyring(deps.kms_root))
-    providers: list[ServiceProvider] = [StsService(), KmsService(kms)]
+    ec2 = Ec2Service(Ec2Engine(deps.db, deps.clock, deps.config.data_dir))
+    providers: list[ServiceProvider] = [StsService(), KmsService(kms), ec2]
     return {p.name: p for p in providers}
 
 

@@ -37,7 +37,7 @@ log = logging.getLogger("fogbank.runtime")
 
 WORKER_CONFIG_ENV = "FOGBANK_WORKER_CONFIG"
 # Secrets that never go into a worker's environment: handed over on its stdin instead.
-_SECRET_FIELDS = ("kms_passphrase",)
+_SECRET_FIELDS = ("kms_passphrase", "root_access_key_id", "root_secret_access_key")
 
 
 def config_to_json(config: Config) -> str:
@@ -122,7 +122,12 @@ class Workers:
 
     def _start(self, index: int) -> None:
         env = dict(os.environ)
-        env.pop("FOGBANK_KMS_PASSPHRASE", None)  # handed over on stdin
+        for secret in (  # handed over on stdin, or not needed: the key is in the store
+            "FOGBANK_KMS_PASSPHRASE",
+            "FOGBANK_ROOT_ACCESS_KEY_ID",
+            "FOGBANK_ROOT_SECRET_ACCESS_KEY",
+        ):
+            env.pop(secret, None)
         env[WORKER_CONFIG_ENV] = config_to_json(self.config)
         env["FOGBANK_WORKER_INDEX"] = str(index)
         env["FOGBANK_PRIMARY_PID"] = str(os.getpid())

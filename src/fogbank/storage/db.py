@@ -141,6 +141,11 @@ class DbSettings:
     # how many writes it folds into one transaction at most.
     batch_window_s: float = 0.0002
     batch_max: int = 256
+    # False: a commit is atomic and survives a crash of this process at once, but reaches
+    # the disk with the next durable commit of any connection (SQLite synchronous=NORMAL
+    # in WAL mode; PostgreSQL synchronous_commit=off). For stores that make their own
+    # durability points, like EFS metadata made durable on fsync and close.
+    durable_commits: bool = True
 
 
 def dialect_for(url: str) -> Dialect:
@@ -151,7 +156,7 @@ def dialect_for(url: str) -> Dialect:
     raise ValueError(f"unsupported metadata URL {url!r} (use sqlite:///PATH or postgresql://...)")
 
 
-def _connect(url: str) -> DbApi:
+def _connect(url: str, durable: bool = True) -> DbApi:
     if url.startswith("sqlite:"):
         path = url.removeprefix("sqlite://")
         path = path.removeprefix("/") if path.startswith("//") else path
@@ -160,7 +165,7 @@ def _connect(url: str) -> DbApi:
         conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30.0)
         conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute("PRAGMA synchronous=FULL" if durable else "PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA busy_timeout=30000")
         return conn  # type: ignore[return-value]
@@ -168,6 +173,8 @@ def _connect(url: str) -> DbApi:
     from psycopg.rows import dict_row
 
     pg = psycopg.connect(url, autocommit=True, row_factory=dict_row)
+    if not durable:
+        pg.execute("SET synchronous_commit TO OFF")
     return _PgAdapter(pg)
 
 
@@ -244,7 +251,7 @@ class Database:
     def _thread_conn(self) -> Conn:
         conn: Conn | None = getattr(self._local, "conn", None)
         if conn is None:
-            raw = _connect(self.settings.url)
+            raw = _connect(self.settings.url, self.settings.durable_commits)
             with self._lock:
                 self._all_conns.append(raw)
             conn = Conn(raw, self.dialect)
@@ -318,13 +325,18 @@ class Database:
             batch: list[_WriteItem] = [first]  # type: ignore[list-item]
             deadline = time.monotonic() + window
             while len(batch) < self.settings.batch_max:
+                # Take what is already queued; then wait (without spinning) for more
+                # until the window closes.
                 try:
                     nxt = self._queue.get_nowait()
                 except queue.Empty:
-                    if time.monotonic() >= deadline:
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
                         break
-                    time.sleep(0)
-                    continue
+                    try:
+                        nxt = self._queue.get(timeout=remaining)
+                    except queue.Empty:
+                        break
                 if nxt is _STOP:
                     stop = True
                     break

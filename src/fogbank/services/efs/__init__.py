@@ -1,0 +1,1 @@
+"""EFS: the control plane (API, later) and the data plane (``fs/`` and ``rpc/``)."""

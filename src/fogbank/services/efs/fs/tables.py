@@ -1,0 +1,182 @@
+"""SQL for inodes and directory entries; every function runs inside the caller's transaction."""
+
+from __future__ import annotations
+
+import errno
+from dataclasses import dataclass
+
+from fogbank.services.efs.fs.model import STANDARD, Attr, FsError
+from fogbank.storage.db import Conn, Row
+
+_COLS = "ino, mode, nlink, uid, gid, size, atime_ns, mtime_ns, ctime_ns, rdev, generation"
+
+
+def _int(row: Row, key: str) -> int:
+    return as_int(row[key])
+
+
+def as_int(value: object) -> int:
+    if isinstance(value, bool | int):
+        return int(value)
+    if isinstance(value, float | str):
+        return int(value)
+    raise TypeError(f"expected an integer column, got {type(value).__name__}")
+
+
+def as_bytes(value: object) -> bytes:
+    if isinstance(value, bytes | bytearray | memoryview):
+        return bytes(value)
+    raise TypeError(f"expected a blob column, got {type(value).__name__}")
+
+
+def to_attr(row: Row) -> Attr:
+    return Attr(
+        ino=_int(row, "ino"),
+        mode=_int(row, "mode"),
+        nlink=_int(row, "nlink"),
+        uid=_int(row, "uid"),
+        gid=_int(row, "gid"),
+        size=_int(row, "size"),
+        atime_ns=_int(row, "atime_ns"),
+        mtime_ns=_int(row, "mtime_ns"),
+        ctime_ns=_int(row, "ctime_ns"),
+        rdev=_int(row, "rdev"),
+        generation=_int(row, "generation"),
+    )
+
+
+@dataclass(frozen=True)
+class Tx:
+    """One operation's transaction: the connection, the file system and the time."""
+
+    conn: Conn
+    fs_id: str
+    now_ns: int
+    now_s: float  # fogbank clock, simulated epoch seconds (lifecycle)
+
+    def get(self, ino: int) -> Attr:
+        row = self.conn.one(
+            f"SELECT {_COLS} FROM efs_fs_inodes WHERE fs_id = ? AND ino = ?",  # noqa: S608
+            (self.fs_id, ino),
+        )
+        if row is None:
+            raise FsError(errno.ENOENT, f"inode {ino}")
+        return to_attr(row)
+
+    def find(self, parent: int, name: bytes) -> int | None:
+        value = self.conn.scalar(
+            "SELECT ino FROM efs_fs_entries WHERE fs_id = ? AND parent = ? AND name = ?",
+            (self.fs_id, parent, name),
+        )
+        return None if value is None else as_int(value)
+
+    def parent_of(self, ino: int) -> int:
+        value = self.conn.scalar(
+            "SELECT parent FROM efs_fs_inodes WHERE fs_id = ? AND ino = ?", (self.fs_id, ino)
+        )
+        if value is None:
+            raise FsError(errno.ENOENT)
+        return as_int(value)
+
+    def allocate_ino(self) -> int:
+        self.conn.execute(
+            "UPDATE efs_fs_filesystems SET next_ino = next_ino + 1 WHERE fs_id = ?",
+            (self.fs_id,),
+        )
+        value = self.conn.scalar(
+            "SELECT next_ino FROM efs_fs_filesystems WHERE fs_id = ?", (self.fs_id,)
+        )
+        if value is None:
+            raise FsError(errno.ESTALE, "no such file system")
+        return as_int(value) - 1
+
+    def insert(self, attr: Attr, parent: int, target: bytes | None = None) -> None:
+        self.conn.execute(
+            "INSERT INTO efs_fs_inodes (fs_id, ino, parent, mode, uid, gid, nlink, size,"
+            " atime_ns, mtime_ns, ctime_ns, rdev, generation, target, accessed_at,"
+            " storage_class) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                self.fs_id,
+                attr.ino,
+                parent,
+                attr.mode,
+                attr.uid,
+                attr.gid,
+                attr.nlink,
+                attr.size,
+                attr.atime_ns,
+                attr.mtime_ns,
+                attr.ctime_ns,
+                attr.rdev,
+                attr.generation,
+                target,
+                self.now_s,
+                STANDARD,
+            ),
+        )
+
+    def put(self, attr: Attr) -> None:
+        self.conn.execute(
+            "UPDATE efs_fs_inodes SET mode = ?, uid = ?, gid = ?, nlink = ?, size = ?,"
+            " atime_ns = ?, mtime_ns = ?, ctime_ns = ? WHERE fs_id = ? AND ino = ?",
+            (
+                attr.mode,
+                attr.uid,
+                attr.gid,
+                attr.nlink,
+                attr.size,
+                attr.atime_ns,
+                attr.mtime_ns,
+                attr.ctime_ns,
+                self.fs_id,
+                attr.ino,
+            ),
+        )
+
+    def touch_dir(self, ino: int, nlink_delta: int = 0) -> None:
+        self.conn.execute(
+            "UPDATE efs_fs_inodes SET mtime_ns = ?, ctime_ns = ?, nlink = nlink + ?"
+            " WHERE fs_id = ? AND ino = ?",
+            (self.now_ns, self.now_ns, nlink_delta, self.fs_id, ino),
+        )
+
+    def add_entry(self, parent: int, name: bytes, ino: int) -> None:
+        self.conn.execute(
+            "INSERT INTO efs_fs_entries (fs_id, parent, name, ino) VALUES (?, ?, ?, ?)",
+            (self.fs_id, parent, name, ino),
+        )
+
+    def drop_entry(self, parent: int, name: bytes) -> None:
+        self.conn.execute(
+            "DELETE FROM efs_fs_entries WHERE fs_id = ? AND parent = ? AND name = ?",
+            (self.fs_id, parent, name),
+        )
+
+    def has_children(self, ino: int) -> bool:
+        row = self.conn.one(
+            "SELECT 1 AS x FROM efs_fs_entries WHERE fs_id = ? AND parent = ? LIMIT 1",
+            (self.fs_id, ino),
+        )
+        return row is not None
+
+    def target(self, ino: int) -> bytes:
+        value = self.conn.scalar(
+            "SELECT target FROM efs_fs_inodes WHERE fs_id = ? AND ino = ?", (self.fs_id, ino)
+        )
+        if value is None:
+            raise FsError(errno.EINVAL, "not a symlink")
+        return as_bytes(value)
+
+    def purge(self, ino: int) -> list[str]:
+        """Delete an inode and its rows; returns the block keys to delete after commit."""
+        rows = self.conn.all(
+            "SELECT blob_key FROM efs_fs_blocks WHERE fs_id = ? AND ino = ?"
+            " AND blob_key IS NOT NULL",
+            (self.fs_id, ino),
+        )
+        for table in ("efs_fs_blocks", "efs_fs_xattrs", "efs_fs_inodes"):
+            self.conn.execute(
+                f"DELETE FROM {table} WHERE fs_id = ? AND ino = ?",  # noqa: S608
+                (self.fs_id, ino),
+            )
+        return [str(r["blob_key"]) for r in rows]

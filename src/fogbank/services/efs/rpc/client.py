@@ -1,0 +1,241 @@
+"""The data-plane client: one TCP connection, many requests in flight, thread-safe.
+
+``call`` blocks the calling thread until its answer; ``submit`` returns a future, so a
+caller can keep several block reads or writes in flight (read-ahead, write-back).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import itertools
+import queue
+import socket
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass
+
+from fogbank.services.efs.fs.model import FsError
+from fogbank.services.efs.rpc import wire
+from fogbank.services.efs.rpc.auth import SignedConnect, sign_connect
+from fogbank.services.efs.rpc.wire import Op, Value, as_dict
+
+
+@dataclass(frozen=True)
+class AwsKeys:
+    access_key_id: str
+    secret_access_key: str
+    session_token: str | None = None
+    region: str = "us-east-1"
+
+
+@dataclass(frozen=True)
+class Welcome:
+    root_ino: int
+    read_only: bool
+    root_access: bool
+    session_id: str
+    forced_identity: bool = False  # an access point replaces every caller's identity
+
+
+def _recv_exact(sock: socket.socket, n: int) -> bytearray:
+    buf = bytearray(n)
+    view = memoryview(buf)
+    got = 0
+    while got < n:
+        k = sock.recv_into(view[got:], n - got)
+        if k == 0:
+            raise ConnectionError("data plane connection closed")
+        got += k
+    return buf
+
+
+def _read_frame(sock: socket.socket) -> tuple[int, int, bytearray]:
+    size, msg_id, code = wire.parse_header(_recv_exact(sock, wire.HEADER_SIZE))
+    return msg_id, code, _recv_exact(sock, size)
+
+
+def _send_all(sock: socket.socket, parts: list[bytes]) -> None:
+    """Gathered send of a frame's pieces, without joining them into one buffer."""
+    if sum(len(p) for p in parts) < 64 * 1024:
+        sock.sendall(b"".join(parts))
+        return
+    views = [memoryview(p) for p in parts]
+    while views:
+        sent = sock.sendmsg(views)
+        while sent and views:
+            if sent >= len(views[0]):
+                sent -= len(views[0])
+                views.pop(0)
+            else:
+                views[0] = views[0][sent:]
+                sent = 0
+
+
+class RpcClient:
+    def __init__(self, host: str, port: int, timeout: float = 10.0) -> None:
+        self._sock = socket.create_connection((host, port), timeout=timeout)
+        self._sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        for opt in (socket.SO_SNDBUF, socket.SO_RCVBUF):
+            self._sock.setsockopt(socket.SOL_SOCKET, opt, 8 << 20)
+        self._send_lock = threading.Lock()
+        self._outq: queue.SimpleQueue[list[bytes] | None] = queue.SimpleQueue()
+        self._queued = 0  # frames handed to the sender thread and not yet sent
+        self._sender: threading.Thread | None = None
+        self._ids = itertools.count(1)
+        self._pending: dict[int, Future[Value]] = {}
+        self._pending_lock = threading.Lock()
+        self._closed: BaseException | None = None
+        self._reader: threading.Thread | None = None
+        # Called (on the reader thread) with the server's cache invalidations.
+        self.on_notify: Callable[[Value], None] | None = None
+
+    # -- handshake ----------------------------------------------------------------
+
+    def hello(
+        self,
+        fs_id: str,
+        access_point: str | None = None,
+        read_only: bool = False,
+        keys: AwsKeys | None = None,
+    ) -> Welcome:
+        _, code, body = _read_frame(self._sock)
+        if code != Op.CHALLENGE:
+            raise FsError(errno.EPROTO, "expected a challenge")
+        challenge = wire.as_bytes(wire.decode(body))
+        iam: Value = None
+        if keys is not None:
+            signed: SignedConnect = sign_connect(
+                keys.access_key_id,
+                keys.secret_access_key,
+                keys.session_token,
+                fs_id,
+                challenge,
+                keys.region,
+            )
+            iam = {
+                "access_key_id": signed.access_key_id,
+                "amz_date": signed.amz_date,
+                "region": signed.region,
+                "signature": signed.signature,
+                "session_token": signed.session_token,
+            }
+        hello: Value = {
+            "fs_id": fs_id,
+            "access_point": access_point,
+            "read_only": read_only,
+            "iam": iam,
+        }
+        self._sock.sendall(b"".join(wire.frame(0, Op.HELLO, hello)))
+        _, status, body = _read_frame(self._sock)
+        if status != 0:
+            raise FsError(status, str(wire.decode(body)))
+        w = as_dict(wire.decode(body))
+        self._sock.settimeout(None)
+        self._reader = threading.Thread(target=self._read_loop, name="efs-rpc-read", daemon=True)
+        self._reader.start()
+        return Welcome(
+            wire.as_int(w["root"]),
+            bool(w["read_only"]),
+            bool(w["root_access"]),
+            str(w["session"]),
+            bool(w.get("forced_identity")),
+        )
+
+    # -- requests -----------------------------------------------------------------
+
+    def submit(self, op: Op, *args: Value | wire.Chunks) -> Future[Value]:
+        fut: Future[Value] = Future()
+        msg_id = next(self._ids) & 0xFFFFFFFF or next(self._ids)  # 0 is the server's
+        with self._pending_lock:
+            if self._closed is not None:
+                fut.set_exception(FsError(errno.EIO, "data plane connection lost"))
+                return fut
+            self._pending[msg_id] = fut
+        fut.msg_id = msg_id  # type: ignore[attr-defined]
+        parts = wire.frame(msg_id, op, list(args))  # type: ignore[arg-type]
+        try:
+            self._enqueue(parts)
+        except OSError as exc:
+            self._fail(exc)
+        return fut
+
+    def _enqueue(self, parts: list[bytes]) -> None:
+        """Small frames go out at once; large ones through the sender thread, so that a
+        caller is not held while the server drains a 4 MiB write. Order is kept: nothing
+        is sent directly while frames wait for the sender."""
+        size = sum(len(p) for p in parts)
+        with self._send_lock:
+            if self._queued == 0 and size < 64 * 1024:
+                _send_all(self._sock, parts)
+                return
+            self._queued += 1
+            if self._sender is None:
+                self._sender = threading.Thread(
+                    target=self._send_loop, name="efs-rpc-send", daemon=True
+                )
+                self._sender.start()
+        self._outq.put(parts)
+
+    def _send_loop(self) -> None:
+        while True:
+            parts = self._outq.get()
+            if parts is None:
+                return
+            try:
+                _send_all(self._sock, parts)
+            except OSError as exc:
+                self._fail(exc)
+            with self._send_lock:
+                self._queued -= 1
+
+    def call(self, op: Op, *args: Value) -> Value:
+        return self.submit(op, *args).result()
+
+    def cancel(self, fut: Future[Value]) -> None:
+        msg_id = getattr(fut, "msg_id", None)
+        if msg_id is None or fut.done():
+            return
+        with contextlib.suppress(OSError):
+            self._enqueue(wire.frame(0, Op.CANCEL, msg_id))
+
+    def _read_loop(self) -> None:
+        try:
+            while True:
+                msg_id, status, body = _read_frame(self._sock)
+                if msg_id == 0:
+                    if status == Op.NOTIFY and self.on_notify is not None:
+                        self.on_notify(wire.decode(body))
+                    continue
+                with self._pending_lock:
+                    fut = self._pending.pop(msg_id, None)
+                if fut is None:
+                    continue
+                value = wire.decode(body)
+                if status:
+                    fut.set_exception(FsError(status, str(value) if value is not None else ""))
+                else:
+                    fut.set_result(value)
+        except (OSError, ConnectionError, ValueError) as exc:
+            self._fail(exc)
+
+    def _fail(self, exc: BaseException) -> None:
+        with self._pending_lock:
+            if self._closed is None:
+                self._closed = exc
+            pending, self._pending = self._pending, {}
+        for fut in pending.values():
+            if not fut.done():
+                fut.set_exception(FsError(errno.EIO, "data plane connection lost"))
+
+    @property
+    def closed(self) -> bool:
+        return self._closed is not None
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self._sock.shutdown(socket.SHUT_RDWR)
+        self._sock.close()
+        self._outq.put(None)
+        self._fail(ConnectionError("closed"))

@@ -1,0 +1,179 @@
+"""The data-plane wire format: length-prefixed frames carrying a compact value encoding.
+
+Frame: ``u32 length`` then the body. A request body is ``u32 id, u16 op`` and the
+arguments; a response body is ``u32 id, u16 status`` (0, or an errno) and the result.
+Ids let a client keep many requests in flight on one connection (pipelining); responses
+come back in completion order.
+
+Values: None, bool, int (signed or unsigned 64-bit), bytes, str, list and dict with str keys, each a
+one-byte tag followed by fixed-size fields or a ``u32`` length.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Mapping, Sequence
+from enum import IntEnum
+
+MAX_FRAME = 64 << 20
+Value = None | bool | int | bytes | str | Sequence["Value"] | Mapping[str, "Value"]
+
+_HDR = struct.Struct("!IIH")  # length, id, op/status
+_U32 = struct.Struct("!I")
+_I64 = struct.Struct("!q")
+_U64 = struct.Struct("!Q")
+_NONE, _FALSE, _TRUE, _INT, _BYTES, _STR, _LIST, _DICT, _UINT = range(9)
+_I64_MAX = (1 << 63) - 1
+
+
+class Op(IntEnum):
+    CHALLENGE = 1
+    HELLO = 2
+    LOOKUP = 10
+    GETATTR = 11
+    SETATTR = 12
+    CREATE = 13
+    LINK = 14
+    UNLINK = 15
+    RMDIR = 16
+    RENAME = 17
+    READDIR = 18
+    READLINK = 19
+    OPEN = 20
+    RELEASE = 21
+    READ = 22
+    WRITE = 23
+    FSYNC = 24
+    STATFS = 25
+    GETXATTR = 26
+    SETXATTR = 27
+    LISTXATTR = 28
+    REMOVEXATTR = 29
+    ACCESS = 30
+    GETLK = 31
+    SETLK = 32
+    CANCEL = 33
+    RELEASE_LOCKS = 34
+    NOTIFY = 35  # server -> client, with message id 0: caches to drop (other clients' changes)
+
+
+class Chunks:
+    """Bytes held as several pieces: encoded as one bytes value, sent without joining."""
+
+    def __init__(self, parts: list[bytes]) -> None:
+        self.parts = parts
+
+
+def _encode(value: Value | Chunks, out: list[bytes]) -> None:
+    if isinstance(value, Chunks):
+        out.append(b"\x04" + _U32.pack(sum(len(p) for p in value.parts)))
+        out.extend(value.parts)
+    elif value is None:
+        out.append(b"\x00")
+    elif value is True:
+        out.append(b"\x02")
+    elif value is False:
+        out.append(b"\x01")
+    elif isinstance(value, int):
+        if value > _I64_MAX:
+            out.append(b"\x08" + _U64.pack(value))
+        else:
+            out.append(b"\x03" + _I64.pack(value))
+    elif isinstance(value, bytes | bytearray | memoryview):
+        out.append(b"\x04" + _U32.pack(len(value)))
+        out.append(bytes(value) if not isinstance(value, bytes) else value)
+    elif isinstance(value, str):
+        raw = value.encode()
+        out.append(b"\x05" + _U32.pack(len(raw)) + raw)
+    elif isinstance(value, Mapping):
+        out.append(b"\x07" + _U32.pack(len(value)))
+        for k, v in value.items():
+            _encode(k, out)
+            _encode(v, out)
+    else:
+        out.append(b"\x06" + _U32.pack(len(value)))
+        for item in value:
+            _encode(item, out)
+
+
+def _decode(buf: memoryview, pos: int) -> tuple[Value, int]:
+    tag = buf[pos]
+    pos += 1
+    if tag == _NONE:
+        return None, pos
+    if tag == _FALSE:
+        return False, pos
+    if tag == _TRUE:
+        return True, pos
+    if tag == _INT:
+        return _I64.unpack_from(buf, pos)[0], pos + 8
+    if tag == _UINT:
+        return _U64.unpack_from(buf, pos)[0], pos + 8
+    (n,) = _U32.unpack_from(buf, pos)
+    pos += 4
+    if tag == _BYTES:
+        return bytes(buf[pos : pos + n]), pos + n
+    if tag == _STR:
+        return bytes(buf[pos : pos + n]).decode(), pos + n
+    if tag == _LIST:
+        items: list[Value] = []
+        for _ in range(n):
+            item, pos = _decode(buf, pos)
+            items.append(item)
+        return items, pos
+    if tag == _DICT:
+        mapping: dict[str, Value] = {}
+        for _ in range(n):
+            key, pos = _decode(buf, pos)
+            val, pos = _decode(buf, pos)
+            mapping[str(key)] = val
+        return mapping, pos
+    raise ValueError(f"bad value tag {tag}")
+
+
+def frame(msg_id: int, code: int, value: Value | Chunks) -> list[bytes]:
+    """The pieces of one frame (join them, or hand them to ``writelines``/``sendmsg``)."""
+    parts: list[bytes] = []
+    _encode(value, parts)
+    size = sum(len(p) for p in parts) + 6
+    return [_HDR.pack(size, msg_id, code), *parts]
+
+
+def parse_header(head: bytes | bytearray) -> tuple[int, int, int]:
+    """``(body length after the 6-byte id/code, id, code)`` of a 10-byte header."""
+    size, msg_id, code = _HDR.unpack(head)
+    if size < 6 or size > MAX_FRAME:
+        raise ValueError(f"bad frame size {size}")
+    return size - 6, msg_id, code
+
+
+HEADER_SIZE = _HDR.size
+
+
+def decode(body: bytes | bytearray) -> Value:
+    value, _ = _decode(memoryview(body), 0)
+    return value
+
+
+def as_list(value: Value) -> list[Value]:
+    if not isinstance(value, list):
+        raise ValueError("expected a list")
+    return value
+
+
+def as_int(value: Value) -> int:
+    if not isinstance(value, int):
+        raise ValueError("expected an integer")
+    return value
+
+
+def as_bytes(value: Value) -> bytes:
+    if not isinstance(value, bytes):
+        raise ValueError("expected bytes")
+    return value
+
+
+def as_dict(value: Value) -> dict[str, Value]:
+    if not isinstance(value, dict):
+        raise ValueError("expected a mapping")
+    return value
