@@ -33,6 +33,10 @@ from fogbank.services.kms.keyring import Keyring
 from fogbank.services.kms.provider import KmsService
 from fogbank.services.kms.rootkey import RootKey as KmsRootKey
 from fogbank.services.kms.rootkey import RootKeyError, open_root_key
+from fogbank.services.rds import schema as rds_schema
+from fogbank.services.rds.addresses import AddressPool
+from fogbank.services.rds.backend import RdsBackend, RdsSettings
+from fogbank.services.rds.provider import RdsService
 from fogbank.services.sts.provider import StsService
 from fogbank.storage import core_schema
 from fogbank.storage.clock_store import StoredClockSource
@@ -54,7 +58,13 @@ def all_migrations() -> Sequence[Migration]:
         *iam_schema.MIGRATIONS,
         *kms_schema.MIGRATIONS,
         *ec2_schema.MIGRATIONS,
+        *rds_schema.MIGRATIONS,
     )
+
+
+def rds_settings(config: Config) -> RdsSettings:
+    pool = AddressPool.parse(config.rds_addresses) if config.rds_addresses else None
+    return RdsSettings(data_dir=config.data_dir, addresses=pool)
 
 
 def open_store(config: Config) -> Database:
@@ -121,7 +131,8 @@ class ServiceDeps:
 def build_services(deps: ServiceDeps) -> dict[str, ServiceProvider]:
     kms = KmsEngine(deps.db, deps.clock, Keyring(deps.kms_root))
     ec2 = Ec2Service(Ec2Engine(deps.db, deps.clock, deps.config.data_dir))
-    providers: list[ServiceProvider] = [StsService(), KmsService(kms), ec2]
+    rds = RdsService(RdsBackend(deps.db, deps.clock, ec2.client, rds_settings(deps.config)))
+    providers: list[ServiceProvider] = [StsService(), KmsService(kms), ec2, rds]
     return {p.name: p for p in providers}
 
 
