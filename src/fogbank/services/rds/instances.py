@@ -13,13 +13,14 @@ import asyncio
 import base64
 import secrets
 from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
 
 from fogbank.core.clock import Clock
 from fogbank.core.errors import AwsError
 from fogbank.services.rds import errors, group_store, quotas, store, tagging, validation
 from fogbank.services.rds.addresses import AddressPool, can_bind
 from fogbank.services.rds.engines.base import Engine
-from fogbank.services.rds.engines.catalog import DEFAULT_PORT, Catalog
+from fogbank.services.rds.engines.catalog import DEFAULT_PORT, Catalog, Server
 from fogbank.services.rds.engines.doorbell import Doorbell
 from fogbank.services.rds.engines.sizing import class_size
 from fogbank.services.rds.models import (
@@ -96,7 +97,13 @@ class RdsInstances:
 
     # -- lifecycle -------------------------------------------------------------------------
 
-    async def create(self, scope: Scope, spec: InstanceSpec) -> Instance:
+    async def check(self, scope: Scope, spec: InstanceSpec) -> None:
+        """Every check ``create`` makes, changing nothing (for callers that must make other
+        things first, and only for a request that will succeed)."""
+        checked = await self._checked(scope, spec)
+        await self.db.read(lambda c: _check_free(c, scope, checked.ident, checked.storage))
+
+    async def _checked(self, scope: Scope, spec: InstanceSpec) -> _Checked:
         engine_name = spec.engine.lower()
         ident = validation.instance_identifier(spec.instance_id)
         version, family, server = self.catalog.resolve(engine_name, spec.engine_version)
@@ -111,16 +118,23 @@ class RdsInstances:
         port = validation.port(spec.port or DEFAULT_PORT[engine_name])
         group = (spec.parameter_group or f"default.{family}").lower()
         await self._check_group(scope, group, family)
+        return _Checked(engine_name, ident, version, family, server, db_name, storage, port, group)
+
+    async def create(self, scope: Scope, spec: InstanceSpec) -> Instance:
+        c = await self._checked(scope, spec)
+        engine_name, ident, version, family, server = (
+            c.engine,
+            c.ident,
+            c.version,
+            c.family,
+            c.server,
+        )
+        db_name, storage, port, group = c.db_name, c.storage, c.port, c.group
         verifier = self.engines[server.key].password_verifier(spec.master_password)
         now = self.clock.time()
 
         def insert(conn: Conn) -> Record:
-            if store.get_by_name(conn, scope, ident) is not None:
-                raise errors.instance_exists(ident)
-            present = store.list_instances(conn, scope)
-            quotas.check_instances(
-                len(present), sum(r.instance.allocated_storage for r in present), storage
-            )
+            _check_free(conn, scope, ident, storage)
             address = self.addresses.allocate(store.used_addresses(conn), port, can_bind)
             if address is None:
                 raise errors.no_address_left()
@@ -346,6 +360,29 @@ class RdsInstances:
                     del targets[rid]
             if targets:
                 await self.progress.wait(min(0.5, max(0.0, deadline - loop.time())))
+
+
+@dataclass(frozen=True)
+class _Checked:
+    engine: str
+    ident: str
+    version: str
+    family: str
+    server: Server
+    db_name: str | None
+    storage: int
+    port: int
+    group: str
+
+
+def _check_free(conn: Conn, scope: Scope, ident: str, storage: int) -> None:
+    """The name is free and the account's quotas leave room for one more instance."""
+    if store.get_by_name(conn, scope, ident) is not None:
+        raise errors.instance_exists(ident)
+    present = store.list_instances(conn, scope)
+    quotas.check_instances(
+        len(present), sum(r.instance.allocated_storage for r in present), storage
+    )
 
 
 def resource_id() -> str:

@@ -36,14 +36,18 @@ def stopped_since(conn: Conn, scope: Scope, instance_id: str) -> float | None:
 
 
 def _due(conn: Conn, now: float) -> list[tuple[Scope, str]]:
+    rows = conn.all(
+        "SELECT account_id, region, instance_id FROM rds_instances"
+        " WHERE status = ? AND desired = ?",
+        (Status.STOPPED.value, Desired.STOPPED.value),
+    )
     out = []
-    for rec in store.list_instances(conn):
-        i = rec.instance
-        if i.status != Status.STOPPED or i.desired != Desired.STOPPED:
-            continue
-        since = stopped_since(conn, i.scope, i.instance_id)
+    for row in rows:
+        scope = Scope(str(row["account_id"]), str(row["region"]))
+        name = str(row["instance_id"])
+        since = stopped_since(conn, scope, name)
         if since is not None and since + MAX_STOPPED <= now:
-            out.append((i.scope, i.instance_id))
+            out.append((scope, name))
     return out
 
 
@@ -54,7 +58,7 @@ class AutoStart:
         self.rds = rds
 
     async def run_due(self, now: float) -> None:
-        if not self.rds.started:
+        if not self.rds.serving:
             return
         due = await self.rds.db.read(lambda c: _due(c, now))
         if not due:

@@ -169,10 +169,9 @@ class SubnetGroups:
             raise errors.subnet_group_not_found(name)
         return found
 
-    async def for_instance(self, scope: Scope, name: str | None) -> SubnetGroup:
-        """The group a new instance goes in: the one named, else ``default`` (made if need be)."""
-        if name:
-            return await self.get(scope, name)
+    async def default(self, scope: Scope, create: bool) -> SubnetGroup:
+        """The group ``default``, from the default VPC's subnets; stored (as RDS does on an
+        instance's first creation without a subnet group) only with ``create``."""
         found = await self.db.read(lambda c: _get(c, scope, DEFAULT))
         if found is not None:
             return found
@@ -182,6 +181,8 @@ class SubnetGroups:
                 "There is no default VPC (or it has no subnets) in this account and region:"
                 " give a DBSubnetGroupName."
             )
+        if not create:
+            return SubnetGroup(scope, DEFAULT, DEFAULT, subnets[0].vpc_id, tuple(subnets))
         try:
             return await self._insert(scope, DEFAULT, DEFAULT, subnets, ())
         except Exception as exc:  # another request made it at the same moment

@@ -109,22 +109,6 @@ async def create_db_instance(rds: RdsBackend, ctx: RequestContext, params: Param
     asked = instance_input.parse_create(params)
     ident = validation.instance_identifier(asked.instance_id)
     layer = await rds.layer()
-    group = await rds.subnet_groups.for_instance(sc, asked.subnet_group)
-    zone = _zone(group, ident, asked.availability_zone)
-    if asked.security_group_ids:
-        groups = await rds.network.security_groups(
-            ctx.account_id, ctx.region, asked.security_group_ids, group.vpc_id
-        )
-    else:
-        groups = (
-            await rds.network.default_security_group(ctx.account_id, ctx.region, group.vpc_id),
-        )
-    public = asked.publicly_accessible
-    if public is None:  # RDS: public unless a subnet group other than "default" is named
-        public = asked.subnet_group is None or asked.subnet_group.lower() == "default"
-    options = replace(
-        asked.options, subnet_group=group.name, vpc_id=group.vpc_id, availability_zone=zone
-    )
     spec = InstanceSpec(
         instance_id=ident,
         engine=asked.engine,
@@ -137,11 +121,32 @@ async def create_db_instance(rds: RdsBackend, ctx: RequestContext, params: Param
         db_name=asked.db_name,
         port=asked.port,
         parameter_group=asked.parameter_group,
-        security_group_ids=groups,
-        publicly_accessible=public,
-        options=options,
         tags=asked.tags,
     )
+    # Everything that can be refused is checked before the default subnet group is made.
+    await layer.instances.check(sc, spec)
+    if asked.subnet_group:
+        group = await rds.subnet_groups.get(sc, asked.subnet_group)
+    else:
+        group = await rds.subnet_groups.default(sc, create=False)
+    zone = _zone(group, ident, asked.availability_zone)
+    if asked.security_group_ids:
+        groups = await rds.network.security_groups(
+            ctx.account_id, ctx.region, asked.security_group_ids, group.vpc_id
+        )
+    else:
+        groups = (
+            await rds.network.default_security_group(ctx.account_id, ctx.region, group.vpc_id),
+        )
+    if not asked.subnet_group:
+        group = await rds.subnet_groups.default(sc, create=True)
+    public = asked.publicly_accessible
+    if public is None:  # RDS: public unless a subnet group other than "default" is named
+        public = asked.subnet_group is None or asked.subnet_group.lower() == "default"
+    options = replace(
+        asked.options, subnet_group=group.name, vpc_id=group.vpc_id, availability_zone=zone
+    )
+    spec = replace(spec, security_group_ids=groups, publicly_accessible=public, options=options)
     created = await layer.instances.create(sc, spec)
     await rds.network.use_groups(
         ctx.account_id, ctx.region, created.resource_id, groups, created.address
