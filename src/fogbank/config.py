@@ -57,6 +57,8 @@ class Config:
     # Extra host names under which virtual-hosted S3 addressing is recognised
     # (``bucket.<name>``); ``localhost`` and the bind host are always included.
     hostnames: tuple[str, ...] = ()
+    # Loopback addresses for RDS endpoints, "FIRST-LAST" (default 127.0.2.1-127.0.255.254).
+    rds_addresses: str | None = None
     # The passphrase the KMS root key is derived from (None: the root key file in the
     # data dir). Never printed, logged or put in a worker's environment.
     kms_passphrase: str | None = field(default=None, repr=False)
@@ -106,6 +108,8 @@ def config_from_env(env: Mapping[str, str], **overrides: object) -> Config:
         values["metadata_url"] = env["FOGBANK_METADATA_URL"]
     if env.get("FOGBANK_REGION"):
         values["default_region"] = env["FOGBANK_REGION"]
+    if env.get("FOGBANK_RDS_ADDRESSES"):
+        values["rds_addresses"] = env["FOGBANK_RDS_ADDRESSES"]
     if env.get("FOGBANK_KMS_PASSPHRASE"):
         values["kms_passphrase"] = env["FOGBANK_KMS_PASSPHRASE"]
     passphrase_file = overrides.pop("kms_passphrase_file", None)
@@ -128,3 +132,7 @@ def validate(config: Config) -> None:
         raise ValueError("--time-scale must be positive")
     if config.workers < 1:
         raise ValueError("--workers must be at least 1")
+    if config.rds_addresses is not None:
+        from fogbank.services.rds.addresses import AddressPool
+
+        AddressPool.parse(config.rds_addresses)

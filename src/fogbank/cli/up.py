@@ -58,6 +58,10 @@ from fogbank.config import DEFAULT_HOST, DEFAULT_PORT, IamMode, config_from_env,
     help="Extra host name for virtual-hosted S3 (bucket.NAME); localhost always works.",
 )
 @click.option(
+    "--rds-addresses",
+    help="Loopback range for RDS endpoints, FIRST-LAST [default: 127.0.2.1-127.0.255.254].",
+)
+@click.option(
     "--kms-passphrase-file",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Derive the KMS root key from the passphrase in this file instead of keeping a key"
@@ -76,6 +80,7 @@ def up(
     log_format: str,
     quiet: bool,
     hostnames: tuple[str, ...],
+    rds_addresses: str | None,
     kms_passphrase_file: Path | None,
 ) -> None:
     """Serve every fogbank service on one port, in the foreground (Ctrl-C stops)."""
@@ -98,6 +103,7 @@ def up(
             log_format=log_format,
             log_requests=not quiet,
             hostnames=hostnames,
+            rds_addresses=rds_addresses,
             kms_passphrase_file=kms_passphrase_file,
         )
     except ValueError as exc:

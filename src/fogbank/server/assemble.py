@@ -48,6 +48,10 @@ from fogbank.services.kms.keyring import Keyring
 from fogbank.services.kms.provider import KmsService
 from fogbank.services.kms.rootkey import RootKey as KmsRootKey
 from fogbank.services.kms.rootkey import RootKeyError, open_root_key
+from fogbank.services.rds import schema as rds_schema
+from fogbank.services.rds.addresses import AddressPool
+from fogbank.services.rds.backend import RdsBackend, RdsSettings
+from fogbank.services.rds.provider import RdsService
 from fogbank.services.s3 import schema as s3_schema
 from fogbank.services.s3.assembly import build_s3, recover_blobs
 from fogbank.services.sts.provider import StsService
@@ -77,7 +81,13 @@ def all_migrations() -> Sequence[Migration]:
         *cloudtrail_schema.MIGRATIONS,
         *blob_store.MIGRATIONS,
         *s3_schema.MIGRATIONS,
+        *rds_schema.MIGRATIONS,
     )
+
+
+def rds_settings(config: Config) -> RdsSettings:
+    pool = AddressPool.parse(config.rds_addresses) if config.rds_addresses else None
+    return RdsSettings(data_dir=config.data_dir, addresses=pool)
 
 
 def open_store(config: Config) -> Database:
@@ -174,6 +184,7 @@ def build_services(
     kms = KmsEngine(deps.db, deps.clock, Keyring(deps.kms_root))
     ec2 = Ec2Service(Ec2Engine(deps.db, deps.clock, deps.config.data_dir))
     s3 = build_s3(deps.db, deps.clock, deps.config.data_dir)
+    rds = RdsService(RdsBackend(deps.db, deps.clock, ec2.client, rds_settings(deps.config)))
     cloudtrail = CloudTrailEngine(
         deps.db,
         deps.clock,
@@ -187,6 +198,7 @@ def build_services(
         ec2,
         CloudTrailService(cloudtrail),
         s3,
+        rds,
     ]
     return {p.name: p for p in providers}
 

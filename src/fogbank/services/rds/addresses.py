@@ -29,6 +29,19 @@ class AddressPool:
     first: str = "127.0.2.1"
     last: str = "127.0.255.254"
 
+    @classmethod
+    def parse(cls, text: str) -> AddressPool:
+        """``127.0.9.1-127.0.9.254`` (ValueError unless both ends are loopback, in order)."""
+        first, sep, last = text.partition("-")
+        try:
+            lo = ipaddress.IPv4Address(first.strip())
+            hi = ipaddress.IPv4Address((last if sep else first).strip())
+        except ValueError:
+            raise ValueError(f"RDS endpoint addresses: not FIRST-LAST: {text!r}") from None
+        if not (lo.is_loopback and hi.is_loopback and lo <= hi):
+            raise ValueError(f"RDS endpoint addresses must be a loopback range: {text!r}")
+        return cls(str(lo), str(hi))
+
     def candidates(self) -> Iterator[str]:
         lo = int(ipaddress.IPv4Address(self.first))
         hi = int(ipaddress.IPv4Address(self.last))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from fogbank.core.clock import Clock
-from fogbank.services.rds import errors, store, validation
+from fogbank.services.rds import errors, group_store, quotas, store, tagging, validation
 from fogbank.services.rds.engines import params
 from fogbank.services.rds.engines.base import Engine
 from fogbank.services.rds.engines.catalog import Catalog
@@ -22,6 +22,7 @@ from fogbank.services.rds.models import (
     ParameterDef,
     ParameterGroup,
     Scope,
+    Tags,
 )
 from fogbank.storage.db import Conn, Database
 
@@ -68,8 +69,15 @@ class ParameterGroups:
     # -- groups --------------------------------------------------------------------------
 
     async def create(
-        self, scope: Scope, name: str, family: str, description: str
+        self,
+        scope: Scope,
+        name: str,
+        family: str,
+        description: str,
+        tags: Tags = (),
+        copy_from: str | None = None,
     ) -> ParameterGroup:
+        """A custom group; ``copy_from`` (a custom group's name) gives it that group's values."""
         name = validation.group_name(name)
         if name.startswith("default."):
             raise errors.invalid_value("Parameter group names may not start with 'default.'")
@@ -78,9 +86,19 @@ class ParameterGroups:
         now = self.clock.time()
 
         def insert(conn: Conn) -> None:
-            if store.get_group(conn, scope, name) is not None:
+            if group_store.get_group(conn, scope, name) is not None:
                 raise errors.group_exists(name)
-            store.insert_group(conn, scope, name, family, description, now)
+            if len(group_store.list_groups(conn, scope)) >= quotas.DB_PARAMETER_GROUPS:
+                raise errors.quota(
+                    "DBParameterGroupQuotaExceeded",
+                    f"The request would exceed the quota of {quotas.DB_PARAMETER_GROUPS}"
+                    " DB parameter groups for this account and region.",
+                )
+            group_store.insert_group(conn, scope, name, family, description, now)
+            if copy_from is not None:
+                group_store.copy_values(conn, scope, copy_from, name)
+            if tags:
+                tagging.put(conn, scope, tagging.PARAMETER_GROUP, name, tags)
 
         await self.db.write(insert)
         return ParameterGroup(scope, name, family, description, False)
@@ -92,7 +110,7 @@ class ParameterGroups:
         ]
         custom = [
             ParameterGroup(scope, n, f, d, False)
-            for n, f, d in await self.db.read(lambda c: store.list_groups(c, scope))
+            for n, f, d in await self.db.read(lambda c: group_store.list_groups(c, scope))
         ]
         groups = defaults + custom
         if name is None:
@@ -111,12 +129,12 @@ class ParameterGroups:
             raise errors.invalid_value("Default DBParameterGroup cannot be deleted")
 
         def remove(conn: Conn) -> None:
-            if store.group_in_use(conn, scope, group.name):
+            if group_store.group_in_use(conn, scope, group.name):
                 raise errors.invalid_group_state(
                     f"One or more database instances are still members of this parameter"
                     f" group {group.name}, so the group cannot be deleted"
                 )
-            store.delete_group(conn, scope, group.name)
+            group_store.delete_group(conn, scope, group.name)
 
         await self.db.write(remove)
 
@@ -132,7 +150,7 @@ class ParameterGroups:
         fixed = self._fixed(group.family)
         values: dict[str, tuple[str, str]] = {}
         if not group.is_default:
-            values = await self.db.read(lambda c: store.group_values(c, scope, group.name))
+            values = await self.db.read(lambda c: group_store.group_values(c, scope, group.name))
         out: list[Parameter] = []
         for pname in sorted(defs):
             defn = defs[pname]
@@ -183,7 +201,7 @@ class ParameterGroups:
 
         def write(conn: Conn) -> list[str]:
             for pname, value, method in checked:
-                store.set_value(conn, scope, group.name, pname, value, method)
+                group_store.set_value(conn, scope, group.name, pname, value, method)
             return store.bump_intents_for_group(conn, scope, group.name)
 
         touched = await self.db.write(write)
@@ -196,7 +214,7 @@ class ParameterGroups:
         if group.is_default:
             raise errors.invalid_value("Default DBParameterGroups cannot be modified")
         if names is None:
-            current = await self.db.read(lambda c: store.group_values(c, scope, group.name))
+            current = await self.db.read(lambda c: group_store.group_values(c, scope, group.name))
             names = sorted(current)
         for start in range(0, len(names), MAX_CHANGES):
             batch = names[start : start + MAX_CHANGES]

@@ -12,14 +12,15 @@ from __future__ import annotations
 import asyncio
 import base64
 import secrets
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
 
 from fogbank.core.clock import Clock
 from fogbank.core.errors import AwsError
-from fogbank.services.rds import errors, store, validation
+from fogbank.services.rds import errors, group_store, quotas, store, tagging, validation
 from fogbank.services.rds.addresses import AddressPool, can_bind
 from fogbank.services.rds.engines.base import Engine
-from fogbank.services.rds.engines.catalog import DEFAULT_PORT, Catalog
+from fogbank.services.rds.engines.catalog import DEFAULT_PORT, Catalog, Server
 from fogbank.services.rds.engines.doorbell import Doorbell
 from fogbank.services.rds.engines.sizing import class_size
 from fogbank.services.rds.models import (
@@ -96,7 +97,13 @@ class RdsInstances:
 
     # -- lifecycle -------------------------------------------------------------------------
 
-    async def create(self, scope: Scope, spec: InstanceSpec) -> Instance:
+    async def check(self, scope: Scope, spec: InstanceSpec) -> None:
+        """Every check ``create`` makes, changing nothing (for callers that must make other
+        things first, and only for a request that will succeed)."""
+        checked = await self._checked(scope, spec)
+        await self.db.read(lambda c: _check_free(c, scope, checked.ident, checked.storage))
+
+    async def _checked(self, scope: Scope, spec: InstanceSpec) -> _Checked:
         engine_name = spec.engine.lower()
         ident = validation.instance_identifier(spec.instance_id)
         version, family, server = self.catalog.resolve(engine_name, spec.engine_version)
@@ -104,16 +111,30 @@ class RdsInstances:
         validation.master_username(engine_name, spec.master_username)
         validation.master_password(engine_name, spec.master_password)
         db_name = validation.db_name(engine_name, spec.db_name)
-        storage = validation.allocated_storage(engine_name, spec.allocated_storage)
+        validation.storage_type(spec.storage_type)
+        storage = validation.allocated_storage(
+            engine_name, spec.allocated_storage, spec.storage_type
+        )
         port = validation.port(spec.port or DEFAULT_PORT[engine_name])
         group = (spec.parameter_group or f"default.{family}").lower()
         await self._check_group(scope, group, family)
+        return _Checked(engine_name, ident, version, family, server, db_name, storage, port, group)
+
+    async def create(self, scope: Scope, spec: InstanceSpec) -> Instance:
+        c = await self._checked(scope, spec)
+        engine_name, ident, version, family, server = (
+            c.engine,
+            c.ident,
+            c.version,
+            c.family,
+            c.server,
+        )
+        db_name, storage, port, group = c.db_name, c.storage, c.port, c.group
         verifier = self.engines[server.key].password_verifier(spec.master_password)
         now = self.clock.time()
 
         def insert(conn: Conn) -> Record:
-            if store.get_by_name(conn, scope, ident) is not None:
-                raise errors.instance_exists(ident)
+            _check_free(conn, scope, ident, storage)
             address = self.addresses.allocate(store.used_addresses(conn), port, can_bind)
             if address is None:
                 raise errors.no_address_left()
@@ -141,6 +162,7 @@ class RdsInstances:
                 created_at=now,
                 storage_used=0,
                 pending_changes={},
+                options=spec.options,
             )
             record = Record(
                 instance=instance,
@@ -154,6 +176,8 @@ class RdsInstances:
                 admin_secret=secrets.token_urlsafe(24),
             )
             store.insert_instance(conn, record)
+            if spec.tags:
+                tagging.put(conn, scope, tagging.DB, instance.resource_id, spec.tags)
             return record
 
         for attempt in range(5):  # another gateway process may take the same address
@@ -175,7 +199,7 @@ class RdsInstances:
                     f"The parameter group {group} cannot be used with family {family}"
                 )
             return
-        found = await self.db.read(lambda c: store.get_group(c, scope, group))
+        found = await self.db.read(lambda c: group_store.get_group(c, scope, group))
         if found is None:
             raise errors.group_not_found(group)
         if found[0] != family:
@@ -185,9 +209,21 @@ class RdsInstances:
                 f" DBParameterGroupFamily {family}"
             )
 
-    async def _request(self, rec: Record, wait: bool = False, **values: object) -> Instance:
+    async def _request(
+        self,
+        rec: Record,
+        wait: bool = False,
+        check: Callable[[Conn], None] | None = None,
+        **values: object,
+    ) -> Instance:
         rid = rec.resource_id
-        await self.db.write(lambda c: store.update(c, rid, bump_intent=True, **values))
+
+        def write(conn: Conn) -> None:
+            if check is not None:
+                check(conn)
+            store.update_values(conn, rid, values, bump_intent=True)
+
+        await self.db.write(write)
         self.intents.ring()
         if wait:
             await self.await_applied([rid])
@@ -237,6 +273,8 @@ class RdsInstances:
             values["security_groups"] = list(changes.security_group_ids)
         if changes.publicly_accessible is not None:
             values["publicly_accessible"] = changes.publicly_accessible
+        if changes.options is not None:
+            values["options"] = changes.options
         if changes.master_password is not None:
             validation.master_password(i.engine, changes.master_password)
             values["secret_change"] = self.engines[i.server].password_verifier(
@@ -246,21 +284,35 @@ class RdsInstances:
             group = changes.parameter_group.lower()
             await self._check_group(scope, group, i.family)
             values["parameter_group"] = group
+        if changes.port is not None and changes.port != i.port:
+            values["port"] = validation.port(changes.port)  # RDS restarts at once for a port
+            pending.pop("Port", None)
+            restart = True
+        if changes.instance_class is not None:
+            class_size(changes.instance_class)
+        grow = 0
+        if changes.allocated_storage is not None:
+            validation.allocated_storage(i.engine, changes.allocated_storage, i.storage_type)
+            if changes.allocated_storage < i.allocated_storage:
+                raise errors.invalid_combination(
+                    f"Invalid storage size {changes.allocated_storage}: the allocated storage"
+                    f" of a DB instance cannot be decreased (it is {i.allocated_storage} GiB)."
+                )
+            grow = changes.allocated_storage - i.allocated_storage
+        new_id = None
+        if changes.new_instance_id is not None:
+            new_id = validation.instance_identifier(changes.new_instance_id)
+            if new_id == i.instance_id:
+                new_id = None
         deferred = {
             "DBInstanceClass": changes.instance_class,
             "AllocatedStorage": changes.allocated_storage,
-            "Port": changes.port,
+            "DBInstanceIdentifier": new_id,
         }
-        if changes.instance_class is not None:
-            class_size(changes.instance_class)
-        if changes.allocated_storage is not None:
-            validation.allocated_storage(i.engine, changes.allocated_storage)
-        if changes.port is not None:
-            validation.port(changes.port)
         columns = {
             "DBInstanceClass": "instance_class",
             "AllocatedStorage": "allocated_storage",
-            "Port": "port",
+            "DBInstanceIdentifier": "instance_id",
         }
         for key, value in deferred.items():
             if value is None:
@@ -268,14 +320,22 @@ class RdsInstances:
             if apply_immediately:
                 values[columns[key]] = value
                 pending.pop(key, None)
-                restart = restart or key != "AllocatedStorage"
+                restart = restart or key == "DBInstanceClass"
             else:
                 pending[key] = value
         values["pending_changes"] = pending
         if restart and i.status == Status.AVAILABLE:
             values["status"] = Status.MODIFYING
             values["reboot_seq"] = rec.reboot_seq + 1
-        return await self._request(rec, wait=not restart, **values)
+
+        def check(conn: Conn) -> None:
+            if new_id is not None and store.get_by_name(conn, scope, new_id) is not None:
+                raise errors.instance_exists(new_id)
+            if grow > 0:
+                present = store.list_instances(conn, scope)
+                quotas.check_storage(sum(r.instance.allocated_storage for r in present), grow)
+
+        return await self._request(rec, wait=not restart, check=check, **values)
 
     async def await_applied(
         self, resource_ids: Collection[str], timeout: float = APPLY_TIMEOUT
@@ -300,6 +360,29 @@ class RdsInstances:
                     del targets[rid]
             if targets:
                 await self.progress.wait(min(0.5, max(0.0, deadline - loop.time())))
+
+
+@dataclass(frozen=True)
+class _Checked:
+    engine: str
+    ident: str
+    version: str
+    family: str
+    server: Server
+    db_name: str | None
+    storage: int
+    port: int
+    group: str
+
+
+def _check_free(conn: Conn, scope: Scope, ident: str, storage: int) -> None:
+    """The name is free and the account's quotas leave room for one more instance."""
+    if store.get_by_name(conn, scope, ident) is not None:
+        raise errors.instance_exists(ident)
+    present = store.list_instances(conn, scope)
+    quotas.check_instances(
+        len(present), sum(r.instance.allocated_storage for r in present), storage
+    )
 
 
 def resource_id() -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -37,6 +39,41 @@ class Scope:
 
 
 @dataclass(frozen=True)
+class InstanceOptions:
+    """Settings of an instance that the API keeps and reports but the engines do not act
+    on (the network placement, windows, protection flags ...). Stored as JSON."""
+
+    deletion_protection: bool = False
+    subnet_group: str = "default"
+    vpc_id: str = ""
+    availability_zone: str = ""
+    backup_retention_period: int = 1
+    preferred_backup_window: str = "03:00-03:30"
+    preferred_maintenance_window: str = "sun:05:00-sun:05:30"
+    auto_minor_version_upgrade: bool = True
+    copy_tags_to_snapshot: bool = False
+    max_allocated_storage: int | None = None
+    iops: int | None = None
+    storage_throughput: int | None = None
+    license_model: str = ""
+    network_type: str = "IPV4"
+
+    def to_json(self) -> str:
+        return json.dumps(dataclasses.asdict(self), sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str | None) -> InstanceOptions:
+        if not text:
+            return cls()
+        doc = json.loads(text)
+        known = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in doc.items() if k in known})
+
+
+Tags = tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
 class InstanceSpec:
     """What CreateDBInstance asks for (AWS defaults already applied by the caller or here)."""
 
@@ -53,6 +90,8 @@ class InstanceSpec:
     parameter_group: str | None = None  # default.<family> when None
     security_group_ids: tuple[str, ...] = ()
     publicly_accessible: bool = False
+    options: InstanceOptions = InstanceOptions()
+    tags: Tags = ()
 
 
 @dataclass(frozen=True)
@@ -65,7 +104,9 @@ class InstanceChanges:
     parameter_group: str | None = None
     security_group_ids: tuple[str, ...] | None = None
     publicly_accessible: bool | None = None
-    port: int | None = None
+    port: int | None = None  # always applied at once (the engine restarts), as on AWS
+    options: InstanceOptions | None = None  # replaces the options (applied at once)
+    new_instance_id: str | None = None  # a rename, at once or at the next reboot
 
 
 @dataclass(frozen=True)
@@ -96,6 +137,7 @@ class Instance:
     storage_used: int  # bytes on disk of the data directory
     pending_changes: dict[str, str | int]  # PendingModifiedValues, applied at next reboot
     status_reason: str | None = None
+    options: InstanceOptions = InstanceOptions()
 
 
 @dataclass(frozen=True)

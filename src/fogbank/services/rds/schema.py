@@ -91,4 +91,31 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX rds_events_source ON rds_events (account_id, region, source_id, at)",
         ),
     ),
+    Migration(
+        "rds",
+        2,
+        "Instance options (network placement, windows, protection), tags, DB subnet groups",
+        (
+            "ALTER TABLE rds_instances ADD COLUMN options {text} NOT NULL DEFAULT '{{}}'",
+            """CREATE TABLE rds_tags (
+                account_id {text} NOT NULL,
+                region {text} NOT NULL,
+                resource_type {text} NOT NULL,
+                resource_key {text} NOT NULL,
+                tag_key {text} NOT NULL,
+                tag_value {text} NOT NULL,
+                PRIMARY KEY (account_id, region, resource_type, resource_key, tag_key)
+            )""",
+            """CREATE TABLE rds_subnet_groups (
+                account_id {text} NOT NULL,
+                region {text} NOT NULL,
+                name {text} NOT NULL,
+                description {text} NOT NULL,
+                vpc_id {text} NOT NULL,
+                subnets {text} NOT NULL,
+                created_at {double} NOT NULL,
+                PRIMARY KEY (account_id, region, name)
+            )""",
+        ),
+    ),
 )

@@ -6,7 +6,8 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from fogbank.services.rds.models import Event, Instance, Scope
+from fogbank.services.rds import tagging
+from fogbank.services.rds.models import Event, Instance, InstanceOptions, Scope
 from fogbank.storage.db import Conn, Row
 
 _INSTANCE_COLUMNS = (
@@ -15,7 +16,7 @@ _INSTANCE_COLUMNS = (
     " port, parameter_group, security_groups, publicly_accessible, status, status_reason,"
     " desired, intent_seq, applied_seq, reboot_seq, initialized, param_apply_status,"
     " applied_parameters, booted_parameter_group, pending_changes, secret_change,"
-    " admin_secret, storage_used, created_at"
+    " admin_secret, storage_used, created_at, options"
 )
 
 
@@ -79,6 +80,7 @@ def record_from_row(row: Row) -> Record:
         storage_used=_int(row, "storage_used"),
         pending_changes=dict(pending),
         status_reason=_opt(row, "status_reason"),
+        options=InstanceOptions.from_json(_opt(row, "options")),
     )
     return Record(
         instance=instance,
@@ -101,7 +103,7 @@ def insert_instance(conn: Conn, record: Record) -> None:
     conn.execute(
         f"INSERT INTO rds_instances ({_INSTANCE_COLUMNS}) VALUES"  # noqa: S608
         " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-        " ?, ?, ?, ?, ?, ?)",
+        " ?, ?, ?, ?, ?, ?, ?)",
         (
             i.resource_id,
             i.scope.account_id,
@@ -136,6 +138,7 @@ def insert_instance(conn: Conn, record: Record) -> None:
             record.admin_secret,
             i.storage_used,
             i.created_at,
+            i.options.to_json(),
         ),
     )
 
@@ -195,6 +198,7 @@ _UPDATABLE = {
     "storage_used",
     "port",
     "reboot_seq",
+    "options",
 }
 
 
@@ -210,7 +214,12 @@ def update_values(
     if unknown:
         raise ValueError(f"not updatable: {sorted(unknown)}")
     encoded = {
-        k: json.dumps(v) if isinstance(v, dict | list | tuple) else v for k, v in values.items()
+        k: v.to_json()
+        if isinstance(v, InstanceOptions)
+        else json.dumps(v)
+        if isinstance(v, dict | list | tuple)
+        else v
+        for k, v in values.items()
     }
     sets = [f"{k} = ?" for k in encoded]
     if bump_intent:
@@ -238,107 +247,14 @@ def bump_intents_for_group(conn: Conn, scope: Scope, group: str) -> list[str]:
 
 
 def delete_instance(conn: Conn, resource_id: str) -> None:
+    rec = get(conn, resource_id)
+    if rec is not None:
+        tagging.remove_all(conn, rec.instance.scope, tagging.DB, resource_id)
     conn.execute("DELETE FROM rds_instances WHERE resource_id = ?", (resource_id,))
 
 
 def with_status(record: Record, status: str) -> Record:
     return replace(record, instance=replace(record.instance, status=status))
-
-
-# -- parameter groups -----------------------------------------------------------------
-
-
-def insert_group(
-    conn: Conn, scope: Scope, name: str, family: str, description: str, now: float
-) -> None:
-    conn.execute(
-        "INSERT INTO rds_parameter_groups (account_id, region, name, family, description,"
-        " created_at) VALUES (?, ?, ?, ?, ?, ?)",
-        (scope.account_id, scope.region, name, family, description, now),
-    )
-
-
-def get_group(conn: Conn, scope: Scope, name: str) -> tuple[str, str] | None:
-    """(family, description) of a custom group."""
-    row = conn.one(
-        "SELECT family, description FROM rds_parameter_groups"
-        " WHERE account_id = ? AND region = ? AND name = ?",
-        (scope.account_id, scope.region, name),
-    )
-    return None if row is None else (str(row["family"]), str(row["description"]))
-
-
-def list_groups(conn: Conn, scope: Scope) -> list[tuple[str, str, str]]:
-    rows = conn.all(
-        "SELECT name, family, description FROM rds_parameter_groups"
-        " WHERE account_id = ? AND region = ? ORDER BY name",
-        (scope.account_id, scope.region),
-    )
-    return [(str(r["name"]), str(r["family"]), str(r["description"])) for r in rows]
-
-
-def delete_group(conn: Conn, scope: Scope, name: str) -> None:
-    args = (scope.account_id, scope.region, name)
-    conn.execute(
-        "DELETE FROM rds_parameter_values WHERE account_id = ? AND region = ? AND group_name = ?",
-        args,
-    )
-    conn.execute(
-        "DELETE FROM rds_parameter_groups WHERE account_id = ? AND region = ? AND name = ?",
-        args,
-    )
-
-
-def group_in_use(conn: Conn, scope: Scope, name: str) -> bool:
-    row = conn.one(
-        "SELECT 1 AS x FROM rds_instances WHERE account_id = ? AND region = ?"
-        " AND parameter_group = ?",
-        (scope.account_id, scope.region, name),
-    )
-    return row is not None
-
-
-def group_values(conn: Conn, scope: Scope, group: str) -> dict[str, tuple[str, str]]:
-    """name -> (value, apply_method) of the parameters a custom group sets."""
-    rows = conn.all(
-        "SELECT name, value, apply_method FROM rds_parameter_values"
-        " WHERE account_id = ? AND region = ? AND group_name = ?",
-        (scope.account_id, scope.region, group),
-    )
-    return {str(r["name"]): (str(r["value"]), str(r["apply_method"])) for r in rows}
-
-
-def set_value(
-    conn: Conn, scope: Scope, group: str, name: str, value: str | None, method: str
-) -> None:
-    args = (scope.account_id, scope.region, group, name)
-    conn.execute(
-        "DELETE FROM rds_parameter_values WHERE account_id = ? AND region = ?"
-        " AND group_name = ? AND name = ?",
-        args,
-    )
-    if value is not None:
-        conn.execute(
-            "INSERT INTO rds_parameter_values (account_id, region, group_name, name, value,"
-            " apply_method) VALUES (?, ?, ?, ?, ?, ?)",
-            (*args, value, method),
-        )
-
-
-# -- discovered engine parameters -------------------------------------------------------
-
-
-def get_definitions(conn: Conn, server: str) -> str | None:
-    value = conn.scalar("SELECT definitions FROM rds_engine_parameters WHERE server = ?", (server,))
-    return None if value is None else str(value)
-
-
-def put_definitions(conn: Conn, server: str, definitions: str, now: float) -> None:
-    conn.execute("DELETE FROM rds_engine_parameters WHERE server = ?", (server,))
-    conn.execute(
-        "INSERT INTO rds_engine_parameters (server, discovered_at, definitions) VALUES (?, ?, ?)",
-        (server, now, definitions),
-    )
 
 
 # -- events ---------------------------------------------------------------------------

@@ -72,10 +72,28 @@ def db_name(engine: str, value: str | None) -> str | None:
     return value
 
 
-def allocated_storage(engine: str, value: int) -> int:
-    if not 20 <= value <= 65536:
+STORAGE_LIMITS = {
+    "gp2": (20, 65536),
+    "gp3": (20, 65536),
+    "io1": (100, 65536),
+    "io2": (100, 65536),
+    "standard": (5, 3072),
+}
+
+
+def storage_type(value: str) -> str:
+    if value not in STORAGE_LIMITS:
         raise errors.invalid_value(
-            f"Invalid storage size for engine name {engine} and storage type gp2: {value}"
+            f"Invalid storage type: {value} (valid: {', '.join(STORAGE_LIMITS)})"
+        )
+    return value
+
+
+def allocated_storage(engine: str, value: int, kind: str = "gp2") -> int:
+    low, high = STORAGE_LIMITS.get(kind, STORAGE_LIMITS["gp2"])
+    if not low <= value <= high:
+        raise errors.invalid_value(
+            f"Invalid storage size for engine name {engine} and storage type {kind}: {value}"
         )
     return value
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from fogbank.core.clock import Clock
-from fogbank.services.rds import store
+from fogbank.services.rds import group_store, store
 from fogbank.services.rds.engines import base, params, sizing
 from fogbank.services.rds.engines.base import Bootstrap, Engine, EngineError, Layout, RunAs
 from fogbank.services.rds.engines.front import Front, Target
@@ -57,7 +57,7 @@ def desired_parameters(
     i = rec.instance
     group: dict[str, tuple[str, str]] = {}
     if not i.parameter_group.startswith("default."):
-        group = store.group_values(conn, i.scope, i.parameter_group)
+        group = group_store.group_values(conn, i.scope, i.parameter_group)
     variables = sizing.formula_variables(i.instance_class, i.allocated_storage, host_memory)
     values = params.desired_values(engine.system_parameters(i.engine), group, variables)
     fixed = engine.fixed_parameters()
@@ -138,6 +138,8 @@ class Actions:
             publicly_accessible=i.publicly_accessible,
             status=i.status,
             backend=backend,
+            account_id=i.scope.account_id,
+            region=i.scope.region,
         )
 
     async def expose(self, rec: Record) -> None:
@@ -251,11 +253,20 @@ class Actions:
             "DBInstanceClass": "instance_class",
             "AllocatedStorage": "allocated_storage",
             "Port": "port",
+            "DBInstanceIdentifier": "instance_id",
         }
         for key, value in pending.items():
             if key in names:
                 columns[names[key]] = value
-        await self.db.write(lambda c: store.update_values(c, rid, columns))
+
+        def take(conn: Conn) -> None:
+            new_id = columns.get("instance_id")
+            if isinstance(new_id, str) and store.get_by_name(conn, rec.instance.scope, new_id):
+                log.warning("rename of %s to %s dropped: name taken", rid, new_id)
+                del columns["instance_id"]  # another instance took the name meanwhile
+            store.update_values(conn, rid, columns)
+
+        await self.db.write(take)
         fresh = await self.db.read(lambda c: store.get(c, rid))
         assert fresh is not None
         return fresh
@@ -272,8 +283,9 @@ class Actions:
             await rt.stop()
         await self.expose(rec)
         if rec.instance.status != Status.STOPPED:
-            rec = await self.status(rec, Status.STOPPED)
+            # The event first: whoever sees "stopped" also sees since when (auto-start).
             await self.event(rec, "DB instance stopped", ("notification",))
+            rec = await self.status(rec, Status.STOPPED)
 
     async def delete(self, rec: Record, rt: InstanceRuntime) -> None:
         if rec.instance.status != Status.DELETING:

@@ -19,6 +19,8 @@ class AdmissionRequest:
     publicly_accessible: bool
     client_ip: str
     port: int
+    account_id: str = ""  # where the instance (and its security groups) live
+    region: str = ""
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,10 @@ class Doorbell:
         except FileNotFoundError:
             return 0
 
+    def stamp_time(self) -> int:
+        """When it was last rung (0: never): compare two readings to see a ring."""
+        return self._mtime()
+
     def ring(self) -> None:
         self.stamp.parent.mkdir(parents=True, exist_ok=True)
         with contextlib.suppress(OSError):

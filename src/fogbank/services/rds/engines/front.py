@@ -40,6 +40,8 @@ class Target:
     publicly_accessible: bool
     status: str
     backend: Path | None  # the engine's socket; None while it is not accepting
+    account_id: str = ""
+    region: str = ""
 
 
 class _Backend(asyncio.Protocol):
@@ -97,6 +99,8 @@ class _Client(asyncio.Protocol):
             target.publicly_accessible,
             client_ip,
             self.endpoint.port,
+            target.account_id,
+            target.region,
         )
         try:
             admission = await self.endpoint.admitter.admit(request)

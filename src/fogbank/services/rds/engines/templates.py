@@ -12,7 +12,7 @@ import asyncio
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from fogbank.services.rds import store
+from fogbank.services.rds import group_store
 from fogbank.services.rds.engines import params
 from fogbank.services.rds.engines.base import Engine
 from fogbank.services.rds.models import ParameterDef
@@ -42,7 +42,7 @@ class Templates:
         lock = self._locks.setdefault(server, asyncio.Lock())
         async with lock:
             cached = self._defs.get(server)
-            stored = await self.db.read(lambda c: store.get_definitions(c, server))
+            stored = await self.db.read(lambda c: group_store.get_definitions(c, server))
             if cached is not None and stored is not None and self.path(server).is_dir():
                 return cached
             if stored is not None and self.path(server).is_dir():
@@ -52,7 +52,7 @@ class Templates:
             defs = await self.engines[server].make_template(self.path(server))
             text = params.defs_to_json(defs)
             now = self.now()
-            await self.db.write(lambda c: store.put_definitions(c, server, text, now))
+            await self.db.write(lambda c: group_store.put_definitions(c, server, text, now))
             self._defs[server] = defs
             return defs
 
@@ -64,7 +64,7 @@ async def read_definitions(
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while True:
-        text = await db.read(lambda c: store.get_definitions(c, server))
+        text = await db.read(lambda c: group_store.get_definitions(c, server))
         if text is not None:
             return params.defs_from_json(text)
         if loop.time() >= deadline:
