@@ -24,10 +24,15 @@ from fogbank.services.base import ServiceProvider
 from fogbank.services.ec2 import schema as ec2_schema
 from fogbank.services.ec2.engine import Ec2Engine
 from fogbank.services.ec2.provider import Ec2Service
+from fogbank.services.efs import schema as efs_schema
+from fogbank.services.efs.assembly import EfsDeps, build_efs
+from fogbank.services.efs.fs import schema as efs_fs_schema
+from fogbank.services.efs.serving.addresses import DEFAULT_RANGE as EFS_ADDRESSES
 from fogbank.services.iam import root_keys
 from fogbank.services.iam import schema as iam_schema
 from fogbank.services.iam.credentials import KeyStore
 from fogbank.services.kms import schema as kms_schema
+from fogbank.services.kms.client import KmsClient
 from fogbank.services.kms.engine import Engine as KmsEngine
 from fogbank.services.kms.keyring import Keyring
 from fogbank.services.kms.provider import KmsService
@@ -54,6 +59,8 @@ def all_migrations() -> Sequence[Migration]:
         *iam_schema.MIGRATIONS,
         *kms_schema.MIGRATIONS,
         *ec2_schema.MIGRATIONS,
+        *efs_fs_schema.MIGRATIONS,
+        *efs_schema.MIGRATIONS,
     )
 
 
@@ -121,7 +128,19 @@ class ServiceDeps:
 def build_services(deps: ServiceDeps) -> dict[str, ServiceProvider]:
     kms = KmsEngine(deps.db, deps.clock, Keyring(deps.kms_root))
     ec2 = Ec2Service(Ec2Engine(deps.db, deps.clock, deps.config.data_dir))
-    providers: list[ServiceProvider] = [StsService(), KmsService(kms), ec2]
+    efs = build_efs(
+        EfsDeps(
+            db=deps.db,
+            clock=deps.clock,
+            data_dir=Path(deps.config.data_dir),
+            ec2=ec2.client,
+            kms=KmsClient(kms),
+            holder=f"{socket.gethostname()}:{os.getpid()}",
+            credentials=KeyStore(deps.db),
+            addresses=deps.config.efs_addresses or EFS_ADDRESSES,
+        )
+    )
+    providers: list[ServiceProvider] = [StsService(), KmsService(kms), ec2, efs]
     return {p.name: p for p in providers}
 
 
