@@ -77,25 +77,51 @@ async def no_identities(principal: Principal) -> IdentitySide:
     return IdentitySide()
 
 
-def check_policy(text: str) -> Policy:
+def scoped(text: str, fs_arn: str) -> str:
+    """The policy with ``Resource`` = the file system in statements that name none.
+
+    File system policies may leave ``Resource`` out (EFS's default policy and the
+    console's policy options do): a statement then applies to its file system."""
+    try:
+        doc = json.loads(text)
+    except (ValueError, RecursionError):
+        return text
+    if not isinstance(doc, dict):
+        return text
+    statements = doc.get("Statement")
+    items = [statements] if isinstance(statements, dict) else statements
+    if not isinstance(items, list):
+        return text
+    for item in items:
+        if isinstance(item, dict) and "Resource" not in item and "NotResource" not in item:
+            item["Resource"] = fs_arn
+    return json.dumps(doc)
+
+
+def check_policy(text: str, fs_arn: str) -> Policy:
     """Parse a file system policy as PutFileSystemPolicy does; PolicyError if it is bad."""
-    return parse_policy(text, PolicyKind.RESOURCE)
+    try:
+        return parse_policy(scoped(text, fs_arn), PolicyKind.RESOURCE)
+    except PolicyError:
+        parse_policy(text, PolicyKind.RESOURCE)  # the error of the text as written
+        raise
 
 
 class PolicyCache:
-    """Parsed file system policies by text (a policy is parsed once per process)."""
+    """Parsed file system policies by text and file system (each parsed once)."""
 
     def __init__(self, size: int = 256) -> None:
         self._size = size
-        self._items: OrderedDict[str, Policy] = OrderedDict()
+        self._items: OrderedDict[tuple[str, str], Policy] = OrderedDict()
 
-    def get(self, text: str) -> Policy:
-        hit = self._items.get(text)
+    def get(self, text: str, fs_arn: str) -> Policy:
+        key = (text, fs_arn)
+        hit = self._items.get(key)
         if hit is not None:
-            self._items.move_to_end(text)
+            self._items.move_to_end(key)
             return hit
-        policy = check_policy(text)
-        self._items[text] = policy
+        policy = check_policy(text, fs_arn)
+        self._items[key] = policy
         if len(self._items) > self._size:
             self._items.popitem(last=False)
         return policy

@@ -11,7 +11,7 @@ from fogbank.authz.requirements import Requirement, ResourcePolicy
 from fogbank.core.context import RequestContext
 from fogbank.core.jobs import Job
 from fogbank.services.base import Handler, Output, Params, ServiceProvider
-from fogbank.services.efs import requirements
+from fogbank.services.efs import access, requirements
 from fogbank.services.efs.engine import EfsEngine
 from fogbank.services.efs.models import file_system_arn
 from fogbank.services.efs.ops import (
@@ -94,7 +94,7 @@ class EfsService(ServiceProvider):
         fs = await self.engine.read(lambda c: fs_store.get(c, fs_id))
         if fs is None or fs.policy is None or fs.arn != arn:
             return None
-        return ResourcePolicy(fs.policy, fs.account_id)
+        return ResourcePolicy(access.scoped(fs.policy, fs.arn), fs.account_id)
 
     async def grant_allows(self, ctx: RequestContext, requirement: Requirement) -> bool:
         if requirement.action.startswith("kms:"):

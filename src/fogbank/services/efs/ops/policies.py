@@ -39,7 +39,7 @@ async def put_file_system_policy(engine: EfsEngine, ctx: RequestContext, params:
     v.raise_if_any()
     require_available(fs)
     try:
-        policy = access.check_policy(text)
+        policy = access.check_policy(text, fs.arn)
     except PolicyError as exc:
         raise errors.invalid_policy(exc.message) from None
     if not params.get("BypassPolicyLockoutSafetyCheck"):

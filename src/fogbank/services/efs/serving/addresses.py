@@ -3,13 +3,16 @@ its life, like RDS endpoints. All of 127.0.0.0/8 is loopback on Linux, so ``127.
 needs no set-up and every mount target can listen on NFS's port 2049.
 
 The default range, 127.0.128.1-127.0.255.254, is apart from RDS's first addresses;
-``FOGBANK_EFS_ADDRESSES=FIRST-LAST`` picks another (several fogbank servers on one
-machine each want a range of their own).
+``FOGBANK_EFS_ADDRESSES=FIRST-LAST`` picks another. A new mount target gets a free
+address from a random place in the range (as EFS picks one from its subnet), so that
+several fogbank servers on one machine rarely reach for the same one; an address
+someone else listens on is skipped.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import random
 import socket
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -53,19 +56,31 @@ class AddressPool:
             return False
         return int(ipaddress.IPv4Address(self.first)) <= n <= int(ipaddress.IPv4Address(self.last))
 
-    def candidates(self) -> Iterator[str]:
+    def candidates(self, start: int = 0) -> Iterator[str]:
+        """Every usable address of the range, from the ``start``-th one, wrapping around."""
         lo = int(ipaddress.IPv4Address(self.first))
         hi = int(ipaddress.IPv4Address(self.last))
-        for n in range(lo, hi + 1):
+        size = hi - lo + 1
+        for i in range(size):
+            n = lo + (start + i) % size
             if n & 0xFF in (0, 255):
                 continue
             yield str(ipaddress.IPv4Address(n))
 
     def allocate(
-        self, used: set[str], port: int, probe: Callable[[str, int], bool] = can_bind
+        self,
+        used: set[str],
+        port: int,
+        probe: Callable[[str, int], bool] = can_bind,
+        start: int | None = None,
     ) -> str | None:
-        """The first address neither taken by a mount target nor bound by someone else."""
-        for address in self.candidates():
+        """A free address: neither taken by a mount target nor bound by someone else,
+        searching from ``start`` (random by default)."""
+        lo = int(ipaddress.IPv4Address(self.first))
+        hi = int(ipaddress.IPv4Address(self.last))
+        if start is None:
+            start = random.randrange(hi - lo + 1)  # spreads servers apart; not a secret
+        for address in self.candidates(start):
             if address in used or address in ("127.0.0.1",) or address.startswith("127.0.1."):
                 continue
             if probe(address, port):

@@ -3,6 +3,8 @@ points and the file system policy (the control plane's rows), evaluated per moun
 
 from __future__ import annotations
 
+import logging
+
 from fogbank.services.efs import access
 from fogbank.services.efs.engine import EfsEngine
 from fogbank.services.efs.models import AccessPoint as AccessPointRow
@@ -17,6 +19,8 @@ from fogbank.services.efs.rpc.auth import (
 )
 from fogbank.services.efs.store import access_points as ap_store
 from fogbank.services.efs.store import filesystems as fs_store
+
+log = logging.getLogger("fogbank.efs")
 
 
 def to_rpc(row: AccessPointRow) -> AccessPoint:
@@ -66,14 +70,13 @@ class MountGate:
         fs = await self.engine.read(lambda c: fs_store.get(c, self.fs_id))
         if fs is None:
             return frozenset()
-        policy = self.engine.policies.get(fs.policy or access.DEFAULT_POLICY)
+        arn = file_system_arn(self.region, self.account_id, self.fs_id)
+        try:
+            policy = self.engine.policies.get(fs.policy or access.DEFAULT_POLICY, arn)
+        except access.PolicyError:
+            log.error("efs: the policy of %s does not parse; no client is allowed", self.fs_id)
+            return frozenset()
         identity = access.IdentitySide()
         if request.principal is not None:
             identity = await self.engine.identities(request.principal)
-        return access.client_actions(
-            request,
-            file_system_arn(self.region, self.account_id, self.fs_id),
-            self.account_id,
-            policy,
-            identity,
-        )
+        return access.client_actions(request, arn, self.account_id, policy, identity)
