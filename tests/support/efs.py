@@ -105,3 +105,33 @@ class Mount:
 def unmount_all(paths: list[Path]) -> None:
     for path in paths:
         subprocess.run(["fusermount3", "-u", "-z", str(path)], capture_output=True)
+
+
+class ApiMount:
+    """``fogbank mount FS_ID MOUNTPOINT`` against a live ``fogbank up``: the mount target is
+    found through the EFS API with the server's credentials (or ``env``'s)."""
+
+    def __init__(
+        self,
+        env: dict[str, str],
+        fs_id: str,
+        parent: Path,
+        *extra: str,
+    ) -> None:
+        self.path = Path(tempfile.mkdtemp(prefix="mnt-", dir=parent))
+        self.path.chmod(0o755)
+        self.log = parent / f"{self.path.name}.log"
+        args = [
+            sys.executable, "-m", "fogbank", "mount", fs_id, str(self.path),
+            "--log-file", str(self.log), *extra,
+        ]  # fmt: skip
+        proc = subprocess.run(
+            args, env={**env, "PYTHONPATH": ENV["PYTHONPATH"]}, capture_output=True, text=True,
+            timeout=90,
+        )  # fmt: skip
+        self.error = proc.stderr.strip() if proc.returncode else None
+
+    def close(self) -> None:
+        subprocess.run(["fusermount3", "-u", "-z", str(self.path)], capture_output=True)
+        with contextlib.suppress(OSError):
+            self.path.rmdir()
