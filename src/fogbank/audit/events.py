@@ -32,5 +32,6 @@ class AuditEvent:
 
 
 class AuditSink(Protocol):
-    def record(self, event: AuditEvent) -> None:
-        """Take the event without blocking (the recorder writes behind, in batches)."""
+    async def record(self, event: AuditEvent) -> None:
+        """Take the event; returns at once (the recorder writes behind, in batches) unless
+        the recorder's bounded queue is full, then waits for room (back-pressure)."""

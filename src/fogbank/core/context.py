@@ -32,6 +32,9 @@ class RequestContext:
     # Filled by the operation for the audit record: ARNs it touched, and the response
     # elements worth recording (never secrets).
     resources: list[tuple[str, str]] = field(default_factory=list)  # (type, ARN)
+    # The account owning the resource acted on, when it is not the caller's (anonymous or
+    # cross-account requests): the account whose CloudTrail receives the event.
+    resource_account: str | None = None
 
     @property
     def account_id(self) -> str:

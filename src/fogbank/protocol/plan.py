@@ -44,6 +44,7 @@ class Shape:
     error_status: int | None = None
     sender_fault: bool = True
     event_stream: bool = False
+    sensitive: bool = False  # the model's ``sensitive`` trait (passwords, secret keys ...)
     # Member lookups by wire name, per naming rule (filled for structures).
     xml_children: dict[str, Ref] = field(default_factory=dict)
     xml_attributes: dict[str, Ref] = field(default_factory=dict)
@@ -136,6 +137,7 @@ class ShapeCompiler:
             error_status=error_map.get("httpStatusCode"),
             sender_fault=bool(error_map.get("senderFault", not raw.get("fault"))),
             event_stream=bool(raw.get("eventstream")),
+            sensitive=bool(raw.get("sensitive")),
         )
         self._done[name] = shape  # registered before members: shapes may recurse
         if shape.type == STRUCTURE:

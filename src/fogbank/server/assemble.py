@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from fogbank.audit.record import RecordBuilder, SpecsPlans
+from fogbank.audit.recorder import AuditRecorder
 from fogbank.auth.authenticator import Authenticator
 from fogbank.authz.enforcer import Authorizer
 from fogbank.config import Config
@@ -21,6 +23,11 @@ from fogbank.server.admin import Admin, AdminInfo
 from fogbank.server.app import App
 from fogbank.server.gateway import Gateway
 from fogbank.services.base import ServiceProvider
+from fogbank.services.cloudtrail.destination import LogDestination
+from fogbank.services.cloudtrail.engine import Engine as CloudTrailEngine
+from fogbank.services.cloudtrail.kms_keys import KmsKeys
+from fogbank.services.cloudtrail.provider import CloudTrailService
+from fogbank.services.cloudtrail.store import schema as cloudtrail_schema
 from fogbank.services.ec2 import schema as ec2_schema
 from fogbank.services.ec2.engine import Ec2Engine
 from fogbank.services.ec2.provider import Ec2Service
@@ -59,6 +66,7 @@ def all_migrations() -> Sequence[Migration]:
         *iam_schema.MIGRATIONS,
         *kms_schema.MIGRATIONS,
         *ec2_schema.MIGRATIONS,
+        *cloudtrail_schema.MIGRATIONS,
         *efs_fs_schema.MIGRATIONS,
         *efs_schema.MIGRATIONS,
     )
@@ -113,6 +121,7 @@ class Assembled:
     db: Database
     services: dict[str, ServiceProvider]
     scheduler: Scheduler
+    recorder: AuditRecorder
 
 
 @dataclass(frozen=True)
@@ -123,11 +132,19 @@ class ServiceDeps:
     db: Database
     clock: Clock
     kms_root: KmsRootKey
+    # Where CloudTrail trails deliver their files (the S3 adapter, once S3 is wired).
+    log_destination: LogDestination | None = None
 
 
 def build_services(deps: ServiceDeps) -> dict[str, ServiceProvider]:
     kms = KmsEngine(deps.db, deps.clock, Keyring(deps.kms_root))
     ec2 = Ec2Service(Ec2Engine(deps.db, deps.clock, deps.config.data_dir))
+    cloudtrail = CloudTrailEngine(
+        deps.db,
+        deps.clock,
+        destination=deps.log_destination,
+        keys=KmsKeys(KmsClient(kms)),
+    )
     efs = build_efs(
         EfsDeps(
             db=deps.db,
@@ -140,15 +157,26 @@ def build_services(deps: ServiceDeps) -> dict[str, ServiceProvider]:
             addresses=deps.config.efs_addresses or EFS_ADDRESSES,
         )
     )
-    providers: list[ServiceProvider] = [StsService(), KmsService(kms), ec2, efs]
+    providers: list[ServiceProvider] = [
+        StsService(),
+        KmsService(kms),
+        ec2,
+        CloudTrailService(cloudtrail),
+        efs,
+    ]
     return {p.name: p for p in providers}
 
 
-def assemble(config: Config, kms_root: KmsRootKey | None = None) -> Assembled:
+def assemble(
+    config: Config,
+    kms_root: KmsRootKey | None = None,
+    log_destination: LogDestination | None = None,
+) -> Assembled:
     """Everything one gateway process serves with (after ``prepare`` has run).
 
     ``kms_root`` is the KMS root key ``prepare`` opened, if this is the same process
     (so that a passphrase is not run through scrypt twice); otherwise it is opened here.
+    ``log_destination`` is where CloudTrail trails deliver (the S3 adapter).
     """
     db = open_store(config)
     clock_source = StoredClockSource(db, Path(config.data_dir) / CLOCK_STAMP)
@@ -157,22 +185,27 @@ def assemble(config: Config, kms_root: KmsRootKey | None = None) -> Assembled:
     authenticator = Authenticator(keys, clock)
     if kms_root is None:
         kms_root = open_kms_root(db, config)
-    services = build_services(ServiceDeps(config, db, clock, kms_root))
+    services = build_services(ServiceDeps(config, db, clock, kms_root, log_destination))
     holder = f"{socket.gethostname()}:{os.getpid()}"
     scheduler = Scheduler(
         clock,
         Lease(db, "scheduler", holder),
         [job for svc in services.values() for job in svc.jobs()],
     )
+    specs = Specs()
+    cloudtrail = services["cloudtrail"]
+    assert isinstance(cloudtrail, CloudTrailService)
+    recorder = AuditRecorder(RecordBuilder(SpecsPlans(specs), config.account_id), cloudtrail)
     gateway = Gateway(
         router=Router([config.host, *config.hostnames]),
-        specs=Specs(),
+        specs=specs,
         authenticator=authenticator,
         authorizer=Authorizer(services, config.iam_mode.value),
         services=services,
         clock=clock,
         default_region=config.default_region,
         log_requests=config.log_requests,
+        audit=recorder,
     )
     admin = Admin(
         authenticator=authenticator,
@@ -190,4 +223,4 @@ def assemble(config: Config, kms_root: KmsRootKey | None = None) -> Assembled:
         ),
         after_clock_change=[scheduler.run_now],
     )
-    return Assembled(App(gateway, admin), admin, gateway, db, services, scheduler)
+    return Assembled(App(gateway, admin), admin, gateway, db, services, scheduler, recorder)

@@ -119,7 +119,7 @@ class Gateway:
         if self.log_requests:
             self._log(trace, started)
         if self.audit is not None:
-            self.audit.record(
+            await self.audit.record(
                 AuditEvent(
                     request_id=trace.request_id,
                     event_time=self.clock.time(),

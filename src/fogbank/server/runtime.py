@@ -86,6 +86,7 @@ async def serve(
     listener = Listener(parts.app, _tls_context(config))
     for service in parts.services.values():
         await service.start(primary)
+    await parts.recorder.start()
     await parts.scheduler.start()
     await listener.start(sock)
     parts.admin.ready = True
@@ -95,6 +96,7 @@ async def serve(
         await stop.wait()
     finally:
         await listener.shutdown()
+        await parts.recorder.stop()  # every answered request's event is stored
         await parts.scheduler.stop()
         for service in parts.services.values():
             with contextlib.suppress(Exception):

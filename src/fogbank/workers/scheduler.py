@@ -10,6 +10,7 @@ due by the jump is done when the command returns.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 
@@ -38,9 +39,12 @@ class Scheduler:
             self._task = asyncio.create_task(self._loop())
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            self._task = None
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            # Wait for the tick to unwind (it releases the lease) before the store closes.
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
 
     async def _loop(self) -> None:
         while True:

@@ -178,7 +178,6 @@ async def create_mount_target(engine: EfsEngine, ctx: RequestContext, params: Pa
         await engine.write(lambda c: mt_store.delete(c, mt_id))
         raise errors.security_group_not_found(groups[0]) from None
     await engine.wake.ring()
-    ctx.resources.append(("AWS::EFS::MountTarget", mt.mt_id))
     return views.mount_target(mt)
 
 
@@ -221,7 +220,6 @@ async def delete_mount_target(engine: EfsEngine, ctx: RequestContext, params: Pa
     await engine.write(lambda c: mt_store.delete(c, mt.mt_id))
     await engine.ec2.clear_membership(MOUNT_TARGET_USAGE, mt.mt_id)
     await engine.wake.ring()
-    ctx.resources.append(("AWS::EFS::MountTarget", mt.mt_id))
     return {}
 
 

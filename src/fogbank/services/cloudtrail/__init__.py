@@ -1,0 +1,1 @@
+"""CloudTrail: event history (LookupEvents), trails, log delivery and signed digests."""

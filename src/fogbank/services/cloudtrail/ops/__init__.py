@@ -1,0 +1,1 @@
+"""CloudTrail operations, by resource area."""

@@ -1,0 +1,1 @@
+"""CloudTrail's tables: recorded events, trails, deliveries, digest chains, signing keys."""
