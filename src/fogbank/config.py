@@ -57,8 +57,11 @@ class Config:
     # Extra host names under which virtual-hosted S3 addressing is recognised
     # (``bucket.<name>``); ``localhost`` and the bind host are always included.
     hostnames: tuple[str, ...] = ()
-    # Loopback addresses for RDS endpoints, "FIRST-LAST" (default 127.0.2.1-127.0.255.254).
+    # Loopback addresses for RDS endpoints, "FIRST-LAST" (default 127.0.2.1-127.0.127.254).
     rds_addresses: str | None = None
+    # Loopback addresses for EFS mount targets, "FIRST-LAST" (default
+    # 127.0.128.1-127.0.255.254); each mount target listens on one, port 2049.
+    efs_addresses: str | None = None
     # The passphrase the KMS root key is derived from (None: the root key file in the
     # data dir). Never printed, logged or put in a worker's environment.
     kms_passphrase: str | None = field(default=None, repr=False)
@@ -110,6 +113,8 @@ def config_from_env(env: Mapping[str, str], **overrides: object) -> Config:
         values["default_region"] = env["FOGBANK_REGION"]
     if env.get("FOGBANK_RDS_ADDRESSES"):
         values["rds_addresses"] = env["FOGBANK_RDS_ADDRESSES"]
+    if env.get("FOGBANK_EFS_ADDRESSES"):
+        values["efs_addresses"] = env["FOGBANK_EFS_ADDRESSES"]
     if env.get("FOGBANK_KMS_PASSPHRASE"):
         values["kms_passphrase"] = env["FOGBANK_KMS_PASSPHRASE"]
     passphrase_file = overrides.pop("kms_passphrase_file", None)
@@ -133,6 +138,10 @@ def validate(config: Config) -> None:
     if config.workers < 1:
         raise ValueError("--workers must be at least 1")
     if config.rds_addresses is not None:
-        from fogbank.services.rds.addresses import AddressPool
+        from fogbank.services.rds.addresses import AddressPool as RdsAddresses
 
-        AddressPool.parse(config.rds_addresses)
+        RdsAddresses.parse(config.rds_addresses)
+    if config.efs_addresses is not None:
+        from fogbank.services.efs.serving.addresses import AddressPool as EfsAddresses
+
+        EfsAddresses.parse(config.efs_addresses)

@@ -13,6 +13,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from tests.support.server import FogbankServer
+
 ROOT = Path(__file__).resolve().parents[2]
 ENV = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
 
@@ -105,3 +107,55 @@ class Mount:
 def unmount_all(paths: list[Path]) -> None:
     for path in paths:
         subprocess.run(["fusermount3", "-u", "-z", str(path)], capture_output=True)
+
+
+class ApiMount:
+    """``fogbank mount FS_ID MOUNTPOINT`` against a live ``fogbank up``: the mount target is
+    found through the EFS API with the server's credentials (or ``env``'s)."""
+
+    def __init__(
+        self,
+        env: dict[str, str],
+        fs_id: str,
+        parent: Path,
+        *extra: str,
+    ) -> None:
+        self.path = Path(tempfile.mkdtemp(prefix="mnt-", dir=parent))
+        self.path.chmod(0o755)
+        self.log = parent / f"{self.path.name}.log"
+        args = [
+            sys.executable, "-m", "fogbank", "mount", fs_id, str(self.path),
+            "--log-file", str(self.log), *extra,
+        ]  # fmt: skip
+        proc = subprocess.run(
+            args, env={**env, "PYTHONPATH": ENV["PYTHONPATH"]}, capture_output=True, text=True,
+            timeout=90,
+        )  # fmt: skip
+        self.error = proc.stderr.strip() if proc.returncode else None
+
+    def close(self) -> None:
+        subprocess.run(["fusermount3", "-u", "-z", str(self.path)], capture_output=True)
+        with contextlib.suppress(OSError):
+            self.path.rmdir()
+
+
+def api_file_system(server: FogbankServer, token: str, *, encrypted: bool = False) -> str:
+    """A file system made through the EFS API, with a mount target in the default subnet
+    of us-east-1a whose security group admits 127.0.0.1 on tcp/2049; its id."""
+    efs = server.client("efs")
+    ec2 = server.client("ec2")
+    fs_id = str(efs.create_file_system(CreationToken=token, Encrypted=encrypted)["FileSystemId"])
+    subnets = ec2.describe_subnets(
+        Filters=[
+            {"Name": "default-for-az", "Values": ["true"]},
+            {"Name": "availability-zone", "Values": ["us-east-1a"]},
+        ]
+    )["Subnets"]
+    group = ec2.create_security_group(GroupName=f"nfs-{token}", Description="nfs")["GroupId"]
+    ec2.authorize_security_group_ingress(
+        GroupId=group, IpProtocol="tcp", FromPort=2049, ToPort=2049, CidrIp="127.0.0.1/32"
+    )
+    efs.create_mount_target(
+        FileSystemId=fs_id, SubnetId=subnets[0]["SubnetId"], SecurityGroups=[group]
+    )
+    return fs_id

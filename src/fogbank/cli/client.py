@@ -32,7 +32,7 @@ class ServerError(click.ClickException):
     pass
 
 
-def _credentials() -> tuple[str, str, str | None]:
+def caller_credentials() -> tuple[str, str, str | None]:
     import botocore.session
 
     session = botocore.session.Session()
@@ -80,7 +80,7 @@ def call(
         from botocore.awsrequest import AWSRequest
         from botocore.credentials import Credentials
 
-        key, secret, token = _credentials()
+        key, secret, token = caller_credentials()
         region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
         aws_request = AWSRequest(method=method, url=url, data=data or b"", headers=headers)
         SigV4Auth(Credentials(key, secret, token), "fogbank", region or DEFAULT_REGION).add_auth(

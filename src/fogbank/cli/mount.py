@@ -5,28 +5,44 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
 import sys
 from pathlib import Path
 
 import click
 
-from fogbank.cli.client import endpoint_option
+from fogbank.cli.client import caller_credentials, endpoint_option
 from fogbank.config import DEFAULT_REGION
 from fogbank.mount import device
+from fogbank.mount.resolve import Caller, ResolveError, resolve
 from fogbank.mount.runner import MountOptions, mount_and_serve
 from fogbank.services.efs.rpc.client import AwsKeys
 
+_FS_ID = re.compile(r"^fs-[0-9a-f]{8,40}$")
 
-def _target(endpoint: str, fs_id: str, target: str | None) -> tuple[str, int]:
+
+def _region(given: str | None) -> str:
+    if given:
+        return given
+    import botocore.session
+
+    return str(botocore.session.Session().get_config_variable("region") or DEFAULT_REGION)
+
+
+def _target(
+    endpoint: str, region: str, fs_id: str, target: str | None, zone: str | None
+) -> tuple[str, int]:
     """The mount target's address: ``--target HOST:PORT``, else asked of the EFS API."""
-    if target is None:
-        raise click.ClickException(
-            f"cannot find a mount target of {fs_id} through {endpoint} yet; pass --target HOST:PORT"
-        )
-    host, _, port = target.rpartition(":")
-    if not host or not port.isdigit():
-        raise click.BadParameter("use HOST:PORT", param_hint="--target")
-    return host, int(port)
+    if target is not None:
+        host, _, port = target.rpartition(":")
+        if not host or not port.isdigit():
+            raise click.BadParameter("use HOST:PORT", param_hint="--target")
+        return host, int(port)
+    key, secret, token = caller_credentials()
+    try:
+        return resolve(Caller(endpoint, region, key, secret, token), fs_id, zone)
+    except ResolveError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 def _iam_keys(region: str) -> AwsKeys:
@@ -81,7 +97,8 @@ def _daemonize(opts: MountOptions, log_file: str | None) -> None:
 @click.option("--read-only", is_flag=True, help="Mount read-only.")
 @click.option("--foreground", is_flag=True, help="Stay attached instead of daemonizing.")
 @click.option("--target", help="Mount target address HOST:PORT (skips the API lookup).")
-@click.option("--region", default=DEFAULT_REGION, show_default=True)
+@click.option("--az", "zone", help="Use the mount target in this Availability Zone.")
+@click.option("--region", help="AWS region (default: your AWS configuration, else us-east-1).")
 @click.option(
     "--cache-timeout",
     default=30.0,
@@ -98,15 +115,19 @@ def mount(
     read_only: bool,
     foreground: bool,
     target: str | None,
-    region: str,
+    zone: str | None,
+    region: str | None,
     cache_timeout: float,
     log_file: str | None,
     endpoint: str,
 ) -> None:
     """Mount EFS file system FS_ID at MOUNTPOINT (returns once mounted)."""
+    if target is None and not _FS_ID.match(fs_id):
+        raise click.BadParameter(f"{fs_id} is not a file system id (fs-...)", param_hint="FS_ID")
     if not mountpoint.is_dir():
         raise click.BadParameter(f"{mountpoint} is not a directory", param_hint="MOUNTPOINT")
-    host, port = _target(endpoint, fs_id, target)
+    region = _region(region)
+    host, port = _target(endpoint, region, fs_id, target, zone)
     opts = MountOptions(
         fs_id=fs_id,
         mountpoint=mountpoint.resolve(),

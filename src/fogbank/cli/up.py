@@ -59,7 +59,7 @@ from fogbank.config import DEFAULT_HOST, DEFAULT_PORT, IamMode, config_from_env,
 )
 @click.option(
     "--rds-addresses",
-    help="Loopback range for RDS endpoints, FIRST-LAST [default: 127.0.2.1-127.0.255.254].",
+    help="Loopback range for RDS endpoints, FIRST-LAST [default: 127.0.2.1-127.0.127.254].",
 )
 @click.option(
     "--kms-passphrase-file",

@@ -32,6 +32,10 @@ from fogbank.services.cloudtrail.store import schema as cloudtrail_schema
 from fogbank.services.ec2 import schema as ec2_schema
 from fogbank.services.ec2.engine import Ec2Engine
 from fogbank.services.ec2.provider import Ec2Service
+from fogbank.services.efs import schema as efs_schema
+from fogbank.services.efs.assembly import EfsDeps, build_efs
+from fogbank.services.efs.fs import schema as efs_fs_schema
+from fogbank.services.efs.serving.addresses import DEFAULT_RANGE as EFS_ADDRESSES
 from fogbank.services.iam import root_keys
 from fogbank.services.iam import schema as iam_schema
 from fogbank.services.iam.catalog import ManagedCatalog
@@ -82,6 +86,8 @@ def all_migrations() -> Sequence[Migration]:
         *blob_store.MIGRATIONS,
         *s3_schema.MIGRATIONS,
         *rds_schema.MIGRATIONS,
+        *efs_fs_schema.MIGRATIONS,
+        *efs_schema.MIGRATIONS,
     )
 
 
@@ -191,6 +197,18 @@ def build_services(
         destination=deps.log_destination or S3LogDestination(s3.client),
         keys=KmsKeys(KmsClient(kms)),
     )
+    efs = build_efs(
+        EfsDeps(
+            db=deps.db,
+            clock=deps.clock,
+            data_dir=Path(deps.config.data_dir),
+            ec2=ec2.client,
+            kms=KmsClient(kms),
+            holder=f"{socket.gethostname()}:{os.getpid()}",
+            credentials=identity.keys,
+            addresses=deps.config.efs_addresses or EFS_ADDRESSES,
+        )
+    )
     providers: list[ServiceProvider] = [
         identity.iam,
         identity.sts,
@@ -199,6 +217,7 @@ def build_services(
         CloudTrailService(cloudtrail),
         s3,
         rds,
+        efs,
     ]
     return {p.name: p for p in providers}
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from fogbank.services.ec2 import errors, ids
+from fogbank.services.ec2 import errors, ids, regions
 from fogbank.services.ec2.admission import Admission, Admitter
 from fogbank.services.ec2.engine import Ec2Engine
 from fogbank.services.ec2.models import DEFAULT_GROUP, Attachment, SecurityGroup, Subnet
@@ -134,6 +134,11 @@ class Ec2Client:
         return await self.engine.db.read(lambda c: attachments.of_resource(c, kind, resource_id))
 
     # -- lookups -------------------------------------------------------------------
+
+    def zone(self, region: str, name: str) -> tuple[str, str] | None:
+        """(zone name, zone id) of an Availability Zone of ``region``, if it has it."""
+        found = regions.zone_by_name(region, name)
+        return None if found is None else (found.name, found.zone_id)
 
     async def default_vpc_id(self, account_id: str, region: str) -> str | None:
         vpc = await self.engine.read(

@@ -9,7 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from fogbank.authz.requirements import Requirement, ResourcePolicy
+from fogbank.core.principal import Principal
 from fogbank.services.kms import managed
+from fogbank.services.kms.access import decide
+from fogbank.services.kms.access.requirements import requirements_for
 from fogbank.services.kms.engine import Engine
 from fogbank.services.kms.lookup import load_key
 from fogbank.services.kms.models import Key
@@ -57,3 +61,26 @@ class KmsClient:
     async def describe_key(self, account_id: str, region: str, key_id: str) -> Key:
         """The key a service was given (id, ARN, alias name or alias ARN)."""
         return await load_key(self._engine, account_id, region, key_id)
+
+    # -- authorization of key use on a caller's behalf ------------------------------
+
+    async def requirements(
+        self,
+        account_id: str,
+        region: str,
+        operation: str,
+        params: Mapping[str, object],
+        via_service: str,
+    ) -> list[Requirement]:
+        """What the equivalent KMS call would need (``kms:ViaService`` set); the calling
+        service adds these to its own call's requirements."""
+        return await requirements_for(
+            self._engine, account_id, region, operation, dict(params), via_service=via_service
+        )
+
+    async def key_policy(self, requirement: Requirement) -> ResourcePolicy | None:
+        """The key policy that decides a ``kms:`` requirement (required, as in KMS)."""
+        return await decide.key_policy(self._engine, requirement)
+
+    async def grant_allows(self, principal: Principal, requirement: Requirement) -> bool:
+        return await decide.grant_allows(self._engine, principal, requirement)

@@ -27,7 +27,7 @@ def can_bind(address: str, port: int) -> bool:
 @dataclass(frozen=True)
 class AddressPool:
     first: str = "127.0.2.1"
-    last: str = "127.0.255.254"
+    last: str = "127.0.127.254"
 
     @classmethod
     def parse(cls, text: str) -> AddressPool:

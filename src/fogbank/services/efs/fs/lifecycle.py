@@ -18,6 +18,7 @@ from fogbank.storage.db import Conn, Database
 
 log = logging.getLogger(__name__)
 _BATCH = 200
+MIN_SIZE = 128 * 1024  # smaller files are not eligible for lifecycle management
 
 
 def _keys(conn: Conn, fs_id: str, ino: int) -> list[tuple[int, str]]:
@@ -29,42 +30,56 @@ def _keys(conn: Conn, fs_id: str, ino: int) -> list[tuple[int, str]]:
     return [(as_int(r["idx"]), str(r["blob_key"])) for r in rows]
 
 
-def _set_class(
-    conn: Conn, fs_id: str, ino: int, cls: str, now: float | None, moved: dict[int, str]
-) -> None:
-    for idx, key in moved.items():
-        conn.execute(
-            "UPDATE efs_fs_blocks SET blob_key = ? WHERE fs_id = ? AND ino = ? AND idx = ?",
-            (key, fs_id, ino, idx),
+def _repoint(
+    conn: Conn, fs_id: str, ino: int, cls: str, copies: dict[int, tuple[str, str]]
+) -> tuple[list[str], list[str]]:
+    """Point each block at its copy in ``cls`` unless a write replaced it meanwhile.
+
+    Returns (old keys now unused, copies not used): both are freed after the commit.
+    """
+    moved: list[str] = []
+    unused: list[str] = []
+    for idx, (old, new) in copies.items():
+        cur = conn.execute(
+            "UPDATE efs_fs_blocks SET blob_key = ?, storage_class = ?"
+            " WHERE fs_id = ? AND ino = ? AND idx = ? AND blob_key = ?",
+            (new, cls, fs_id, ino, idx, old),
         )
+        if cur.rowcount:
+            moved.append(old)
+        else:
+            unused.append(new)
     conn.execute(
-        "UPDATE efs_fs_blocks SET storage_class = ? WHERE fs_id = ? AND ino = ?", (cls, fs_id, ino)
+        "UPDATE efs_fs_blocks SET storage_class = ?"
+        " WHERE fs_id = ? AND ino = ? AND blob_key IS NULL",
+        (cls, fs_id, ino),
     )
-    if now is None:
-        conn.execute(
-            "UPDATE efs_fs_inodes SET storage_class = ? WHERE fs_id = ? AND ino = ?",
-            (cls, fs_id, ino),
-        )
-    else:
-        conn.execute(
-            "UPDATE efs_fs_inodes SET storage_class = ?, accessed_at = ?"
-            " WHERE fs_id = ? AND ino = ?",
-            (cls, now, fs_id, ino),
-        )
+    conn.execute(
+        "UPDATE efs_fs_inodes SET storage_class = ? WHERE fs_id = ? AND ino = ?",
+        (cls, fs_id, ino),
+    )
+    return moved, unused
 
 
 async def _move(
     db: Database, blocks: BlockStore, io: Executor, fs_id: str, ino: int, src: str, dst: str
 ) -> None:
-    """Copy the inode's blocks into ``dst``, repoint the rows, then free the old copies."""
+    """Copy the inode's blocks into ``dst``, repoint the rows, then free what is unused.
+
+    A write racing with the move wins: its block is kept and the copy dropped."""
     keys = await db.read(lambda conn: _keys(conn, fs_id, ino))
     loop = asyncio.get_running_loop()
 
-    def copy_all() -> dict[int, str]:
-        return {idx: blocks.move(fs_id, key, src, dst) for idx, key in keys}
+    def copy_all() -> dict[int, tuple[str, str]]:
+        return {
+            idx: (key, blocks.put(fs_id, blocks.get(fs_id, key, src), dst, sync=True))
+            for idx, key in keys
+        }
 
-    moved = await loop.run_in_executor(io, copy_all)
-    await db.write(lambda conn: _set_class(conn, fs_id, ino, dst, None, moved))
+    copies = await loop.run_in_executor(io, copy_all)
+    moved, unused = await db.write(lambda conn: _repoint(conn, fs_id, ino, dst, copies))
+    if moved or unused:
+        await loop.run_in_executor(io, lambda: blocks.delete(fs_id, moved + unused))
 
 
 async def touch(
@@ -85,8 +100,6 @@ async def touch(
     cls, back = await db.read(state)
     if cls == INFREQUENT_ACCESS and back:
         await _move(db, blocks, io, fs_id, ino, INFREQUENT_ACCESS, STANDARD)
-        await db.write(lambda conn: _set_class(conn, fs_id, ino, STANDARD, now, {}))
-        return
     await db.write(
         lambda conn: conn.execute(
             "UPDATE efs_fs_inodes SET accessed_at = ? WHERE fs_id = ? AND ino = ?",
@@ -96,7 +109,10 @@ async def touch(
 
 
 class LifecycleJob:
-    """Moves files idle longer than each file system's ``ia_after_s`` to IA."""
+    """Moves files idle longer than each file system's ``ia_after_s`` to IA.
+
+    Files smaller than 128 KiB stay in Standard, as EFS keeps them ("Files smaller than
+    128 KiB are not eligible for lifecycle management")."""
 
     name = "efs-lifecycle"
 
@@ -111,8 +127,8 @@ class LifecycleJob:
                 "SELECT i.fs_id AS fs_id, i.ino AS ino FROM efs_fs_inodes i"
                 " JOIN efs_fs_filesystems f ON f.fs_id = i.fs_id"
                 " WHERE f.ia_after_s IS NOT NULL AND i.storage_class = ?"
-                " AND i.accessed_at <= ? - f.ia_after_s AND i.size > 0 LIMIT ?",
-                (STANDARD, now, _BATCH),
+                " AND i.accessed_at <= ? - f.ia_after_s AND i.size >= ? LIMIT ?",
+                (STANDARD, now, MIN_SIZE, _BATCH),
             )
             return [(str(r["fs_id"]), as_int(r["ino"])) for r in rows]
 

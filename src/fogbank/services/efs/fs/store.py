@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from concurrent.futures import Executor
 from pathlib import Path
 
@@ -122,7 +121,7 @@ class FsStore:
             return sum(by.values()), ia
 
         standard, ia = await self._db.read(total)
-        return MeteredSize(standard + ia, standard, ia, time.time())
+        return MeteredSize(standard + ia, standard, ia, self._clock.time())
 
     def open(self, fs_id: str, data_key: DataKey | None) -> FileSystem:
         """The operations of one file system (``data_key`` set when it is Encrypted)."""

@@ -61,12 +61,22 @@ class MountRequest:
     access_point: AccessPoint | None
     secure_transport: bool = False
     via_mount_target: bool = True
+    source_ip: str | None = None  # the client's address (aws:SourceIp)
+
+
+@dataclass(frozen=True)
+class Admission:
+    """Whether the mount target's security groups let a client connect, and why not."""
+
+    allowed: bool
+    message: str = ""
 
 
 # Returns the subset of ALL_CLIENT_ACTIONS that the file system policy allows.
 Authorizer = Callable[[MountRequest], Awaitable[frozenset[str]]]
 AccessPointLookup = Callable[[str, str], Awaitable[AccessPoint | None]]  # (fs_id, fsap_id)
-Admit = Callable[[str, int], bool]  # (client ip, mount target port): security groups
+# (client ip, mount target port) -> the security groups' answer
+Admit = Callable[[str, int], Awaitable[Admission]]
 
 
 async def allow_all(request: MountRequest) -> frozenset[str]:
@@ -74,8 +84,8 @@ async def allow_all(request: MountRequest) -> frozenset[str]:
     return ALL_CLIENT_ACTIONS
 
 
-def admit_all(client_ip: str, port: int) -> bool:
-    return True
+async def admit_all(client_ip: str, port: int) -> Admission:
+    return Admission(True)
 
 
 async def no_access_points(fs_id: str, access_point_id: str) -> AccessPoint | None:

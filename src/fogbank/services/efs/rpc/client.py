@@ -101,6 +101,8 @@ class RpcClient:
         keys: AwsKeys | None = None,
     ) -> Welcome:
         _, code, body = _read_frame(self._sock)
+        if code == Op.REFUSED:
+            raise FsError(errno.EACCES, str(wire.decode(body)))
         if code != Op.CHALLENGE:
             raise FsError(errno.EPROTO, "expected a challenge")
         challenge = wire.as_bytes(wire.decode(body))

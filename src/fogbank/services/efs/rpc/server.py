@@ -118,8 +118,10 @@ class MountTargetServer:
             conn.close()
 
     async def _serve(self, conn: FrameConnection) -> None:
-        if not self._admit(conn.peer(), self.port):
+        admission = await self._admit(conn.peer(), self.port)
+        if not admission.allowed:
             log.info("efs mount target %s:%s: %s not admitted", self.host, self.port, conn.peer())
+            conn.send(wire.frame(0, Op.REFUSED, admission.message or "connection refused"))
             return
         challenge = secrets.token_bytes(32)
         conn.send(wire.frame(0, Op.CHALLENGE, challenge))
@@ -127,7 +129,7 @@ class MountTargetServer:
         try:
             if code != Op.HELLO:
                 raise FsError(errno.EPROTO, "expected HELLO")
-            session = await self._hello(as_dict(wire.decode(body)), challenge)
+            session = await self._hello(as_dict(wire.decode(body)), challenge, conn.peer())
         except FsError as exc:
             conn.send(wire.frame(msg_id, exc.errno, str(exc)))
             return
@@ -190,7 +192,7 @@ class MountTargetServer:
 
     # -- handshake ----------------------------------------------------------------
 
-    async def _hello(self, hello: dict[str, Value], challenge: bytes) -> Session:
+    async def _hello(self, hello: dict[str, Value], challenge: bytes, peer: str) -> Session:
         fs_id = str(hello.get("fs_id"))
         if fs_id != self.fs.fs_id:
             raise FsError(errno.ENOENT, "no such file system at this mount target")
@@ -201,7 +203,9 @@ class MountTargetServer:
             access_point = await self._access_points(fs_id, str(ap_id))
             if access_point is None or access_point.fs_id != fs_id:
                 raise FsError(errno.ENOENT, "no such access point")
-        allowed = await self._authorizer(MountRequest(fs_id, principal, access_point))
+        allowed = await self._authorizer(
+            MountRequest(fs_id, principal, access_point, source_ip=peer)
+        )
         if CLIENT_MOUNT not in allowed:
             raise FsError(errno.EACCES, "ClientMount denied")
         root_access = CLIENT_ROOT_ACCESS in allowed

@@ -29,6 +29,7 @@ _I64_MAX = (1 << 63) - 1
 class Op(IntEnum):
     CHALLENGE = 1
     HELLO = 2
+    REFUSED = 3  # server -> client instead of CHALLENGE: not admitted (message)
     LOOKUP = 10
     GETATTR = 11
     SETATTR = 12

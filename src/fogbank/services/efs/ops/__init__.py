@@ -1,0 +1,1 @@
+"""The EFS API operations, by resource area."""
