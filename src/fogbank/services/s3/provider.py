@@ -111,7 +111,8 @@ class S3Service(ServiceProvider):
         return cors.response_headers(rule, cors.CorsRequest(origin, method), preflight=False)
 
     async def requirements(self, ctx: RequestContext, params: Params) -> Sequence[Requirement]:
-        return await access.requirements_for(self.engine, ctx, params)
+        found = await access.requirements_for(self.engine, ctx, params)
+        return access.with_request_keys(ctx, found)
 
     async def resource_policy(
         self, ctx: RequestContext, requirement: Requirement
