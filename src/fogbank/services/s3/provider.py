@@ -112,6 +112,11 @@ class S3Service(ServiceProvider):
 
     async def requirements(self, ctx: RequestContext, params: Params) -> Sequence[Requirement]:
         found = await access.requirements_for(self.engine, ctx, params)
+        for requirement in found:  # anonymous / cross-account: the owner's CloudTrail
+            owner = requirement.resource_account
+            if owner is not None and owner != ctx.account_id:
+                ctx.resource_account = owner
+                break
         return access.with_request_keys(ctx, found)
 
     async def resource_policy(
