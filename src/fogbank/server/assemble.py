@@ -58,6 +58,7 @@ from fogbank.services.rds.backend import RdsBackend, RdsSettings
 from fogbank.services.rds.provider import RdsService
 from fogbank.services.s3 import schema as s3_schema
 from fogbank.services.s3.assembly import build_s3, recover_blobs
+from fogbank.services.s3.control import S3ControlService
 from fogbank.services.sts.provider import StsService
 from fogbank.storage import blobs as blob_store
 from fogbank.storage import core_schema
@@ -216,6 +217,7 @@ def build_services(
         ec2,
         CloudTrailService(cloudtrail),
         s3,
+        S3ControlService(s3.engine),
         rds,
         efs,
     ]

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from functools import partial
 
-from fogbank.authz.requirements import Requirement
+from fogbank.authz.requirements import Requirement, ResourcePolicy
 from fogbank.core.context import RequestContext
 from fogbank.core.jobs import Job
 from fogbank.services.base import Handler, Output, Params, ServiceProvider
@@ -23,6 +23,7 @@ from fogbank.services.s3.ops import (
     listing,
     multipart,
     object_info,
+    policy,
     post,
     preflight,
     put,
@@ -30,6 +31,7 @@ from fogbank.services.s3.ops import (
     upload_listing,
 )
 from fogbank.services.s3.ops.common import HEADERS, EngineHandler
+from fogbank.services.s3.resource_policy import BucketPolicies
 from fogbank.services.s3.store import buckets as bucket_store
 from fogbank.services.s3.store import objects as object_store
 from fogbank.storage.blobs.job import BlobSweepJob
@@ -38,6 +40,7 @@ from fogbank.storage.db import Conn
 TABLES: tuple[Mapping[str, EngineHandler], ...] = (
     buckets.HANDLERS,
     bucket_config.HANDLERS,
+    policy.HANDLERS,
     read.HANDLERS,
     delete.HANDLERS,
     copy.HANDLERS,
@@ -71,6 +74,7 @@ class S3Service(ServiceProvider):
         }
         self._sweep = _SweepJob(engine, sweep_interval_s)
         self.client = S3Client(engine)  # the in-process client other services use
+        self.policies = BucketPolicies(engine)
 
     def operations(self) -> Mapping[str, Handler]:
         return self._table
@@ -107,7 +111,18 @@ class S3Service(ServiceProvider):
         return cors.response_headers(rule, cors.CorsRequest(origin, method), preflight=False)
 
     async def requirements(self, ctx: RequestContext, params: Params) -> Sequence[Requirement]:
-        return await access.requirements_for(self.engine, ctx, params)
+        found = await access.requirements_for(self.engine, ctx, params)
+        for requirement in found:  # anonymous / cross-account: the owner's CloudTrail
+            owner = requirement.resource_account
+            if owner is not None and owner != ctx.account_id:
+                ctx.resource_account = owner
+                break
+        return access.with_request_keys(ctx, found)
+
+    async def resource_policy(
+        self, ctx: RequestContext, requirement: Requirement
+    ) -> ResourcePolicy | None:
+        return await self.policies.for_requirement(ctx, requirement)
 
     def jobs(self) -> Sequence[Job]:
         return (self._sweep,)
