@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from functools import partial
 
-from fogbank.authz.requirements import Requirement
+from fogbank.authz.requirements import Requirement, ResourcePolicy
 from fogbank.core.context import RequestContext
 from fogbank.core.jobs import Job
 from fogbank.services.base import Handler, Output, Params, ServiceProvider
@@ -30,6 +30,8 @@ from fogbank.services.s3.ops import (
     upload_listing,
 )
 from fogbank.services.s3.ops.common import HEADERS, EngineHandler
+from fogbank.services.s3.sse import access as sse_access
+from fogbank.services.s3.sse import defaults as sse_defaults
 from fogbank.services.s3.store import buckets as bucket_store
 from fogbank.services.s3.store import objects as object_store
 from fogbank.storage.blobs.job import BlobSweepJob
@@ -44,6 +46,7 @@ TABLES: tuple[Mapping[str, EngineHandler], ...] = (
     listing.HANDLERS,
     object_info.HANDLERS,
     upload_listing.HANDLERS,
+    sse_defaults.HANDLERS,
     {
         "PutObject": put.put_object,
         "CreateMultipartUpload": multipart.create_multipart_upload,
@@ -107,7 +110,21 @@ class S3Service(ServiceProvider):
         return cors.response_headers(rule, cors.CorsRequest(origin, method), preflight=False)
 
     async def requirements(self, ctx: RequestContext, params: Params) -> Sequence[Requirement]:
-        return await access.requirements_for(self.engine, ctx, params)
+        own = await access.requirements_for(self.engine, ctx, params)
+        kms = await sse_access.kms_requirements(self.engine, self.engine.sse, ctx, params)
+        return (*own, *kms)
+
+    async def resource_policy(
+        self, ctx: RequestContext, requirement: Requirement
+    ) -> ResourcePolicy | None:
+        if requirement.action.startswith("kms:"):  # SSE-KMS: the key's policy decides
+            return await self.engine.sse.kms.key_policy(requirement)
+        return await super().resource_policy(ctx, requirement)
+
+    async def grant_allows(self, ctx: RequestContext, requirement: Requirement) -> bool:
+        if requirement.action.startswith("kms:"):  # KMS grants allow SSE-KMS use too
+            return await self.engine.sse.kms.grant_allows(ctx.principal, requirement)
+        return await super().grant_allows(ctx, requirement)
 
     def jobs(self) -> Sequence[Job]:
         return (self._sweep,)
