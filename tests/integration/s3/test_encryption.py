@@ -316,3 +316,23 @@ def test_disabled_key_refuses_reads(server: FogbankServer, kms: Any, key_arn: st
         assert s3.get_object(Bucket=name, Key="d")["Body"].read() == b"data"
     finally:
         empty_and_delete(s3, name)
+
+
+def test_post_upload_with_sse_kms_fields(
+    server: FogbankServer, s3: Any, bucket: str, key_arn: str
+) -> None:
+    from tests.integration.s3.test_browser import _multipart, fetch
+
+    fields = {"x-amz-server-side-encryption": "aws:kms",
+              "x-amz-server-side-encryption-aws-kms-key-id": key_arn}  # fmt: skip
+    post = s3.generate_presigned_post(
+        bucket, "form.txt", Fields=fields, Conditions=[{k: v} for k, v in fields.items()]
+    )
+    body, ctype = _multipart(list(post["fields"].items()), "form.txt", b"posted")
+    status, headers, doc = fetch(post["url"], "POST", body, {"Content-Type": ctype})
+    assert status == 204, doc
+    assert headers["x-amz-server-side-encryption"] == "aws:kms"
+    assert headers["x-amz-server-side-encryption-aws-kms-key-id"] == key_arn
+    head = s3.head_object(Bucket=bucket, Key="form.txt")
+    assert head["ServerSideEncryption"] == "aws:kms" and head["SSEKMSKeyId"] == key_arn
+    assert s3.get_object(Bucket=bucket, Key="form.txt")["Body"].read() == b"posted"
