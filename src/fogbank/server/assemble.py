@@ -190,7 +190,7 @@ def build_services(
     identity = identity or build_identity(deps)
     kms = KmsEngine(deps.db, deps.clock, Keyring(deps.kms_root))
     ec2 = Ec2Service(Ec2Engine(deps.db, deps.clock, deps.config.data_dir))
-    s3 = build_s3(deps.db, deps.clock, deps.config.data_dir)
+    s3 = build_s3(deps.db, deps.clock, deps.config.data_dir, KmsClient(kms), deps.kms_root)
     rds = RdsService(RdsBackend(deps.db, deps.clock, ec2.client, rds_settings(deps.config)))
     cloudtrail = CloudTrailEngine(
         deps.db,

@@ -32,6 +32,8 @@ from fogbank.services.s3.ops import (
 )
 from fogbank.services.s3.ops.common import HEADERS, EngineHandler
 from fogbank.services.s3.resource_policy import BucketPolicies
+from fogbank.services.s3.sse import access as sse_access
+from fogbank.services.s3.sse import defaults as sse_defaults
 from fogbank.services.s3.store import buckets as bucket_store
 from fogbank.services.s3.store import objects as object_store
 from fogbank.storage.blobs.job import BlobSweepJob
@@ -47,6 +49,7 @@ TABLES: tuple[Mapping[str, EngineHandler], ...] = (
     listing.HANDLERS,
     object_info.HANDLERS,
     upload_listing.HANDLERS,
+    sse_defaults.HANDLERS,
     {
         "PutObject": put.put_object,
         "CreateMultipartUpload": multipart.create_multipart_upload,
@@ -117,12 +120,20 @@ class S3Service(ServiceProvider):
             if owner is not None and owner != ctx.account_id:
                 ctx.resource_account = owner
                 break
-        return access.with_request_keys(ctx, found)
+        kms = await sse_access.kms_requirements(self.engine, self.engine.sse, ctx, params)
+        return (*access.with_request_keys(ctx, found), *kms)
 
     async def resource_policy(
         self, ctx: RequestContext, requirement: Requirement
     ) -> ResourcePolicy | None:
+        if requirement.action.startswith("kms:"):  # SSE-KMS: the key's policy decides
+            return await self.engine.sse.kms.key_policy(requirement)
         return await self.policies.for_requirement(ctx, requirement)
+
+    async def grant_allows(self, ctx: RequestContext, requirement: Requirement) -> bool:
+        if requirement.action.startswith("kms:"):  # KMS grants allow SSE-KMS use too
+            return await self.engine.sse.kms.grant_allows(ctx.principal, requirement)
+        return await super().grant_allows(ctx, requirement)
 
     def jobs(self) -> Sequence[Job]:
         return (self._sweep,)
