@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what the tests need, then runs lint, type checks and the whole suite twice:
-# on SQLite metadata (the default) and on PostgreSQL (a throwaway cluster per run).
+# Installs what the tests need, then runs lint, type checks and the suite: all of it on
+# SQLite metadata (the default), then on PostgreSQL (a throwaway cluster per run) the tests
+# that reach a metadata store (tests/conftest.py picks them).
 # Extra arguments go to pytest (e.g. scripts/test.sh -k s3).
 set -euo pipefail
 cd "$(dirname "$0")/.."

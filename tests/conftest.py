@@ -13,6 +13,24 @@ from tests.support.server import FogbankServer
 BACKEND = os.environ.get("FOGBANK_TEST_METADATA", "sqlite")
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On PostgreSQL, run only the tests that reach a metadata store (every such test asks
+    for ``metadata_url_factory``, directly or through ``server``, ``make_server`` or ``db``)
+    and that check something the store can change: the rest ran on SQLite already and would
+    run the same code again."""
+    if BACKEND != "postgresql":
+        return
+    keep: list[pytest.Item] = []
+    dropped: list[pytest.Item] = []
+    for item in items:
+        reaches_store = "metadata_url_factory" in getattr(item, "fixturenames", ())
+        neutral = item.get_closest_marker("store_neutral") is not None
+        (keep if reaches_store and not neutral else dropped).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
+
+
 @pytest.fixture(scope="session")
 def pg_cluster() -> Iterator[Any]:
     if BACKEND != "postgresql":

@@ -201,10 +201,21 @@ def _ftruncate(path: Path, size: int, flags: int = os.O_RDWR) -> object:
     return os.stat(path).st_size
 
 
+def _truncated(n: int, offset: int, size: int) -> bytes:
+    """Bytes ``offset``..``offset+size`` of "0123456789" truncated or zero-extended to ``n``."""
+    end = min(n, offset + size)
+    return bytes(b"0123456789"[i] if i < 10 else 0 for i in range(offset, end))
+
+
 TRUNCATE = [
-    Check(f"truncate-to-{n}", "truncate sets the size; new bytes read as zeros",
-          lambda d, n=n: (os.truncate(d / "f", n), os.stat(d / "f").st_size, read(d / "f")[:12])[1:],
-          (n, (b"0123456789" + b"\0" * max(0, n - 10))[: min(n, 12)]),
+    Check(f"truncate-to-{n}", "truncate sets the size; new bytes read as zeros (head, tail)",
+          lambda d, n=n: (
+              os.truncate(d / "f", n),
+              os.stat(d / "f").st_size,
+              read(d / "f", 12),
+              read(d / "f", 12, max(0, n - 12)),
+          )[1:],
+          (n, _truncated(n, 0, 12), _truncated(n, max(0, n - 12), 12)),
           setup=_setup(0o644, b"0123456789"))
     for n in (0, 1, 9, 10, 11, 4096, 1 << 20, (1 << 20) + 3, 3 << 30)
 ] + [

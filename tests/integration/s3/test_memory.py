@@ -71,6 +71,7 @@ class Source:
 
 
 @pytest.mark.slow
+@pytest.mark.store_neutral  # bytes stream the same whatever holds the metadata
 def test_two_gib_put_and_get_in_bounded_memory(make_server: Any) -> None:
     server: FogbankServer = make_server(workers=1)
     s3 = server.client(
