@@ -59,7 +59,8 @@ def aws_cli() -> Command:
 
 
 def fogbank_cli() -> Command:
-    """``python -m fogbank`` (the admin commands; ``up`` and ``mount`` are no use here)."""
+    """``python -m fogbank`` (its admin commands and ``mount``, which daemonizes: its
+    background client is forked from the command's process as always; not ``up``)."""
     return Command(
         argv=(sys.executable, "-m", "fogbank"),
         module="fogbank",
@@ -69,7 +70,9 @@ def fogbank_cli() -> Command:
             "fogbank.cli.clock",
             "fogbank.cli.account",
             "fogbank.cli.credentials",
+            "fogbank.cli.mount",
             "botocore.session",
+            "botocore.client",
             "botocore.auth",
             "urllib.request",
         ),
