@@ -29,14 +29,19 @@ _TLS_HANDSHAKE = 0x16
 _PEEK_TIMEOUT = 10.0
 
 
+BACKLOG = 1024
+
+
 def bind(host: str, port: int) -> socket.socket:
-    """A listening socket; SO_REUSEPORT lets every gateway process bind the same port."""
+    """A bound socket; SO_REUSEPORT lets every gateway process bind the same port. It
+    listens only from ``Listener.start``: the kernel spreads new connections over the
+    listening sockets of the port, and one of a process still starting would hold them
+    in its backlog until that process is ready."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     sock.bind((host, port))
-    sock.listen(1024)
     sock.setblocking(False)
     return sock
 
@@ -73,8 +78,9 @@ class Listener:
         self._update_date()
         self._ticker = asyncio.create_task(self._tick())
         loop = asyncio.get_running_loop()
+        sock.listen(BACKLOG)  # from now on the kernel hands this process its share
         if self.tls is None:
-            server = await loop.create_server(self._protocol, sock=sock, backlog=1024)
+            server = await loop.create_server(self._protocol, sock=sock, backlog=BACKLOG)
             self._servers.append(server)
         else:
             self._accept_tasks.append(asyncio.create_task(self._accept_loop(sock)))
