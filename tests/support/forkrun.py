@@ -22,9 +22,11 @@ import json
 import locale
 import os
 import selectors
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import warnings
@@ -32,8 +34,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.support import forkshim
+
 ZYGOTE = Path(__file__).with_name("zygote.py")
-STARTUP_VARIABLES = ("LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "PATH", "HOME", "TMPDIR")
 KILL_GRACE = 10.0
 
 
@@ -81,9 +84,7 @@ def fogbank_cli() -> Command:
 
 def startup_environment(env: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
     """The part of ``env`` that acts when an interpreter starts (a zygote's identity)."""
-    return tuple(
-        sorted((k, v) for k, v in env.items() if k.startswith("PYTHON") or k in STARTUP_VARIABLES)
-    )
+    return tuple(forkshim.startup_environment(env))
 
 
 class ZygoteGone(Exception):
@@ -95,18 +96,45 @@ class Zygote:
 
     def __init__(self, command: Command, startup: tuple[tuple[str, str], ...]) -> None:
         self.command = command
+        self.startup = startup
         self.lock = threading.Lock()
+        self.dir = Path(tempfile.mkdtemp(prefix="fogbank-zygote-"))
+        self.socket_path = str(self.dir / "socket")
+        listening = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.control, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         try:
+            listening.bind(self.socket_path)
+            listening.listen(64)
+            fds = [theirs.fileno(), listening.fileno()]
             self.proc = subprocess.Popen(
-                [sys.executable, str(ZYGOTE), str(theirs.fileno()), *command.preload],
-                pass_fds=[theirs.fileno()],
+                [sys.executable, str(ZYGOTE), *map(str, fds), *command.preload],
+                pass_fds=fds,
                 env=dict(startup),
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
             )
+        except BaseException:
+            self.control.close()
+            shutil.rmtree(self.dir, ignore_errors=True)
+            raise
         finally:
             theirs.close()
+            listening.close()
+
+    def shim(self) -> Path:
+        """A folder holding an executable named as the command's script that has it
+        forked from this zygote (tests/support/forkshim.py): put it first on PATH."""
+        assert self.command.script is not None, "shims are for script commands"
+        folder = self.dir / "bin"
+        path = folder / Path(self.command.script).name
+        if not path.exists():
+            folder.mkdir(exist_ok=True)
+            startup = json.dumps([list(p) for p in self.startup])
+            path.write_text(
+                forkshim.shim_source(sys.executable, self.socket_path, self.command.script, startup)
+            )
+            path.chmod(0o755)
+        return folder
 
     def run(
         self, args: Sequence[str], env: Mapping[str, str], cwd: str, timeout: float | None
@@ -146,6 +174,7 @@ class Zygote:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 def _collect(
@@ -264,6 +293,15 @@ class Zygotes:
 
 
 ZYGOTES = Zygotes()
+
+
+def shim_folder(
+    command: Command, env: Mapping[str, str], zygotes: Zygotes = ZYGOTES
+) -> Path | None:
+    """A folder to put first on the PATH of ``env`` so that the command's name (``aws``)
+    runs forked from a zygote, for scripts that call it; None: leave PATH as it is."""
+    zygote = zygotes.get(command, env)
+    return zygote.shim() if zygote is not None else None
 
 
 def _text(data: bytes) -> str:

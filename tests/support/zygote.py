@@ -2,12 +2,15 @@
 child for each invocation, so a command-line tool written in Python (the AWS CLI, our
 ``fogbank`` command) starts in milliseconds instead of a second or more.
 
-Run as ``python zygote.py CONTROL_FD PRELOAD...``; ``tests/support/forkrun.py`` starts
-it and talks to it. Each request arrives on the control socket (SOCK_SEQPACKET) as one
-JSON message carrying four file descriptors: the child's stdin, stdout and stderr, and a
-stream socket on which the zygote reports ``{"pid": N}`` when the child is forked and
-``{"returncode": N}`` (negative: killed by that signal, as subprocess reports it) when it
-has ended. A byte sent on that socket, or its closing, kills the child.
+Run as ``python zygote.py CONTROL_FD LISTEN_FD PRELOAD...``; ``tests/support/forkrun.py``
+starts it and talks to it on the control socket; a shim on PATH
+(``tests/support/forkshim.py``) may connect to the listening one. Each request arrives
+on either (SOCK_SEQPACKET) as one JSON message carrying four file descriptors: the
+child's stdin, stdout and stderr, and a stream socket on which the zygote reports
+``{"pid": N}`` when the child is forked and ``{"returncode": N}`` (negative: killed by
+that signal, as subprocess reports it) when it has ended. A byte sent on that socket,
+or its closing, kills the child. The zygote ends (killing the children it still has)
+when the control socket closes.
 
 The zygote itself stays pristine: it only imports modules (no session, no driver, no
 state), it is single-threaded (fork is safe), and it never runs the command. The child
@@ -147,28 +150,40 @@ def _fork(request: dict[str, Any], fds: list[int]) -> int:
 class Zygote:
     """The zygote's single-threaded loop: requests in, children forked, exits reported."""
 
-    def __init__(self, control: socket.socket) -> None:
+    def __init__(self, control: socket.socket, listening: socket.socket) -> None:
         self.control = control
         self.selector = selectors.DefaultSelector()
-        self.selector.register(control, selectors.EVENT_READ, ("request", None))
+        self.selector.register(control, selectors.EVENT_READ, ("control", None))
+        self.selector.register(listening, selectors.EVENT_READ, ("listen", None))
         self.children: dict[int, tuple[int, socket.socket]] = {}  # pid -> (pidfd, status)
 
     def serve(self) -> None:
         while True:
             for key, _ in self.selector.select():
                 kind, pid = key.data
-                if kind == "request":
-                    if not self.request():
+                sock = key.fileobj
+                assert isinstance(sock, socket.socket) or kind == "exited"
+                if kind == "control":
+                    if not self.request(self.control):
                         self.shut_down()
                         return
+                elif kind == "listen":
+                    with contextlib.suppress(OSError):
+                        conn, _ = sock.accept()  # type: ignore[union-attr]
+                        self.selector.register(conn, selectors.EVENT_READ, ("client", None))
+                elif kind == "client":
+                    if not self.request(sock):  # type: ignore[arg-type]
+                        self.selector.unregister(sock)
+                        sock.close()  # type: ignore[union-attr]
                 elif kind == "exited":
                     self.reap(pid)
                 else:
-                    self.cancelled(pid, key.fileobj)  # type: ignore[arg-type]
+                    self.cancelled(pid, sock)  # type: ignore[arg-type]
 
-    def request(self) -> bool:
+    def request(self, source: socket.socket) -> bool:
+        """Fork the child a request on ``source`` asks for; False when ``source`` ended."""
         try:
-            data, fds, _, _ = socket.recv_fds(self.control, MAX_REQUEST, 4)
+            data, fds, _, _ = socket.recv_fds(source, MAX_REQUEST, 4)
         except ConnectionResetError:
             return False
         if not data:
@@ -230,11 +245,12 @@ def main(argv: list[str]) -> None:
     if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
         del sys.path[0]  # this file's folder is no part of the commands' sys.path
     control = socket.socket(fileno=int(argv[1]))
-    for name in argv[2:]:
+    listening = socket.socket(fileno=int(argv[2]))
+    for name in argv[3:]:
         importlib.import_module(name)
     gc.collect()
     gc.freeze()  # children need not scan (and copy) the preloaded objects
-    Zygote(control).serve()
+    Zygote(control, listening).serve()
 
 
 if __name__ == "__main__":

@@ -7,7 +7,6 @@ import os
 import re
 import signal
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Callable
@@ -15,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import forkrun
 from tests.support.server import ACCOUNT_ID, FogbankServer
 
 
@@ -84,11 +84,9 @@ def test_generated_root_key_is_printed_once_and_kept(
         "sts", aws_access_key_id=key.group(1), aws_secret_access_key=secret.group(1)
     ).get_caller_identity()
     assert ident["Account"] == ACCOUNT_ID
-    printed = subprocess.run(
-        [sys.executable, "-m", "fogbank", "credentials", "--data-dir", str(tmp_path / "d")],
-        capture_output=True,
-        text=True,
-        check=True,
+    printed = forkrun.run(
+        forkrun.fogbank_cli(),
+        ["credentials", "--data-dir", str(tmp_path / "d")],
         env={**os.environ, **env},
     ).stdout
     assert f"AWS_ACCESS_KEY_ID={key.group(1)}" in printed
@@ -107,23 +105,15 @@ def test_profile_writes_only_its_own_profile(server: FogbankServer, tmp_path: Pa
         "FOGBANK_ROOT_ACCESS_KEY_ID": server.env["FOGBANK_ROOT_ACCESS_KEY_ID"],
         "FOGBANK_ROOT_SECRET_ACCESS_KEY": server.env["FOGBANK_ROOT_SECRET_ACCESS_KEY"],
     }
-    subprocess.run(
-        [sys.executable, "-m", "fogbank", "profile", "--endpoint", server.endpoint],
-        env=env,
-        check=True,
-        capture_output=True,
-    )
+    forkrun.run(forkrun.fogbank_cli(), ["profile", "--endpoint", server.endpoint], env=env)
     assert "[profile other]\nregion = eu-west-1" in config.read_text()
     assert "[other]\naws_access_key_id = AKIAOTHER" in creds.read_text()
     env.pop("FOGBANK_ROOT_ACCESS_KEY_ID")
     env.pop("FOGBANK_ROOT_SECRET_ACCESS_KEY")
-    aws = str(Path(sys.executable).parent / "aws")
-    out = subprocess.run(
-        [aws, "--profile", "fogbank", "sts", "get-caller-identity"],
+    out = forkrun.run(
+        forkrun.aws_cli(),
+        ["--profile", "fogbank", "sts", "get-caller-identity"],
         env={k: v for k, v in env.items() if not k.startswith("AWS_") or "FILE" in k},
-        capture_output=True,
-        text=True,
-        check=True,
     )
     assert json.loads(out.stdout)["Account"] == ACCOUNT_ID
 

@@ -25,6 +25,7 @@ action = sys.argv[1]
 if action == "echo":
     print(json.dumps({
         "argv": sys.argv, "path0": sys.path[0], "cwd": os.getcwd(), "pid": os.getpid(),
+        "ppid": os.getppid(),
         "env": {k: os.environ.get(k) for k in ("ZYGOTE_A", "ZYGOTE_B")},
         "marked": getattr(email.utils, "ZYGOTE_MARK", None),
         "stdin": sys.stdin.read(),
@@ -200,3 +201,32 @@ def test_the_real_aws_cli(zygotes: forkrun.Zygotes) -> None:
         plain.stderr,
     )
     assert zygotes.fallbacks == 0
+
+
+def test_a_shim_on_path_runs_the_command_forked(
+    command: forkrun.Command, zygotes: forkrun.Zygotes, tmp_path: Path
+) -> None:
+    import json
+
+    folder = forkrun.shim_folder(command, dict(os.environ), zygotes=zygotes)
+    assert folder is not None
+    (zygote,) = zygotes.made.values()
+    script = (
+        "echo piped | tool.py echo a b; tool.py exit 3; echo rc=$?;"
+        " tool.py message; echo rc=$?; cd /; tool.py echo c"
+    )
+    env = {**os.environ, "PATH": f"{folder}:{Path(str(command.script)).parent}:/usr/bin:/bin"}
+    done = subprocess.run(["bash", "-c", script], env=env, capture_output=True, text=True)
+    lines = done.stdout.splitlines()
+    first, last = json.loads(lines[0]), json.loads(lines[-1])
+    assert first["ppid"] == zygote.proc.pid and last["ppid"] == zygote.proc.pid  # forked
+    assert first["argv"] == [command.script, "echo", "a", "b"]
+    assert first["stdin"] == "piped\n" and last["cwd"] == "/"
+    assert lines[1:-1] == ["out-textrc=3", "rc=1"]
+    assert done.stderr == "err-texta message for stderr\n"
+    # Another interpreter start-up environment: the real command, started here.
+    env["PYTHONFOO"] = "1"
+    alone = subprocess.run(
+        ["bash", "-c", "tool.py echo d"], env=env, capture_output=True, text=True
+    )
+    assert json.loads(alone.stdout)["ppid"] != zygote.proc.pid
