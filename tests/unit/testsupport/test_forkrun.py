@@ -230,3 +230,48 @@ def test_a_shim_on_path_runs_the_command_forked(
         ["bash", "-c", "tool.py echo d"], env=env, capture_output=True, text=True
     )
     assert json.loads(alone.stdout)["ppid"] != zygote.proc.pid
+
+
+OWNER = r"""
+import os, sys, time
+from tests.support import forkrun
+command = forkrun.Command(argv=(sys.executable, sys.argv[1]), script=sys.argv[1], preload=("json",))
+forkrun.run(command, ["exit", "0"], env=dict(os.environ))
+(zygote,) = forkrun.ZYGOTES.made.values()
+print(zygote.proc.pid, zygote.dir, flush=True)
+if sys.argv[2] == "hang":
+    time.sleep(60)
+"""
+
+
+def _gone(pid: int, within: float = 20.0) -> bool:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().split()[2]
+        except FileNotFoundError:
+            return True
+        if state == "Z":  # ended; its parent (gone too) had no time to reap it
+            return True
+        time.sleep(0.05)
+    return False
+
+
+@pytest.mark.parametrize("end", ["exit", "hang"])
+def test_the_zygote_ends_with_its_owner(command: forkrun.Command, end: str) -> None:
+    """One zygote per process that uses it: gone when that process exits, or is killed."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    owner = subprocess.Popen(
+        [sys.executable, "-c", OWNER, str(command.script), end],
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert owner.stdout is not None
+    pid, folder = owner.stdout.readline().split()
+    if end == "hang":
+        owner.kill()
+    owner.wait(30)
+    assert _gone(int(pid))
+    if end == "exit":
+        assert not Path(folder).exists()  # its socket and shims are removed too
