@@ -84,6 +84,8 @@ def make_server(
         return server.start() if start else server
 
     yield make
+    for server in reversed(made):  # all stopped before any data dir goes: a later server
+        server.stop()  # may run on an earlier one's dir (a restart)
     for server in made:
         server.cleanup()
 
