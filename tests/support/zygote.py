@@ -34,6 +34,7 @@ import json
 import os
 import runpy
 import selectors
+import shutil
 import signal
 import socket
 import sys
@@ -251,6 +252,9 @@ def main(argv: list[str]) -> None:
     gc.collect()
     gc.freeze()  # children need not scan (and copy) the preloaded objects
     Zygote(control, listening).serve()
+    folder = Path(listening.getsockname()).parent
+    if folder.name.startswith("fogbank-zygote-"):  # its socket and shims: the owner may
+        shutil.rmtree(folder, ignore_errors=True)  # have exited without removing them
 
 
 if __name__ == "__main__":

@@ -273,5 +273,4 @@ def test_the_zygote_ends_with_its_owner(command: forkrun.Command, end: str) -> N
         owner.kill()
     owner.wait(30)
     assert _gone(int(pid))
-    if end == "exit":
-        assert not Path(folder).exists()  # its socket and shims are removed too
+    assert not Path(folder).exists()  # its socket and shims are removed too
