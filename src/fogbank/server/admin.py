@@ -18,7 +18,7 @@ from fogbank.core.clock import Clock, ClockState, parse_duration
 from fogbank.core.errors import AwsError
 from fogbank.protocol.catalog import SERVICES, ServiceInfo
 from fogbank.protocol.http import HttpRequest, HttpResponse
-from fogbank.services.base import ServiceProvider
+from fogbank.services.registry import ServiceRegistry
 from fogbank.storage.clock_store import StoredClockSource
 from fogbank.storage.db import Conn, Database
 
@@ -49,7 +49,7 @@ class Admin:
         clock: Clock,
         clock_source: StoredClockSource,
         db: Database,
-        services: Mapping[str, ServiceProvider],
+        services: ServiceRegistry,
         info: AdminInfo,
         after_clock_change: Sequence[ClockHook] = (),
     ) -> None:
@@ -99,7 +99,7 @@ class Admin:
             "version": __version__,
             "uptime_seconds": round(time.time() - self.started, 3),
             "services": {
-                info.name: "available" if info.name in self.services else "not-implemented"
+                info.name: "available" if info.name in self.services.names else "not-implemented"
                 for info in SERVICES
             },
         }
@@ -115,7 +115,8 @@ class Admin:
 
         held = await self.db.read(counts)
         summaries: dict[str, object] = {}
-        for name, svc in sorted(self.services.items()):
+        await self.services.build_in_use()  # the others hold nothing
+        for name, svc in sorted(self.services.built.items()):
             summary = await svc.summary(self.info.default_account)
             if summary:
                 summaries[name] = summary
