@@ -43,6 +43,7 @@ from fogbank.services.kms import schema as kms_schema
 from fogbank.services.rds import schema as rds_schema
 from fogbank.services.registry import ServiceFactory, ServiceRegistry
 from fogbank.services.s3 import schema as s3_schema
+from fogbank.services.s3.layout import blob_root
 from fogbank.services.sts.provider import StsService
 from fogbank.storage import core_schema
 from fogbank.storage.blobs import schema as blobs_schema
@@ -133,9 +134,9 @@ def prepare(config: Config) -> Prepared:
 
 
 def _recover_blobs(db: Database, config: Config) -> None:
-    from fogbank.services.s3.assembly import blob_root, recover_blobs
-
     if blob_root(config.data_dir).exists():  # else no blob was ever written here
+        from fogbank.services.s3.assembly import recover_blobs
+
         recover_blobs(db, config.data_dir)
 
 
