@@ -5,6 +5,7 @@ Nothing else wires dependencies; every other module receives what it needs.
 
 from __future__ import annotations
 
+import functools
 import os
 import socket
 from collections.abc import Sequence
@@ -190,13 +191,14 @@ def service_factories(deps: ServiceDeps, identity: Identity) -> dict[str, Servic
     """How each service other than IAM and STS is built: on its first use, in whichever
     order requests come; a factory asks the registry for the services it uses."""
 
+    kms_root = functools.cache(lambda: deps.kms_root or open_kms_root(deps.db, deps.config))
+
     def kms(_: ServiceRegistry) -> ServiceProvider:
         from fogbank.services.kms.engine import Engine as KmsEngine
         from fogbank.services.kms.keyring import Keyring
         from fogbank.services.kms.provider import KmsService
 
-        root = deps.kms_root or open_kms_root(deps.db, deps.config)
-        return KmsService(KmsEngine(deps.db, deps.clock, Keyring(root)))
+        return KmsService(KmsEngine(deps.db, deps.clock, Keyring(kms_root())))
 
     def ec2(_: ServiceRegistry) -> ServiceProvider:
         from fogbank.services.ec2.engine import Ec2Engine
@@ -204,10 +206,19 @@ def service_factories(deps: ServiceDeps, identity: Identity) -> dict[str, Servic
 
         return Ec2Service(Ec2Engine(deps.db, deps.clock, deps.config.data_dir))
 
-    def s3(_: ServiceRegistry) -> ServiceProvider:
+    def s3(reg: ServiceRegistry) -> ServiceProvider:
+        from fogbank.services.kms.client import KmsClient
+        from fogbank.services.kms.provider import KmsService
         from fogbank.services.s3.assembly import build_s3
 
-        return build_s3(deps.db, deps.clock, deps.config.data_dir)
+        kms = KmsClient(reg.require("kms", KmsService).engine)
+        return build_s3(deps.db, deps.clock, deps.config.data_dir, kms, kms_root())
+
+    def s3control(reg: ServiceRegistry) -> ServiceProvider:
+        from fogbank.services.s3.control import S3ControlService
+        from fogbank.services.s3.provider import S3Service
+
+        return S3ControlService(reg.require("s3", S3Service).engine)
 
     def rds(reg: ServiceRegistry) -> ServiceProvider:
         from fogbank.services.ec2.provider import Ec2Service
@@ -252,7 +263,15 @@ def service_factories(deps: ServiceDeps, identity: Identity) -> dict[str, Servic
             )
         )
 
-    return {"kms": kms, "ec2": ec2, "cloudtrail": cloudtrail, "s3": s3, "rds": rds, "efs": efs}
+    return {
+        "kms": kms,
+        "ec2": ec2,
+        "cloudtrail": cloudtrail,
+        "s3": s3,
+        "s3control": s3control,
+        "rds": rds,
+        "efs": efs,
+    }
 
 
 def service_registry(

@@ -6,10 +6,12 @@ import logging
 from pathlib import Path
 
 from fogbank.core.clock import Clock
+from fogbank.services.kms.client import KmsClient
 from fogbank.services.s3.bucket_cache import BucketCache
 from fogbank.services.s3.engine import S3Engine
 from fogbank.services.s3.layout import blob_root
 from fogbank.services.s3.provider import S3Service
+from fogbank.services.s3.sse.keys import Sealer, SseKeys
 from fogbank.storage.blobs import BlobStore
 from fogbank.storage.db import Database
 
@@ -28,8 +30,13 @@ def recover_blobs(db: Database, data_dir: Path) -> None:
         store.close()
 
 
-def build_s3(db: Database, clock: Clock, data_dir: Path) -> S3Service:
-    """The service; its blob store is opened on first use (building it touches no disk)."""
+def build_s3(
+    db: Database, clock: Clock, data_dir: Path, kms: KmsClient, sealer: Sealer
+) -> S3Service:
+    """The service; its blob store is opened on first use (building it touches no disk).
+    ``kms`` makes and opens SSE-KMS data keys; ``sealer`` (the installation's root key)
+    wraps SSE-S3 data keys."""
     cache = BucketCache(Path(data_dir) / "s3" / "buckets.stamp")
-    engine = S3Engine(db, lambda: BlobStore(blob_root(data_dir), db), clock, cache)
+    blobs = lambda: BlobStore(blob_root(data_dir), db)  # noqa: E731
+    engine = S3Engine(db, blobs, clock, cache, SseKeys(kms, sealer))
     return S3Service(engine)

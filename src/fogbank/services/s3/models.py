@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from fogbank.services.s3.checksums import Stored
+from fogbank.services.s3.sse.record import SseRecord
 
 NULL_VERSION = "null"
 STANDARD = "STANDARD"
@@ -103,6 +104,7 @@ class ObjectVersion:
     parts: tuple[Part, ...] = ()  # sizes and checksums of a multipart object's parts
     tags: tuple[tuple[str, str], ...] = ()
     seq: int = 0
+    sse: SseRecord | None = None  # None: stored unencrypted (written before SSE was built)
 
     @property
     def wire_version_id(self) -> str | None:
@@ -125,3 +127,4 @@ class Upload:
     checksum_algorithm: str | None
     checksum_type: str | None
     tags: tuple[tuple[str, str], ...] = ()
+    sse: SseRecord | None = None

@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from fogbank.services.s3.checksums import Stored, parts_from_json, parts_to_json
 from fogbank.services.s3.models import NULL_VERSION, ObjectMeta, ObjectVersion, Part
+from fogbank.services.s3.sse.record import SseRecord
 from fogbank.storage.db import Conn, Row
 
 COLUMNS = (
@@ -77,6 +78,7 @@ def version_from(row: Row) -> ObjectVersion:
         parts=_parts(row["parts"]),
         tags=tags_from(row["tags"]),
         seq=int(row["seq"]),  # type: ignore[call-overload]
+        sse=SseRecord.from_json(row["sse"]),
     )
 
 
@@ -113,7 +115,8 @@ def _values(obj: ObjectVersion, sse: str | None, acl: str | None) -> tuple[objec
         None if obj.checksum is None else obj.checksum.to_json(),
         None if obj.checksum is None else obj.checksum.algorithm,
         None if obj.checksum is None else obj.checksum.type,
-        _parts_json(obj.parts), tags_json(obj.tags), sse, acl,
+        _parts_json(obj.parts), tags_json(obj.tags),
+        sse if sse is not None else (obj.sse.to_json() if obj.sse is not None else None), acl,
     )  # fmt: skip
 
 
