@@ -30,15 +30,22 @@ _PEEK_TIMEOUT = 10.0
 
 
 def bind(host: str, port: int) -> socket.socket:
-    """A listening socket; SO_REUSEPORT lets every gateway process bind the same port."""
+    """A bound socket; SO_REUSEPORT lets every gateway process bind the same port.
+
+    It listens (``listen``) only once its process can serve: the kernel spreads new
+    connections over the listening sockets only, so none waits in the backlog of a
+    process that is still starting."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     sock.bind((host, port))
-    sock.listen(1024)
     sock.setblocking(False)
     return sock
+
+
+def listen(sock: socket.socket) -> None:
+    sock.listen(1024)
 
 
 class Listener:

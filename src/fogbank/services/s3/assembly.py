@@ -9,16 +9,13 @@ from fogbank.core.clock import Clock
 from fogbank.services.kms.client import KmsClient
 from fogbank.services.s3.bucket_cache import BucketCache
 from fogbank.services.s3.engine import S3Engine
+from fogbank.services.s3.layout import blob_root
 from fogbank.services.s3.provider import S3Service
 from fogbank.services.s3.sse.keys import Sealer, SseKeys
 from fogbank.storage.blobs import BlobStore
 from fogbank.storage.db import Database
 
 log = logging.getLogger("fogbank.s3")
-
-
-def blob_root(data_dir: Path) -> Path:
-    return Path(data_dir) / "blobs"
 
 
 def recover_blobs(db: Database, data_dir: Path) -> None:
