@@ -28,6 +28,7 @@ from fogbank.services.s3.ops import (
     put,
     read,
     upload_listing,
+    versioning,
 )
 from fogbank.services.s3.ops.common import HEADERS, EngineHandler
 from fogbank.services.s3.store import buckets as bucket_store
@@ -44,6 +45,7 @@ TABLES: tuple[Mapping[str, EngineHandler], ...] = (
     listing.HANDLERS,
     object_info.HANDLERS,
     upload_listing.HANDLERS,
+    versioning.HANDLERS,
     {
         "PutObject": put.put_object,
         "CreateMultipartUpload": multipart.create_multipart_upload,

@@ -79,7 +79,7 @@ async def copy_object(engine: S3Engine, ctx: RequestContext, params: Params) -> 
     algorithm = checksums.normalize_algorithm(
         params.get("ChecksumAlgorithm"), "x-amz-checksum-algorithm"
     )
-    same = src.bucket == bucket and src.key == key
+    same = src.bucket == bucket and src.key == key and src.version_id is None
     unchanged = (
         meta_directive == "COPY"
         and not params.get("StorageClass")
