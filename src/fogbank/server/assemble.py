@@ -132,7 +132,7 @@ def prepare(config: Config) -> Prepared:
         )
         StoredClockSource(db, config.data_dir / CLOCK_STAMP).initialise(config.time_scale)
         kms_root = open_kms_root(db, config)
-        recover_blobs(db, config.data_dir)
+        recover_blobs(db, config.data_dir, config.s3_cold_store)
     finally:
         db.close()
     return Prepared(key, generated, len(applied), kms_root)
@@ -189,7 +189,7 @@ def build_services(
     identity = identity or build_identity(deps)
     kms = KmsEngine(deps.db, deps.clock, Keyring(deps.kms_root))
     ec2 = Ec2Service(Ec2Engine(deps.db, deps.clock, deps.config.data_dir))
-    s3 = build_s3(deps.db, deps.clock, deps.config.data_dir)
+    s3 = build_s3(deps.db, deps.clock, deps.config.data_dir, deps.config.s3_cold_store)
     rds = RdsService(RdsBackend(deps.db, deps.clock, ec2.client, rds_settings(deps.config)))
     cloudtrail = CloudTrailEngine(
         deps.db,

@@ -8,6 +8,7 @@ from pathlib import Path
 from fogbank.core.clock import Clock
 from fogbank.services.s3.bucket_cache import BucketCache
 from fogbank.services.s3.engine import S3Engine
+from fogbank.services.s3.models import COLD_TIER
 from fogbank.services.s3.provider import S3Service
 from fogbank.storage.blobs import BlobStore
 from fogbank.storage.db import Database
@@ -19,10 +20,20 @@ def blob_root(data_dir: Path) -> Path:
     return Path(data_dir) / "blobs"
 
 
-def recover_blobs(db: Database, data_dir: Path) -> None:
+def cold_root(data_dir: Path, cold_store: str | None = None) -> Path:
+    """Where GLACIER and DEEP_ARCHIVE bodies live: ``cold_store`` (a directory), by default
+    ``<data dir>/cold``."""
+    return Path(cold_store).expanduser() if cold_store else Path(data_dir) / "cold"
+
+
+def open_blobs(db: Database, data_dir: Path, cold_store: str | None = None) -> BlobStore:
+    return BlobStore(blob_root(data_dir), db, tiers={COLD_TIER: cold_root(data_dir, cold_store)})
+
+
+def recover_blobs(db: Database, data_dir: Path, cold_store: str | None = None) -> None:
     """At start-up, before any process serves: debris of a crash is swept (temp files of
     dead writers, blobs no row names once their grace period has passed)."""
-    store = BlobStore(blob_root(data_dir), db)
+    store = open_blobs(db, data_dir, cold_store)
     try:
         report = store.recover()
         if report != type(report)():
@@ -31,8 +42,10 @@ def recover_blobs(db: Database, data_dir: Path) -> None:
         store.close()
 
 
-def build_s3(db: Database, clock: Clock, data_dir: Path) -> S3Service:
+def build_s3(
+    db: Database, clock: Clock, data_dir: Path, cold_store: str | None = None
+) -> S3Service:
     """The service; its blob store is opened on first use (building it touches no disk)."""
     cache = BucketCache(Path(data_dir) / "s3" / "buckets.stamp")
-    engine = S3Engine(db, lambda: BlobStore(blob_root(data_dir), db), clock, cache)
+    engine = S3Engine(db, lambda: open_blobs(db, data_dir, cold_store), clock, cache)
     return S3Service(engine)

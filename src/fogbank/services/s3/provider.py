@@ -14,12 +14,14 @@ from fogbank.services.base import Handler, Output, Params, ServiceProvider
 from fogbank.services.s3 import access, cors
 from fogbank.services.s3.client import S3Client
 from fogbank.services.s3.engine import S3Engine
+from fogbank.services.s3.lifecycle.job import LifecycleJob
 from fogbank.services.s3.ops import (
     bucket_config,
     buckets,
     completion,
     copy,
     delete,
+    lifecycle,
     listing,
     multipart,
     object_info,
@@ -27,6 +29,7 @@ from fogbank.services.s3.ops import (
     preflight,
     put,
     read,
+    restore,
     upload_listing,
     versioning,
 )
@@ -46,6 +49,8 @@ TABLES: tuple[Mapping[str, EngineHandler], ...] = (
     object_info.HANDLERS,
     upload_listing.HANDLERS,
     versioning.HANDLERS,
+    lifecycle.HANDLERS,
+    restore.HANDLERS,
     {
         "PutObject": put.put_object,
         "CreateMultipartUpload": multipart.create_multipart_upload,
@@ -72,6 +77,7 @@ class S3Service(ServiceProvider):
             "OptionsObject": partial(preflight.options_object, engine),
         }
         self._sweep = _SweepJob(engine, sweep_interval_s)
+        self.lifecycle = LifecycleJob(engine)
         self.client = S3Client(engine)  # the in-process client other services use
 
     def operations(self) -> Mapping[str, Handler]:
@@ -112,7 +118,7 @@ class S3Service(ServiceProvider):
         return await access.requirements_for(self.engine, ctx, params)
 
     def jobs(self) -> Sequence[Job]:
-        return (self._sweep,)
+        return (self._sweep, self.lifecycle)
 
     async def stop(self) -> None:
         self.engine.close()

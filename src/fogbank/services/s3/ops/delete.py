@@ -13,6 +13,7 @@ from fogbank.core.context import RequestContext
 from fogbank.core.errors import AwsError
 from fogbank.services.s3 import errors, names
 from fogbank.services.s3.engine import S3Engine
+from fogbank.services.s3.lifecycle import schedule
 from fogbank.services.s3.models import NULL_VERSION, STANDARD, ObjectMeta, ObjectVersion
 from fogbank.services.s3.ops.common import Output, Params, text, touch_bucket, touch_object
 from fogbank.services.s3.ops.versioning import check_mfa_header, mfa_delete_enabled
@@ -27,6 +28,14 @@ def _delete_one(
     engine: S3Engine, conn: Conn, bucket: str, key: str, version_id: str | None, account: str
 ) -> dict[str, object]:
     """Delete in the caller's transaction; the DeleteObject output members."""
+    out = _delete_version(engine, conn, bucket, key, version_id, account)
+    schedule.reschedule(conn, bucket, key)
+    return out
+
+
+def _delete_version(
+    engine: S3Engine, conn: Conn, bucket: str, key: str, version_id: str | None, account: str
+) -> dict[str, object]:
     found = bucket_store.get(conn, bucket)
     if found is None:
         raise errors.no_such_bucket(bucket)

@@ -15,6 +15,7 @@ from fogbank.services.s3 import checksums, errors, names
 from fogbank.services.s3.copy_source import parse_copy_range
 from fogbank.services.s3.engine import S3Engine
 from fogbank.services.s3.etags import quote
+from fogbank.services.s3.lifecycle import schedule
 from fogbank.services.s3.models import Part, Upload
 from fogbank.services.s3.ops.common import Output, Params, as_int, text, touch_object, when
 from fogbank.services.s3.ops.copy import MAX_COPY, load_source
@@ -76,6 +77,7 @@ async def create_multipart_upload(engine: S3Engine, ctx: RequestContext, params:
         if bucket_store.get(conn, bucket) is None:
             raise errors.no_such_bucket(bucket)
         upload_store.insert(conn, upload)
+        schedule.reschedule(conn, bucket, key)
 
     await engine.db.write(create)
     touch_object(ctx, bucket, key)
@@ -230,6 +232,7 @@ async def abort_multipart_upload(engine: S3Engine, ctx: RequestContext, params: 
             raise errors.no_such_upload(upload.upload_id)
         for blob_id in upload_store.delete(conn, upload.upload_id):
             engine.blobs.release(conn, blob_id)
+        schedule.reschedule(conn, upload.bucket, upload.key)
 
     await engine.db.write(abort)
     touch_object(ctx, upload.bucket, upload.key)

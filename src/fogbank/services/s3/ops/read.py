@@ -9,9 +9,12 @@ from dataclasses import dataclass
 
 from fogbank.core.context import RequestContext
 from fogbank.core.errors import AwsError
-from fogbank.services.s3 import conditions, errors, names
+from fogbank.services.s3 import archive, conditions, errors, names
 from fogbank.services.s3.engine import S3Engine
 from fogbank.services.s3.etags import quote
+from fogbank.services.s3.http_dates import http_date
+from fogbank.services.s3.lifecycle import plan, rules, schedule
+from fogbank.services.s3.lifecycle.rules import Config
 from fogbank.services.s3.models import STANDARD, ObjectVersion
 from fogbank.services.s3.ops.common import STATUS, Output, Params, text, touch_object, when
 from fogbank.services.s3.ops.writing import meta_output
@@ -19,6 +22,15 @@ from fogbank.services.s3.ranges import ByteRange, parse_range
 from fogbank.services.s3.store import objects as object_store
 from fogbank.storage.blobs import ReadPlan
 from fogbank.storage.db import Conn
+
+
+async def lifecycle_config(engine: S3Engine, bucket: str) -> Config | None:
+    return rules.load(await engine.bucket_config(bucket, schedule.CONFIG_KIND))
+
+
+def expiration_header(due: float, rule_id: str) -> str:
+    return f'expiry-date="{http_date(due)}", rule-id="{rule_id}"'
+
 
 _OVERRIDES = (
     "ResponseContentType",
@@ -73,6 +85,7 @@ def _part_window(obj: ObjectVersion, number: int) -> ByteRange:
 
 
 def _lookup(engine: S3Engine, params: Params, *, with_plan: bool) -> Callable[[Conn], Found]:
+    now = engine.now()
     bucket, key = str(params["Bucket"]), names.check_key(str(params["Key"]))
     version_id = text(params, "VersionId")
     range_header = text(params, "Range")
@@ -85,6 +98,8 @@ def _lookup(engine: S3Engine, params: Params, *, with_plan: bool) -> Callable[[C
 
     def read(conn: Conn) -> Found:
         obj = find_object(conn, bucket, key, version_id)
+        if with_plan:
+            archive.check_readable(obj, now)
         if cond.any:
             conditions.check_read(cond, obj.etag, obj.last_modified)
         number = None if part is None else int(part)  # type: ignore[call-overload]
@@ -100,7 +115,7 @@ def _lookup(engine: S3Engine, params: Params, *, with_plan: bool) -> Callable[[C
     return read
 
 
-def _output(found: Found, params: Params) -> Output:
+def _output(found: Found, params: Params, rules: Config | None = None) -> Output:
     obj = found.obj
     out: Output = {
         "ETag": quote(obj.etag),
@@ -112,6 +127,13 @@ def _output(found: Found, params: Params) -> Output:
         out["VersionId"] = obj.wire_version_id
     if obj.storage_class != STANDARD:
         out["StorageClass"] = obj.storage_class
+    restore = archive.restore_header(obj)
+    if restore is not None:
+        out["Restore"] = restore
+    if obj.is_latest:
+        expiry = plan.expiration_of(obj, rules)
+        if expiry is not None:
+            out["Expiration"] = expiration_header(*expiry)
     if obj.tags:
         out["TagCount"] = len(obj.tags)
     if obj.parts and found.part_number is not None:
@@ -141,7 +163,7 @@ async def get_object(engine: S3Engine, ctx: RequestContext, params: Params) -> O
     _check_overrides(ctx, params)
     found = await engine.db.read(_lookup(engine, params, with_plan=True))
     touch_object(ctx, bucket.name, found.obj.key)
-    out = _output(found, params)
+    out = _output(found, params, await lifecycle_config(engine, bucket.name))
     if found.plan is None:
         out["Body"] = b""
     else:
@@ -154,7 +176,7 @@ async def head_object(engine: S3Engine, ctx: RequestContext, params: Params) -> 
     _check_overrides(ctx, params)
     found = await engine.db.read(_lookup(engine, params, with_plan=False))
     touch_object(ctx, bucket.name, found.obj.key)
-    return _output(found, params)
+    return _output(found, params, await lifecycle_config(engine, bucket.name))
 
 
 HANDLERS = {"GetObject": get_object, "HeadObject": head_object}
