@@ -110,7 +110,7 @@ MIGRATIONS: tuple[Migration, ...] = (
             "ALTER TABLE s3_objects ADD COLUMN restore_ready {double}",
             "ALTER TABLE s3_objects ADD COLUMN restore_expiry {double}",
             "ALTER TABLE s3_objects ADD COLUMN restore_days {bigint}",
-            "CREATE INDEX s3_objects_by_seq ON s3_objects (bucket, key, seq)",
+            "CREATE INDEX s3_objects_by_seq ON s3_objects (bucket, key, seq DESC)",
             """CREATE TABLE s3_lifecycle_due (
                 bucket {text} NOT NULL,
                 key {text} NOT NULL,
