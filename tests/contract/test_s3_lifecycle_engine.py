@@ -58,7 +58,7 @@ def _objects(bucket: str, count: int, old: int) -> list[ObjectVersion]:
             owner_account="000000000000",
             meta=ObjectMeta(),
             seq=1,
-        )  # fmt: skip
+        )
         for i in range(count)
     ]
 
