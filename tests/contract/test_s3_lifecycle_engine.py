@@ -5,6 +5,7 @@ repeats nor skips work."""
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,12 +13,17 @@ import pytest
 
 from fogbank.core.clock import Clock
 from fogbank.server.assemble import all_migrations
+from fogbank.services.kms.client import KmsClient
+from fogbank.services.kms.engine import Engine as KmsEngine
+from fogbank.services.kms.keyring import Keyring
+from fogbank.services.kms.rootkey import RootKey
 from fogbank.services.s3.bucket_cache import BucketCache
 from fogbank.services.s3.engine import S3Engine
 from fogbank.services.s3.lifecycle import plan, rules, schedule
 from fogbank.services.s3.lifecycle.job import LifecycleJob, TickStats
 from fogbank.services.s3.lifecycle.timing import DAY
 from fogbank.services.s3.models import NULL_VERSION, STANDARD, Bucket, ObjectMeta, ObjectVersion
+from fogbank.services.s3.sse.keys import SseKeys
 from fogbank.services.s3.store import buckets as bucket_store
 from fogbank.services.s3.store import versions as version_store
 from fogbank.storage.blobs import BlobStore
@@ -33,7 +39,10 @@ RULE = {"ID": "old", "Status": "Enabled", "Filter": {"Prefix": "data/"},
 def engine(db: Database, tmp_path: Path) -> Iterator[S3Engine]:
     migrate(db, all_migrations())
     blobs = BlobStore(tmp_path / "blobs", db, tiers={"cold": tmp_path / "cold"})
-    eng = S3Engine(db, blobs, Clock(), BucketCache(tmp_path / "stamp"))
+    clock = Clock()
+    root = RootKey(os.urandom(32))
+    sse = SseKeys(KmsClient(KmsEngine(db, clock, Keyring(root))), root)
+    eng = S3Engine(db, blobs, clock, BucketCache(tmp_path / "stamp"), sse)
     try:
         yield eng
     finally:

@@ -121,7 +121,9 @@ class Authorizer:
             if self.mode == "audit":
                 self._log_would_deny(ctx, request, decision)
                 continue
-            message = denial_message(request, decision, quote_resource=ctx.service in _QUOTED)
+            # A key use checked for another service (S3 SSE-KMS) is worded as KMS words it.
+            quoted = ctx.service in _QUOTED and not requirement.action.startswith("kms:")
+            message = denial_message(request, decision, quote_resource=quoted)
             raise denial(ctx.service, message)
 
     async def decide(

@@ -13,6 +13,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "up": ("fogbank.cli.up", "up"),
     "status": ("fogbank.cli.status", "status"),
     "clock": ("fogbank.cli.clock", "clock"),
+    "account": ("fogbank.cli.account", "account"),
     "credentials": ("fogbank.cli.credentials", "credentials"),
     "profile": ("fogbank.cli.credentials", "profile"),
     "mount": ("fogbank.cli.mount", "mount"),

@@ -1,4 +1,5 @@
-"""fogbank's own endpoints under ``/_fogbank/``: health (open), status and clock (signed).
+"""fogbank's own endpoints under ``/_fogbank/``: health (open); status, clock and accounts
+(signed).
 
 Signed admin calls use SigV4 with the credential scope service ``fogbank`` and must come
 from the root user of the installation's default account.
@@ -18,6 +19,7 @@ from fogbank.core.clock import Clock, ClockState, parse_duration
 from fogbank.core.errors import AwsError
 from fogbank.protocol.catalog import SERVICES, ServiceInfo
 from fogbank.protocol.http import HttpRequest, HttpResponse
+from fogbank.server.accounts import NewAccount, create_account, list_accounts
 from fogbank.services.base import ServiceProvider
 from fogbank.storage.clock_store import StoredClockSource
 from fogbank.storage.db import Conn, Database
@@ -87,6 +89,14 @@ class Admin:
                 state = await asyncio.to_thread(self.clock_source.set_scale, float(scale))
                 await self._clock_changed()
                 return self._json(200, self._clock_doc(state), request_id)
+            if path == "accounts" and request.method == "GET":
+                return self._json(200, {"Accounts": await list_accounts(self.db)}, request_id)
+            if path == "accounts" and request.method == "POST":
+                doc = await self._body(request)
+                made = await create_account(
+                    self.db, self.clock.time(), _optional(doc, "id"), _optional(doc, "name")
+                )
+                return self._json(200, _account_doc(made), request_id)
             raise AwsError(
                 "NotFound", f"no admin endpoint {request.method} {request.path}", status=404
             )
@@ -186,3 +196,21 @@ def _seconds(doc: Mapping[str, object]) -> float:
     if not isinstance(seconds, int | float) or isinstance(seconds, bool) or seconds < 0:
         raise AwsError("ValidationException", "give duration (e.g. 30d) or seconds >= 0")
     return float(seconds)
+
+
+def _optional(doc: Mapping[str, object], name: str) -> str | None:
+    value = doc.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise AwsError("ValidationException", f"{name} must be a string")
+    return value
+
+
+def _account_doc(made: NewAccount) -> dict[str, object]:
+    return {
+        "AccountId": made.account_id,
+        "Name": made.name,
+        "AccessKeyId": made.access_key_id,
+        "SecretAccessKey": made.secret_access_key,
+    }

@@ -58,6 +58,7 @@ from fogbank.services.rds.backend import RdsBackend, RdsSettings
 from fogbank.services.rds.provider import RdsService
 from fogbank.services.s3 import schema as s3_schema
 from fogbank.services.s3.assembly import build_s3, recover_blobs
+from fogbank.services.s3.control import S3ControlService
 from fogbank.services.sts.provider import StsService
 from fogbank.storage import blobs as blob_store
 from fogbank.storage import core_schema
@@ -189,7 +190,10 @@ def build_services(
     identity = identity or build_identity(deps)
     kms = KmsEngine(deps.db, deps.clock, Keyring(deps.kms_root))
     ec2 = Ec2Service(Ec2Engine(deps.db, deps.clock, deps.config.data_dir))
-    s3 = build_s3(deps.db, deps.clock, deps.config.data_dir, deps.config.s3_cold_store)
+    s3 = build_s3(
+        deps.db, deps.clock, deps.config.data_dir, KmsClient(kms), deps.kms_root,
+        deps.config.s3_cold_store,
+    )  # fmt: skip
     rds = RdsService(RdsBackend(deps.db, deps.clock, ec2.client, rds_settings(deps.config)))
     cloudtrail = CloudTrailEngine(
         deps.db,
@@ -216,6 +220,7 @@ def build_services(
         ec2,
         CloudTrailService(cloudtrail),
         s3,
+        S3ControlService(s3.engine),
         rds,
         efs,
     ]

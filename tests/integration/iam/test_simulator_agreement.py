@@ -6,7 +6,7 @@ IAM user alice, with identity policies and a permissions boundary, conditions gi
 ``ContextEntries``) are replayed through a live server: alice gets the case's policies
 (inline policies; the boundary as a managed policy), the simulator is asked, and for a
 sample of S3 cases (no conditions) alice makes the call itself: allowed calls reach S3
-(501 NotImplemented until S3 is built), denied ones answer AccessDenied.
+(and find no such bucket there: NoSuchBucket), denied ones answer AccessDenied.
 """
 
 from __future__ import annotations
@@ -169,8 +169,8 @@ def test_enforcement_agrees_with_the_simulator(alice: Alice) -> None:
             else:
                 s3.put_object(Bucket=bucket, Key=key, Body=b"x")
         code = exc.value.response["Error"]["Code"]
-        expected = "NotImplemented" if case.expect == "allow" else "AccessDenied"
+        expected = "NoSuchBucket" if case.expect == "allow" else "AccessDenied"
         assert code == expected, case.name
-        assert (code == "NotImplemented") == (simulated == "allowed"), case.name
+        assert (code == "NoSuchBucket") == (simulated == "allowed"), case.name
         checked += 1
     assert checked >= 30

@@ -12,7 +12,9 @@ a policy). Copies need ``s3:GetObject`` on the source and ``s3:PutObject`` on th
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 from fogbank.authz.requirements import ContextValue, Requirement
 from fogbank.core.context import RequestContext
@@ -39,6 +41,16 @@ _SIMPLE: dict[str, tuple[str, str | None, bool]] = {
     "GetBucketOwnershipControls": ("s3:GetBucketOwnershipControls", None, False),
     "DeleteBucketOwnershipControls": ("s3:PutBucketOwnershipControls", None, False),
     "GetBucketVersioning": ("s3:GetBucketVersioning", None, False),
+    "PutBucketPolicy": ("s3:PutBucketPolicy", None, False),
+    "GetBucketPolicy": ("s3:GetBucketPolicy", None, False),
+    "DeleteBucketPolicy": ("s3:DeleteBucketPolicy", None, False),
+    "GetBucketPolicyStatus": ("s3:GetBucketPolicyStatus", None, False),
+    "PutPublicAccessBlock": ("s3:PutBucketPublicAccessBlock", None, False),
+    "GetPublicAccessBlock": ("s3:GetBucketPublicAccessBlock", None, False),
+    "DeletePublicAccessBlock": ("s3:PutBucketPublicAccessBlock", None, False),
+    "PutBucketEncryption": ("s3:PutEncryptionConfiguration", None, False),
+    "GetBucketEncryption": ("s3:GetEncryptionConfiguration", None, False),
+    "DeleteBucketEncryption": ("s3:PutEncryptionConfiguration", None, False),
     "ListMultipartUploads": ("s3:ListBucketMultipartUploads", None, False),
     "GetObject": ("s3:GetObject", "s3:GetObjectVersion", True),
     "HeadObject": ("s3:GetObject", "s3:GetObjectVersion", True),
@@ -75,6 +87,30 @@ def _request_tag_keys(pairs: Sequence[tuple[str, str]]) -> dict[str, ContextValu
     keys: dict[str, ContextValue] = {f"s3:RequestObjectTag/{k}": v for k, v in pairs}
     keys["s3:RequestObjectTagKeys"] = [k for k, _ in pairs]
     return keys
+
+
+def request_keys(ctx: RequestContext) -> dict[str, ContextValue]:
+    """S3's keys about the request itself: how it was signed, and over which TLS."""
+    keys: dict[str, ContextValue] = {}
+    if ctx.auth_type is not None:
+        keys["s3:authType"] = ctx.auth_type
+    if ctx.signature_age_ms is not None:
+        keys["s3:signatureAge"] = ctx.signature_age_ms
+    if ctx.auth_method.startswith("sigv4"):
+        keys["s3:signatureversion"] = "AWS4-HMAC-SHA256"
+    elif ctx.auth_method.startswith("sigv2"):
+        keys["s3:signatureversion"] = "AWS"
+    if ctx.tls_version and ctx.tls_version.startswith("TLSv"):
+        with contextlib.suppress(ValueError):
+            keys["s3:TlsVersion"] = float(ctx.tls_version[4:])
+    return keys
+
+
+def with_request_keys(ctx: RequestContext, found: Sequence[Requirement]) -> Sequence[Requirement]:
+    keys = request_keys(ctx)
+    if not keys:
+        return found
+    return [replace(r, context={**keys, **r.context}) for r in found]
 
 
 def _listing_keys(params: Params, max_member: str = "MaxKeys") -> dict[str, ContextValue]:

@@ -6,10 +6,12 @@ import logging
 from pathlib import Path
 
 from fogbank.core.clock import Clock
+from fogbank.services.kms.client import KmsClient
 from fogbank.services.s3.bucket_cache import BucketCache
 from fogbank.services.s3.engine import S3Engine
 from fogbank.services.s3.models import COLD_TIER
 from fogbank.services.s3.provider import S3Service
+from fogbank.services.s3.sse.keys import Sealer, SseKeys
 from fogbank.storage.blobs import BlobStore
 from fogbank.storage.db import Database
 
@@ -43,9 +45,18 @@ def recover_blobs(db: Database, data_dir: Path, cold_store: str | None = None) -
 
 
 def build_s3(
-    db: Database, clock: Clock, data_dir: Path, cold_store: str | None = None
+    db: Database,
+    clock: Clock,
+    data_dir: Path,
+    kms: KmsClient,
+    sealer: Sealer,
+    cold_store: str | None = None,
 ) -> S3Service:
-    """The service; its blob store is opened on first use (building it touches no disk)."""
+    """The service; its blob store is opened on first use (building it touches no disk).
+    ``kms`` makes and opens SSE-KMS data keys; ``sealer`` (the installation's root key)
+    wraps SSE-S3 data keys; ``cold_store`` is where archived bodies live (see
+    ``cold_root``). Bodies keep their encryption in either tier."""
     cache = BucketCache(Path(data_dir) / "s3" / "buckets.stamp")
-    engine = S3Engine(db, lambda: open_blobs(db, data_dir, cold_store), clock, cache)
+    blobs = lambda: open_blobs(db, data_dir, cold_store)  # noqa: E731
+    engine = S3Engine(db, blobs, clock, cache, SseKeys(kms, sealer))
     return S3Service(engine)

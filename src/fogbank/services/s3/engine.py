@@ -10,6 +10,7 @@ from fogbank.core.clock import Clock
 from fogbank.services.s3 import errors
 from fogbank.services.s3.bucket_cache import MISSING, BucketCache
 from fogbank.services.s3.models import Bucket
+from fogbank.services.s3.sse.keys import SseKeys
 from fogbank.services.s3.store import buckets as bucket_store
 from fogbank.storage.blobs import BlobStore
 from fogbank.storage.db import Database
@@ -35,6 +36,7 @@ class S3Engine:
         blobs: BlobStore | Callable[[], BlobStore],
         clock: Clock,
         cache: BucketCache,
+        sse: SseKeys,
         limits: S3Limits | None = None,
     ) -> None:
         self.db = db
@@ -42,6 +44,7 @@ class S3Engine:
         self._make_blobs = None if isinstance(blobs, BlobStore) else blobs
         self.clock = clock
         self.cache = cache
+        self.sse = sse  # server-side encryption's data keys
         self.limits = limits or S3Limits()
 
     @property

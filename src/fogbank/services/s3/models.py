@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from fogbank.services.s3.checksums import Stored
+from fogbank.services.s3.sse.record import SseRecord
 
 NULL_VERSION = "null"
 STANDARD = "STANDARD"
@@ -109,6 +110,7 @@ class ObjectVersion:
     restore_ready: float | None = None  # an archive restore in progress completes then
     restore_expiry: float | None = None  # a restored copy is readable until then
     restore_days: int | None = None
+    sse: SseRecord | None = None  # None: stored unencrypted (written before SSE was built)
 
     @property
     def archived(self) -> bool:
@@ -146,3 +148,4 @@ class Upload:
     checksum_algorithm: str | None
     checksum_type: str | None
     tags: tuple[tuple[str, str], ...] = ()
+    sse: SseRecord | None = None

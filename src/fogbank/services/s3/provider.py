@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from functools import partial
 
-from fogbank.authz.requirements import Requirement
+from fogbank.authz.requirements import Requirement, ResourcePolicy
 from fogbank.core.context import RequestContext
 from fogbank.core.jobs import Job
 from fogbank.services.base import Handler, Output, Params, ServiceProvider
@@ -25,6 +25,7 @@ from fogbank.services.s3.ops import (
     listing,
     multipart,
     object_info,
+    policy,
     post,
     preflight,
     put,
@@ -34,6 +35,9 @@ from fogbank.services.s3.ops import (
     versioning,
 )
 from fogbank.services.s3.ops.common import HEADERS, EngineHandler
+from fogbank.services.s3.resource_policy import BucketPolicies
+from fogbank.services.s3.sse import access as sse_access
+from fogbank.services.s3.sse import defaults as sse_defaults
 from fogbank.services.s3.store import buckets as bucket_store
 from fogbank.services.s3.store import objects as object_store
 from fogbank.storage.blobs.job import BlobSweepJob
@@ -42,6 +46,7 @@ from fogbank.storage.db import Conn
 TABLES: tuple[Mapping[str, EngineHandler], ...] = (
     buckets.HANDLERS,
     bucket_config.HANDLERS,
+    policy.HANDLERS,
     read.HANDLERS,
     delete.HANDLERS,
     copy.HANDLERS,
@@ -51,6 +56,7 @@ TABLES: tuple[Mapping[str, EngineHandler], ...] = (
     versioning.HANDLERS,
     lifecycle.HANDLERS,
     restore.HANDLERS,
+    sse_defaults.HANDLERS,
     {
         "PutObject": put.put_object,
         "CreateMultipartUpload": multipart.create_multipart_upload,
@@ -79,6 +85,7 @@ class S3Service(ServiceProvider):
         self._sweep = _SweepJob(engine, sweep_interval_s)
         self.lifecycle = LifecycleJob(engine)
         self.client = S3Client(engine)  # the in-process client other services use
+        self.policies = BucketPolicies(engine)
 
     def operations(self) -> Mapping[str, Handler]:
         return self._table
@@ -115,7 +122,26 @@ class S3Service(ServiceProvider):
         return cors.response_headers(rule, cors.CorsRequest(origin, method), preflight=False)
 
     async def requirements(self, ctx: RequestContext, params: Params) -> Sequence[Requirement]:
-        return await access.requirements_for(self.engine, ctx, params)
+        found = await access.requirements_for(self.engine, ctx, params)
+        for requirement in found:  # anonymous / cross-account: the owner's CloudTrail
+            owner = requirement.resource_account
+            if owner is not None and owner != ctx.account_id:
+                ctx.resource_account = owner
+                break
+        kms = await sse_access.kms_requirements(self.engine, self.engine.sse, ctx, params)
+        return (*access.with_request_keys(ctx, found), *kms)
+
+    async def resource_policy(
+        self, ctx: RequestContext, requirement: Requirement
+    ) -> ResourcePolicy | None:
+        if requirement.action.startswith("kms:"):  # SSE-KMS: the key's policy decides
+            return await self.engine.sse.kms.key_policy(requirement)
+        return await self.policies.for_requirement(ctx, requirement)
+
+    async def grant_allows(self, ctx: RequestContext, requirement: Requirement) -> bool:
+        if requirement.action.startswith("kms:"):  # KMS grants allow SSE-KMS use too
+            return await self.engine.sse.kms.grant_allows(ctx.principal, requirement)
+        return await super().grant_allows(ctx, requirement)
 
     def jobs(self) -> Sequence[Job]:
         return (self._sweep, self.lifecycle)

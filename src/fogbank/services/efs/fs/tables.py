@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 from dataclasses import dataclass
+from decimal import Decimal
 
 from fogbank.services.efs.fs.model import STANDARD, Attr, FsError
 from fogbank.storage.db import Conn, Row
@@ -16,9 +17,12 @@ def _int(row: Row, key: str) -> int:
 
 
 def as_int(value: object) -> int:
+    """An integer column; PostgreSQL answers ``SUM`` over integers as ``numeric``."""
     if isinstance(value, bool | int):
         return int(value)
     if isinstance(value, float | str):
+        return int(value)
+    if isinstance(value, Decimal) and value == value.to_integral_value():
         return int(value)
     raise TypeError(f"expected an integer column, got {type(value).__name__}")
 

@@ -161,7 +161,7 @@ class LifecycleJob:
                 obj, version_id="", delete_marker=True, blob_id=None, size=0, etag="",
                 last_modified=event.due, storage_class="STANDARD", meta=ObjectMeta(),
                 checksum=None, parts=(), tags=(), noncurrent_since=None, restore_ready=None,
-                restore_expiry=None, restore_days=None,
+                restore_expiry=None, restore_days=None, sse=None,
             )  # fmt: skip
             _, released = object_store.write(conn, marker, versioning, previous=obj)
             for blob_id in released:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from fogbank.core.context import RequestContext
-from fogbank.services.s3 import errors, names
+from fogbank.services.s3 import errors, names, public_access
 from fogbank.services.s3.engine import S3Engine
 from fogbank.services.s3.models import Bucket
 from fogbank.services.s3.ops import bucket_config
@@ -65,6 +65,7 @@ async def create_bucket(engine: S3Engine, ctx: RequestContext, params: Params) -
             raise errors.too_many_buckets()
         bucket_store.insert(conn, bucket)
         bucket_store.put_config(conn, name, "ownership", [{"ObjectOwnership": ownership}], now)
+        bucket_store.put_config(conn, name, public_access.KIND, public_access.ALL_ON, now)
         if tags:
             bucket_store.put_config(conn, name, "tagging", tags, now)
         return True

@@ -143,7 +143,7 @@ async def complete_multipart_upload(
             parts=tuple(
                 Part(p.number, p.size, p.etag, p.last_modified, p.checksums) for p in parts
             ),
-            tags=upload.tags,
+            tags=upload.tags, sse=upload.sse,
         )  # fmt: skip
         result = commit_object(engine, conn, obj, cond=cond)
         for blob_id in upload_store.delete(conn, upload.upload_id):
@@ -164,4 +164,7 @@ async def complete_multipart_upload(
         out.update(checksum.output())
     if obj.wire_version_id is not None:
         out["VersionId"] = obj.wire_version_id
+    if upload.sse is not None:  # S3 echoes SSE-S3/SSE-KMS here, not SSE-C
+        sse = upload.sse.output()
+        out.update({k: v for k, v in sse.items() if not k.startswith("SSECustomer")})
     return out

@@ -6,13 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fogbank.core.context import RequestContext
+from fogbank.core.errors import AwsError
 from fogbank.services.s3 import archive, checksums, conditions, copy_source, errors, names
 from fogbank.services.s3.engine import S3Engine
 from fogbank.services.s3.etags import quote
 from fogbank.services.s3.models import ObjectVersion
 from fogbank.services.s3.ops.common import Output, Params, text, touch_object, when
-from fogbank.services.s3.ops.digest import digest
-from fogbank.services.s3.ops.put import reject_sse
 from fogbank.services.s3.ops.read import find_object
 from fogbank.services.s3.ops.writing import (
     WriteConditions,
@@ -21,7 +20,10 @@ from fogbank.services.s3.ops.writing import (
     object_tags,
     storage_class,
 )
+from fogbank.services.s3.sse import apply as sse_apply
+from fogbank.services.s3.sse.request import parse as sse_parse
 from fogbank.services.s3.store import buckets as bucket_store
+from fogbank.storage.blobs import DataKey, WrittenBlob
 from fogbank.storage.db import Conn
 
 MAX_COPY = 5 * 1024**3
@@ -67,8 +69,8 @@ def _directive(params: Params, name: str) -> str:
 async def copy_object(engine: S3Engine, ctx: RequestContext, params: Params) -> Output:
     bucket = str(params["Bucket"])
     key = names.check_key(str(params["Key"]))
-    await engine.bucket(bucket)
-    reject_sse(params)
+    target_bucket = await engine.bucket(bucket)
+    sse_request = sse_parse(params)
     meta_directive = _directive(params, "MetadataDirective")
     tag_directive = _directive(params, "TaggingDirective")
     src, source = await load_source(engine, ctx, params)
@@ -87,6 +89,7 @@ async def copy_object(engine: S3Engine, ctx: RequestContext, params: Params) -> 
         and not params.get("StorageClass")
         and algorithm is None
         and params.get("WebsiteRedirectLocation") is None
+        and not sse_request.given
     )
     if same and unchanged:
         raise errors.invalid_request(
@@ -96,23 +99,27 @@ async def copy_object(engine: S3Engine, ctx: RequestContext, params: Params) -> 
         )
     meta = meta_of(params) if meta_directive == "REPLACE" else source.meta
     tags = tuple(object_tags(params)) if tag_directive == "REPLACE" else source.tags
+    source_keys = await sse_apply.read_keys(engine, source, params, sse_apply.SOURCE_PREFIX)
+    data_key, sse = await sse_apply.for_write(
+        engine, ctx, params, target_bucket, key, request=sse_request
+    )
     checksum = source.checksum
-    if algorithm is not None and (
-        checksum is None
-        or checksum.algorithm != algorithm
-        or checksum.type != checksums.FULL_OBJECT
-    ):
-        checksum = await _recompute(engine, source, algorithm)
+    keep = checksum is not None and (algorithm is None or (
+        checksum.algorithm == algorithm and checksum.type == checksums.FULL_OBJECT
+    ))  # fmt: skip
+    alg = algorithm or (checksum.algorithm if keep and checksum else checksums.DEFAULT)
+    written = await _reencrypt(engine, source, source_keys, data_key, alg)
+    if not keep:
+        checksum = checksums.Stored(alg, checksums.FULL_OBJECT, written.checksums[alg])
     obj = ObjectVersion(
         bucket=bucket, key=key, version_id="", is_latest=True, delete_marker=False,
-        blob_id=source.blob_id, size=source.size, etag=source.etag,
+        blob_id=written.blob_id, size=source.size, etag=source.etag,
         last_modified=engine.now(), storage_class=storage, owner_account=ctx.account_id,
-        meta=meta, checksum=checksum, parts=source.parts, tags=tags,
+        meta=meta, checksum=checksum, parts=source.parts, tags=tags, sse=sse,
     )  # fmt: skip
     cond = WriteConditions.of(params)
-    referenced = [source.blob_id] if source.blob_id else []
     stored = await engine.db.write(
-        lambda c: commit_object(engine, c, obj, referenced=referenced, cond=cond)
+        lambda c: commit_object(engine, c, obj, written=written, cond=cond)
     )
     touch_object(ctx, bucket, key)
     await archive.place(engine, stored)
@@ -122,7 +129,7 @@ async def copy_object(engine: S3Engine, ctx: RequestContext, params: Params) -> 
     }
     if checksum is not None:
         result.update(checksum.output())
-    out: Output = {"CopyObjectResult": result}
+    out: Output = {"CopyObjectResult": result, **sse.output(context=True)}
     if source.wire_version_id is not None:
         out["CopySourceVersionId"] = source.wire_version_id
     if stored.wire_version_id is not None:
@@ -130,14 +137,26 @@ async def copy_object(engine: S3Engine, ctx: RequestContext, params: Params) -> 
     return out
 
 
-async def _recompute(engine: S3Engine, source: ObjectVersion, algorithm: str) -> checksums.Stored:
-    if source.blob_id is None or source.size == 0:
-        value = checksums.composite(algorithm, [b""]) if source.size == 0 else b""
-        return checksums.Stored(algorithm, checksums.FULL_OBJECT, value)
+async def _reencrypt(
+    engine: S3Engine, source: ObjectVersion, source_keys: list[DataKey], data_key: DataKey,
+    algorithm: str,
+) -> WrittenBlob:  # fmt: skip
+    """The source's plaintext written again under the target's data key: a copy is
+    encrypted as its target says (S3 re-encrypts on copy)."""
     blob_id = source.blob_id
-    plan = await engine.db.read(lambda c: engine.blobs.locate(c, blob_id))
-    _, values = await digest(engine, plan, (algorithm,))
-    return checksums.Stored(algorithm, checksums.FULL_OBJECT, values[algorithm])
+    plan = None
+    if blob_id is not None and source.size:
+        plan = await engine.db.read(lambda c: engine.blobs.locate(c, blob_id))
+    written = await engine.blobs.write(
+        sse_apply.plaintext(engine, plan, source_keys), checksums=(algorithm,),
+        encryption=data_key, size_hint=source.size,
+    )  # fmt: skip
+    if written.size != source.size:
+        raise AwsError(
+            "InternalError", "We encountered an internal error. Please try again.",
+            status=500, sender_fault=False,
+        )  # fmt: skip
+    return written
 
 
 HANDLERS = {"CopyObject": copy_object}

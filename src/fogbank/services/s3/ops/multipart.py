@@ -16,12 +16,13 @@ from fogbank.services.s3.copy_source import parse_copy_range
 from fogbank.services.s3.engine import S3Engine
 from fogbank.services.s3.etags import quote
 from fogbank.services.s3.lifecycle import schedule
-from fogbank.services.s3.models import Part, Upload
+from fogbank.services.s3.models import ObjectVersion, Part, Upload
 from fogbank.services.s3.ops.common import Output, Params, as_int, text, touch_object, when
 from fogbank.services.s3.ops.copy import MAX_COPY, load_source
 from fogbank.services.s3.ops.digest import digest
-from fogbank.services.s3.ops.put import reject_sse, write_body
+from fogbank.services.s3.ops.put import write_body
 from fogbank.services.s3.ops.writing import body_length, meta_of, object_tags, storage_class
+from fogbank.services.s3.sse import apply as sse_apply
 from fogbank.services.s3.store import buckets as bucket_store
 from fogbank.services.s3.store import uploads as upload_store
 from fogbank.storage.blobs import Extent, ReadPlan
@@ -59,8 +60,8 @@ def _checksum_type(algorithm: str | None, requested: str | None) -> str | None:
 async def create_multipart_upload(engine: S3Engine, ctx: RequestContext, params: Params) -> Output:
     bucket = str(params["Bucket"])
     key = names.check_key(str(params["Key"]))
-    await engine.bucket(bucket)
-    reject_sse(params)
+    found = await engine.bucket(bucket)
+    _, sse = await sse_apply.for_write(engine, ctx, params, found, key)
     algorithm = checksums.normalize_algorithm(
         params.get("ChecksumAlgorithm"), "x-amz-checksum-algorithm"
     )
@@ -70,7 +71,7 @@ async def create_multipart_upload(engine: S3Engine, ctx: RequestContext, params:
         owner_account=ctx.account_id, initiator_arn=ctx.principal.arn,
         initiator_id=ctx.principal.principal_id, storage_class=storage_class(params),
         meta=meta_of(params), checksum_algorithm=algorithm, checksum_type=kind,
-        tags=tuple(object_tags(params)),
+        tags=tuple(object_tags(params)), sse=sse,
     )  # fmt: skip
 
     def create(conn: Conn) -> None:
@@ -81,7 +82,8 @@ async def create_multipart_upload(engine: S3Engine, ctx: RequestContext, params:
 
     await engine.db.write(create)
     touch_object(ctx, bucket, key)
-    out: Output = {"Bucket": bucket, "Key": key, "UploadId": upload.upload_id}
+    out: Output = {"Bucket": bucket, "Key": key, "UploadId": upload.upload_id,
+                   **sse.output(context=True)}  # fmt: skip
     if algorithm is not None:
         out["ChecksumAlgorithm"] = algorithm
         out["ChecksumType"] = kind
@@ -148,12 +150,22 @@ async def upload_part(engine: S3Engine, ctx: RequestContext, params: Params) -> 
         body = BytesBody(b"")
     body_length(body, engine.limits.max_part)
     claim = checksums.claim_of(params, ctx.headers)
-    written = await write_body(engine, body, claim, _part_algorithms(upload, claim))
+    data_key = await sse_apply.record_key(engine, upload.sse, params)
+    algorithms = _part_algorithms(upload, claim)
+    written = await write_body(engine, body, claim, algorithms, data_key)
     part = Part(number, written.size, written.etag, engine.now(), dict(written.checksums),
                 written.blob_id)  # fmt: skip
     await engine.db.write(_store_part(engine, upload, part, written))  # type: ignore[arg-type]
     touch_object(ctx, upload.bucket, upload.key)
-    return {"ETag": quote(written.etag), **_part_checksum_output(upload, dict(written.checksums))}
+    return {
+        "ETag": quote(written.etag),
+        **_part_checksum_output(upload, dict(written.checksums)),
+        **_sse_output(upload),
+    }
+
+
+def _sse_output(upload: Upload) -> Output:
+    return {} if upload.sse is None else upload.sse.output()
 
 
 async def upload_part_copy(engine: S3Engine, ctx: RequestContext, params: Params) -> Output:
@@ -171,6 +183,10 @@ async def upload_part_copy(engine: S3Engine, ctx: RequestContext, params: Params
     algorithms = tuple(dict.fromkeys(
         (upload.checksum_algorithm,) if upload.checksum_algorithm else (checksums.DEFAULT,)
     ))  # fmt: skip
+    if upload.sse is not None or source.sse is not None:
+        return await _reencrypted_part(
+            engine, ctx, params, upload, source, number, (start, end), algorithms
+        )
     whole = start == 0 and end == source.size
     values: dict[str, bytes] = {}
     etag = source.etag
@@ -214,6 +230,36 @@ async def upload_part_copy(engine: S3Engine, ctx: RequestContext, params: Params
     result: dict[str, object] = {"ETag": quote(etag), "LastModified": when(now)}
     result.update(_part_checksum_output(upload, values))
     out: Output = {"CopyPartResult": result}
+    if source.wire_version_id is not None:
+        out["CopySourceVersionId"] = source.wire_version_id
+    return out
+
+
+async def _reencrypted_part(
+    engine: S3Engine, ctx: RequestContext, params: Params, upload: Upload,
+    source: ObjectVersion, number: int, window: tuple[int, int], algorithms: tuple[str, ...],
+) -> Output:  # fmt: skip
+    """UploadPartCopy when either side is encrypted: the source's plaintext range is
+    decrypted and written again under the upload's data key (parts share one key)."""
+    source_keys = await sse_apply.read_keys(engine, source, params, sse_apply.SOURCE_PREFIX)
+    data_key = await sse_apply.record_key(engine, upload.sse, params)
+    start, end = window
+    blob_id = source.blob_id
+    plan = None
+    if blob_id is not None and end > start:
+        plan = await engine.db.read(lambda c: engine.blobs.locate(c, blob_id, start, end))
+    written = await engine.blobs.write(
+        sse_apply.plaintext(engine, plan, source_keys), checksums=algorithms,
+        encryption=data_key, size_hint=end - start,
+    )  # fmt: skip
+    now = engine.now()
+    part = Part(number, written.size, written.etag, now, dict(written.checksums),
+                written.blob_id)  # fmt: skip
+    await engine.db.write(_store_part(engine, upload, part, written))  # type: ignore[arg-type]
+    touch_object(ctx, upload.bucket, upload.key)
+    result: dict[str, object] = {"ETag": quote(written.etag), "LastModified": when(now)}
+    result.update(_part_checksum_output(upload, dict(written.checksums)))
+    out: Output = {"CopyPartResult": result, **_sse_output(upload)}
     if source.wire_version_id is not None:
         out["CopySourceVersionId"] = source.wire_version_id
     return out

@@ -22,6 +22,9 @@ from fogbank.services.s3.ops.common import Output, Params, touch_object
 from fogbank.services.s3.ops.put import write_body
 from fogbank.services.s3.ops.writing import commit_object, meta_of, new_object, storage_class
 from fogbank.services.s3.post_policy import check_policy
+from fogbank.services.s3.sse import access as sse_access
+from fogbank.services.s3.sse import apply as sse_apply
+from fogbank.services.s3.sse.record import sse_headers
 
 _FIELD_MEMBERS = {
     "content-type": "ContentType",
@@ -61,7 +64,7 @@ def _xml(text: str) -> str:
 
 async def post_object(engine: S3Engine, ctx: RequestContext, params: Params) -> Output:
     bucket = str(params["Bucket"])
-    await engine.bucket(bucket)
+    found = await engine.bucket(bucket)
     raw = params.get("Form")
     form: Mapping[str, str] = raw if isinstance(raw, Mapping) else {}
     fields = {k.lower(): v for k, v in form.items()}
@@ -87,8 +90,10 @@ async def post_object(engine: S3Engine, ctx: RequestContext, params: Params) -> 
     object_tags = tags.from_tagging_xml(fields.get("tagging"))
     tags.check(object_tags, limit=tags.OBJECT_LIMIT)
     claim = checksums.Claim(None, None, None, checksums.content_md5(fields.get("content-md5")))
+    sse_fields = sse_access.post_params(form)
+    data_key, sse = await sse_apply.for_write(engine, ctx, sse_fields, found, key)
     written = await write_body(
-        engine, _Limited(body, engine.limits.max_object), claim, (checksums.DEFAULT,)
+        engine, _Limited(body, engine.limits.max_object), claim, (checksums.DEFAULT,), data_key
     )
     if length is not None:
         if written.size > length.high:
@@ -101,6 +106,7 @@ async def post_object(engine: S3Engine, ctx: RequestContext, params: Params) -> 
     obj = new_object(
         ctx, engine, bucket, key, blob_id=written.blob_id, size=written.size,
         etag=written.etag, meta=meta, storage=storage, checksum=checksum, tags=tuple(object_tags),
+        sse=sse,
     )  # fmt: skip
     stored = await engine.db.write(lambda c: commit_object(engine, c, obj, written=written))
     touch_object(ctx, bucket, key)
@@ -110,6 +116,7 @@ async def post_object(engine: S3Engine, ctx: RequestContext, params: Params) -> 
     headers = [("ETag", etag), ("Location", location)]
     if stored.wire_version_id is not None:
         headers.append(("x-amz-version-id", stored.wire_version_id))
+    headers.extend(sse_headers(sse))
     redirect = fields.get("success_action_redirect") or fields.get("redirect")
     if redirect:
         parts = urlsplit(redirect)

@@ -19,24 +19,23 @@ from fogbank.services.s3.ops.writing import (
     object_tags,
     storage_class,
 )
-from fogbank.storage.blobs import WrittenBlob
-
-SSE_UNSUPPORTED = ("ServerSideEncryption", "SSECustomerAlgorithm", "SSEKMSKeyId")
-
-
-def reject_sse(params: Params) -> None:
-    """Server-side encryption arrives with its own issue; until then say so plainly."""
-    for name in SSE_UNSUPPORTED:
-        if params.get(name) is not None:
-            raise errors.not_implemented(f"server-side encryption ({name})")
+from fogbank.services.s3.sse import apply as sse_apply
+from fogbank.storage.blobs import DataKey, WrittenBlob
 
 
 async def write_body(
-    engine: S3Engine, body: Body, claim: checksums.Claim, extra: tuple[str, ...] = ()
+    engine: S3Engine,
+    body: Body,
+    claim: checksums.Claim,
+    extra: tuple[str, ...] = (),
+    encryption: DataKey | None = None,
 ) -> WrittenBlob:
-    """Stream ``body`` into a durable blob and check it against ``claim``."""
+    """Stream ``body`` into a durable blob (encrypted with ``encryption``) and check it
+    against ``claim``."""
     algorithms = tuple(dict.fromkeys((*claim.algorithms, *extra)))
-    written = await engine.blobs.write(body, checksums=algorithms, size_hint=body.length)
+    written = await engine.blobs.write(
+        body, checksums=algorithms, size_hint=body.length, encryption=encryption
+    )
     if body.length is not None and written.size != body.length:
         raise errors.incomplete_body()
     checksums.verify(claim, written.md5, written.checksums, body.trailers)
@@ -51,8 +50,8 @@ def stored_checksum(claim: checksums.Claim, written: WrittenBlob) -> checksums.S
 async def put_object(engine: S3Engine, ctx: RequestContext, params: Params) -> Output:
     bucket_name = str(params["Bucket"])
     key = names.check_key(str(params["Key"]))
-    await engine.bucket(bucket_name)
-    reject_sse(params)
+    bucket = await engine.bucket(bucket_name)
+    data_key, sse = await sse_apply.for_write(engine, ctx, params, bucket, key)
     body = params.get("Body")
     if not isinstance(body, Body):
         body = BytesBody(b"")
@@ -62,19 +61,20 @@ async def put_object(engine: S3Engine, ctx: RequestContext, params: Params) -> O
     object_tag_list = object_tags(params)
     claim = checksums.claim_of(params, ctx.headers)
     cond = WriteConditions.of(params)
-    written = await write_body(engine, body, claim, () if claim.algorithm else (checksums.DEFAULT,))
+    extra = () if claim.algorithm else (checksums.DEFAULT,)
+    written = await write_body(engine, body, claim, extra, data_key)
     checksum = stored_checksum(claim, written)
     obj = new_object(
         ctx, engine, bucket_name, key,
         blob_id=written.blob_id, size=written.size, etag=written.etag, meta=meta,
-        storage=storage, checksum=checksum, tags=tuple(object_tag_list),
+        storage=storage, checksum=checksum, tags=tuple(object_tag_list), sse=sse,
     )  # fmt: skip
     stored = await engine.db.write(
         lambda c: commit_object(engine, c, obj, written=written, cond=cond)
     )
     touch_object(ctx, bucket_name, key)
     await archive.place(engine, stored)
-    out: Output = {"ETag": quote(stored.etag), **checksum.output()}
+    out: Output = {"ETag": quote(stored.etag), **checksum.output(), **sse.output(context=True)}
     if stored.wire_version_id is not None:
         out["VersionId"] = stored.wire_version_id
     return out

@@ -19,6 +19,8 @@ from fogbank.services.s3.models import STANDARD, ObjectVersion
 from fogbank.services.s3.ops.common import STATUS, Output, Params, text, touch_object, when
 from fogbank.services.s3.ops.writing import meta_output
 from fogbank.services.s3.ranges import ByteRange, parse_range
+from fogbank.services.s3.sse import apply as sse_apply
+from fogbank.services.s3.sse.record import SSE_C
 from fogbank.services.s3.store import objects as object_store
 from fogbank.storage.blobs import ReadPlan
 from fogbank.storage.db import Conn
@@ -125,6 +127,8 @@ def _output(found: Found, params: Params, rules: Config | None = None) -> Output
     }
     if obj.wire_version_id is not None:
         out["VersionId"] = obj.wire_version_id
+    if obj.sse is not None:
+        out.update(obj.sse.output())
     if obj.storage_class != STANDARD:
         out["StorageClass"] = obj.storage_class
     restore = archive.restore_header(obj)
@@ -163,11 +167,12 @@ async def get_object(engine: S3Engine, ctx: RequestContext, params: Params) -> O
     _check_overrides(ctx, params)
     found = await engine.db.read(_lookup(engine, params, with_plan=True))
     touch_object(ctx, bucket.name, found.obj.key)
+    keys = await sse_apply.read_keys(engine, found.obj, params)
     out = _output(found, params, await lifecycle_config(engine, bucket.name))
     if found.plan is None:
         out["Body"] = b""
     else:
-        out["Body"] = engine.blobs.open(found.plan)
+        out["Body"] = engine.blobs.open(found.plan, keys)
     return out
 
 
@@ -176,6 +181,10 @@ async def head_object(engine: S3Engine, ctx: RequestContext, params: Params) -> 
     _check_overrides(ctx, params)
     found = await engine.db.read(_lookup(engine, params, with_plan=False))
     touch_object(ctx, bucket.name, found.obj.key)
+    if found.obj.sse is not None and found.obj.sse.mode == SSE_C:
+        await sse_apply.read_keys(engine, found.obj, params)  # the right key, or 403
+    else:
+        sse_apply.check_customer(found.obj.sse, params)
     return _output(found, params, await lifecycle_config(engine, bucket.name))
 
 

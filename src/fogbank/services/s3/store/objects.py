@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from fogbank.services.s3.checksums import Stored, parts_from_json, parts_to_json
 from fogbank.services.s3.models import NULL_VERSION, ObjectMeta, ObjectVersion, Part
+from fogbank.services.s3.sse.record import SseRecord
 from fogbank.storage.db import Conn, Row
 
 COLUMNS = (
@@ -84,6 +85,7 @@ def version_from(row: Row) -> ObjectVersion:
         restore_ready=_opt_float(row["restore_ready"]),
         restore_expiry=_opt_float(row["restore_expiry"]),
         restore_days=None if row["restore_days"] is None else int(row["restore_days"]),  # type: ignore[call-overload]
+        sse=SseRecord.from_json(row["sse"]),
     )
 
 
@@ -124,7 +126,8 @@ def row_values(obj: ObjectVersion, sse: str | None, acl: str | None) -> tuple[ob
         None if obj.checksum is None else obj.checksum.to_json(),
         None if obj.checksum is None else obj.checksum.algorithm,
         None if obj.checksum is None else obj.checksum.type,
-        _parts_json(obj.parts), tags_json(obj.tags), sse, acl,
+        _parts_json(obj.parts), tags_json(obj.tags),
+        sse if sse is not None else (obj.sse.to_json() if obj.sse is not None else None), acl,
     )  # fmt: skip
 
 

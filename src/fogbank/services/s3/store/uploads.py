@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fogbank.services.s3.checksums import parts_from_json, parts_to_json
 from fogbank.services.s3.models import ObjectMeta, Part, Upload
+from fogbank.services.s3.sse.record import SseRecord
 from fogbank.services.s3.store.objects import tags_from, tags_json
 from fogbank.storage.db import Conn, Row
 
@@ -29,6 +30,7 @@ def _upload(row: Row) -> Upload:
         checksum_algorithm=None if alg is None else str(alg),
         checksum_type=None if kind is None else str(kind),
         tags=tags_from(row["tags"]),
+        sse=SseRecord.from_json(row["sse"]),
     )
 
 
@@ -49,7 +51,8 @@ def insert(conn: Conn, up: Upload, sse: str | None = None, acl: str | None = Non
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (up.upload_id, up.bucket, up.key, up.initiated, up.owner_account, up.initiator_arn,
          up.initiator_id, up.storage_class, up.meta.to_json(), up.checksum_algorithm,
-         up.checksum_type, tags_json(up.tags), sse, acl),
+         up.checksum_type, tags_json(up.tags),
+         sse if sse is not None else (up.sse.to_json() if up.sse is not None else None), acl),
     )  # fmt: skip
 
 
