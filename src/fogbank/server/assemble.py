@@ -138,7 +138,7 @@ def _recover_blobs(db: Database, config: Config) -> None:
     if blob_root(config.data_dir).exists():  # else no blob was ever written here
         from fogbank.services.s3.assembly import recover_blobs
 
-        recover_blobs(db, config.data_dir)
+        recover_blobs(db, config.data_dir, config.s3_cold_store)
 
 
 @dataclass
@@ -212,7 +212,9 @@ def service_factories(deps: ServiceDeps, identity: Identity) -> dict[str, Servic
         from fogbank.services.s3.assembly import build_s3
 
         kms = KmsClient(reg.require("kms", KmsService).engine)
-        return build_s3(deps.db, deps.clock, deps.config.data_dir, kms, kms_root())
+        return build_s3(
+            deps.db, deps.clock, deps.config.data_dir, kms, kms_root(), deps.config.s3_cold_store
+        )
 
     def s3control(reg: ServiceRegistry) -> ServiceProvider:
         from fogbank.services.s3.control import S3ControlService

@@ -14,12 +14,14 @@ from fogbank.services.base import Handler, Output, Params, ServiceProvider
 from fogbank.services.s3 import access, cors
 from fogbank.services.s3.client import S3Client
 from fogbank.services.s3.engine import S3Engine
+from fogbank.services.s3.lifecycle.job import LifecycleJob
 from fogbank.services.s3.ops import (
     bucket_config,
     buckets,
     completion,
     copy,
     delete,
+    lifecycle,
     listing,
     multipart,
     object_info,
@@ -28,7 +30,9 @@ from fogbank.services.s3.ops import (
     preflight,
     put,
     read,
+    restore,
     upload_listing,
+    versioning,
 )
 from fogbank.services.s3.ops.common import HEADERS, EngineHandler
 from fogbank.services.s3.resource_policy import BucketPolicies
@@ -49,6 +53,9 @@ TABLES: tuple[Mapping[str, EngineHandler], ...] = (
     listing.HANDLERS,
     object_info.HANDLERS,
     upload_listing.HANDLERS,
+    versioning.HANDLERS,
+    lifecycle.HANDLERS,
+    restore.HANDLERS,
     sse_defaults.HANDLERS,
     {
         "PutObject": put.put_object,
@@ -76,6 +83,7 @@ class S3Service(ServiceProvider):
             "OptionsObject": partial(preflight.options_object, engine),
         }
         self._sweep = _SweepJob(engine, sweep_interval_s)
+        self.lifecycle = LifecycleJob(engine)
         self.client = S3Client(engine)  # the in-process client other services use
         self.policies = BucketPolicies(engine)
 
@@ -136,7 +144,7 @@ class S3Service(ServiceProvider):
         return await super().grant_allows(ctx, requirement)
 
     def jobs(self) -> Sequence[Job]:
-        return (self._sweep,)
+        return (self._sweep, self.lifecycle)
 
     async def stop(self) -> None:
         self.engine.close()

@@ -11,6 +11,13 @@
 - ``s3_uploads`` and ``s3_parts``: multipart uploads in progress; each part is a blob.
   Completing an upload composes the parts' blobs (no bytes copied).
 
+Migration 2 adds what versioning, archive restores and the lifecycle engine need:
+``noncurrent_since`` (when a version stopped being the latest), ``restore_*`` (a Glacier
+restore in progress or done), ``s3_lifecycle_due`` (per key, the next instant at which
+lifecycle or a restore may change it: the engine reads only rows that are due) and
+``s3_lifecycle_scans`` (buckets whose keys must be re-planned after a configuration
+change, with a cursor so that the work resumes after a restart).
+
 Keys are bytewise-sorted text (``{text}``), so listings come out in S3's order (UTF-8
 byte order) on both backends. Keys never become file paths: bytes live under generated
 blob ids.
@@ -91,6 +98,30 @@ MIGRATIONS: tuple[Migration, ...] = (
                 last_modified {double} NOT NULL,
                 checksums {text},
                 PRIMARY KEY (upload_id, part_number)
+            )""",
+        ),
+    ),
+    Migration(
+        "s3",
+        2,
+        "versions: noncurrent time, restores; lifecycle due-time index and rescans",
+        (
+            "ALTER TABLE s3_objects ADD COLUMN noncurrent_since {double}",
+            "ALTER TABLE s3_objects ADD COLUMN restore_ready {double}",
+            "ALTER TABLE s3_objects ADD COLUMN restore_expiry {double}",
+            "ALTER TABLE s3_objects ADD COLUMN restore_days {bigint}",
+            "CREATE INDEX s3_objects_by_seq ON s3_objects (bucket, key, seq DESC)",
+            """CREATE TABLE s3_lifecycle_due (
+                bucket {text} NOT NULL,
+                key {text} NOT NULL,
+                due {double} NOT NULL,
+                PRIMARY KEY (bucket, key)
+            )""",
+            "CREATE INDEX s3_lifecycle_due_by_time ON s3_lifecycle_due (due, bucket, key)",
+            """CREATE TABLE s3_lifecycle_scans (
+                bucket {text} PRIMARY KEY,
+                after_key {text} NOT NULL,
+                started_at {double} NOT NULL
             )""",
         ),
     ),

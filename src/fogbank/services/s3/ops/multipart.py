@@ -15,6 +15,7 @@ from fogbank.services.s3 import checksums, errors, names
 from fogbank.services.s3.copy_source import parse_copy_range
 from fogbank.services.s3.engine import S3Engine
 from fogbank.services.s3.etags import quote
+from fogbank.services.s3.lifecycle import schedule
 from fogbank.services.s3.models import ObjectVersion, Part, Upload
 from fogbank.services.s3.ops.common import Output, Params, as_int, text, touch_object, when
 from fogbank.services.s3.ops.copy import MAX_COPY, load_source
@@ -77,6 +78,7 @@ async def create_multipart_upload(engine: S3Engine, ctx: RequestContext, params:
         if bucket_store.get(conn, bucket) is None:
             raise errors.no_such_bucket(bucket)
         upload_store.insert(conn, upload)
+        schedule.reschedule(conn, bucket, key)
 
     await engine.db.write(create)
     touch_object(ctx, bucket, key)
@@ -276,6 +278,7 @@ async def abort_multipart_upload(engine: S3Engine, ctx: RequestContext, params: 
             raise errors.no_such_upload(upload.upload_id)
         for blob_id in upload_store.delete(conn, upload.upload_id):
             engine.blobs.release(conn, blob_id)
+        schedule.reschedule(conn, upload.bucket, upload.key)
 
     await engine.db.write(abort)
     touch_object(ctx, upload.bucket, upload.key)
