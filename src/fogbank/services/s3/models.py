@@ -111,6 +111,8 @@ class ObjectVersion:
     restore_expiry: float | None = None  # a restored copy is readable until then
     restore_days: int | None = None
     sse: SseRecord | None = None  # None: stored unencrypted (written before SSE was built)
+    access_tier: str | None = None  # INTELLIGENT_TIERING's tier; None: Frequent Access
+    last_access: float | None = None  # INTELLIGENT_TIERING: last GET; None: last write
 
     @property
     def archived(self) -> bool:

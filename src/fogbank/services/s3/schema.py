@@ -125,4 +125,13 @@ MIGRATIONS: tuple[Migration, ...] = (
             )""",
         ),
     ),
+    Migration(
+        "s3",
+        3,
+        "versions: Intelligent-Tiering access tier and last access",
+        (
+            "ALTER TABLE s3_objects ADD COLUMN access_tier {text}",
+            "ALTER TABLE s3_objects ADD COLUMN last_access {double}",
+        ),
+    ),
 )

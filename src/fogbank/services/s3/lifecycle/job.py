@@ -139,7 +139,9 @@ class LifecycleJob:
             return
         obj = by_id[event.target]
         if event.kind == plan.TRANSITION:
-            version_store.set_storage_class(conn, obj, event.storage_class)
+            version_store.set_storage_class(conn, obj, event.storage_class, event.due)
+        elif event.kind == plan.TIER:
+            version_store.set_access(conn, obj, event.storage_class, obj.last_access)
         elif event.kind == plan.RESTORED:
             expiry = after_days(event.due, obj.restore_days or 1)
             version_store.set_restore(conn, obj, ready=None, expiry=expiry, days=obj.restore_days)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from fogbank.services.s3.lifecycle.rules import RANK, Config
 from fogbank.services.s3.lifecycle.timing import after_days
 from fogbank.services.s3.models import ObjectVersion
+from fogbank.services.s3.tiering import moves
 
 EXPIRE = "expire"  # the current version: delete (unversioned) or add a delete marker
 TRANSITION = "transition"
@@ -21,6 +22,7 @@ REMOVE = "remove"  # a version (noncurrent, or an expired delete marker) goes fo
 ABORT = "abort"  # a multipart upload
 RESTORED = "restored"  # a restore completes
 UNRESTORE = "unrestore"  # a restored copy expires
+TIER = "tier"  # an Intelligent-Tiering version moves to a colder access tier
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,7 @@ def events(
     out: list[Event] = []
     for obj in versions:
         out.extend(_restores(obj))
+        out.extend(Event(due, TIER, obj.version_id, tier) for due, tier in moves(obj))
     if config is not None and config.rules:
         newer_noncurrent = 0
         for i, obj in enumerate(versions):

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from fogbank.services.s3 import tiering
 from fogbank.services.s3.lifecycle import plan, rules
 from fogbank.services.s3.models import ObjectVersion
 from fogbank.services.s3.store import buckets as bucket_store
+from fogbank.services.s3.store import objects as object_store
 from fogbank.services.s3.store import versions as version_store
 from fogbank.storage.db import Conn
 
@@ -65,6 +67,18 @@ def reschedule(conn: Conn, bucket: str, key: str) -> float | None:
     due = plan.next_due(plan.events(key, versions, uploads, config))
     set_due(conn, bucket, key, due)
     return due
+
+
+def record_access(conn: Conn, bucket: str, key: str, version_id: str, now: float) -> None:
+    """An Intelligent-Tiering version was read: back to Frequent Access, and its tier
+    moves counted from now (one write per read, for INTELLIGENT_TIERING only)."""
+    obj = object_store.version(conn, bucket, key, version_id)
+    if obj is None or not tiering.tiered(obj):
+        return
+    if obj.access_tier is None and obj.last_access is not None and obj.last_access >= now:
+        return
+    version_store.set_access(conn, obj, None, now)
+    reschedule(conn, bucket, key)
 
 
 def set_due(conn: Conn, bucket: str, key: str, due: float | None) -> None:

@@ -12,7 +12,7 @@ from fogbank.services.s3.engine import S3Engine
 from fogbank.services.s3.etags import quote
 from fogbank.services.s3.models import ObjectVersion
 from fogbank.services.s3.ops.common import Output, Params, text, touch_object, when
-from fogbank.services.s3.ops.read import find_object
+from fogbank.services.s3.ops.read import find_object, note_access
 from fogbank.services.s3.ops.writing import (
     WriteConditions,
     commit_object,
@@ -53,6 +53,7 @@ async def load_source(
 
     obj = await engine.db.read(read)
     touch_object(ctx, src.bucket, src.key)
+    await note_access(engine, obj)
     return src, obj
 
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from fogbank.core.context import RequestContext
 from fogbank.core.errors import AwsError
-from fogbank.services.s3 import archive, conditions, errors, names
+from fogbank.services.s3 import archive, conditions, errors, names, tiering
 from fogbank.services.s3.engine import S3Engine
 from fogbank.services.s3.etags import quote
 from fogbank.services.s3.http_dates import http_date
@@ -155,6 +156,13 @@ def _output(found: Found, params: Params, rules: Config | None = None) -> Output
     return out
 
 
+async def note_access(engine: S3Engine, obj: ObjectVersion) -> None:
+    """A read of an INTELLIGENT_TIERING version counts as access (no write otherwise)."""
+    if tiering.tiered(obj):
+        await engine.db.write(partial(schedule.record_access, bucket=obj.bucket, key=obj.key,
+                                      version_id=obj.version_id, now=engine.now()))  # fmt: skip
+
+
 def _check_overrides(ctx: RequestContext, params: Params) -> None:
     if ctx.principal.is_anonymous and any(params.get(n) is not None for n in _OVERRIDES):
         raise errors.invalid_request(
@@ -167,6 +175,7 @@ async def get_object(engine: S3Engine, ctx: RequestContext, params: Params) -> O
     _check_overrides(ctx, params)
     found = await engine.db.read(_lookup(engine, params, with_plan=True))
     touch_object(ctx, bucket.name, found.obj.key)
+    await note_access(engine, found.obj)
     keys = await sse_apply.read_keys(engine, found.obj, params)
     out = _output(found, params, await lifecycle_config(engine, bucket.name))
     if found.plan is None:

@@ -24,7 +24,9 @@ COLUMNS = (
 )
 _MARKS = ", ".join("?" * 20)
 # Added by migration 2 (not written by INSERT: they start NULL).
-LATER_COLUMNS = "noncurrent_since, restore_ready, restore_expiry, restore_days"
+LATER_COLUMNS = (
+    "noncurrent_since, restore_ready, restore_expiry, restore_days, access_tier, last_access"
+)
 SELECT_COLUMNS = f"{COLUMNS}, {LATER_COLUMNS}"
 # What listings need (no metadata documents).
 LIST_COLUMNS = (
@@ -86,6 +88,8 @@ def version_from(row: Row) -> ObjectVersion:
         restore_expiry=_opt_float(row["restore_expiry"]),
         restore_days=None if row["restore_days"] is None else int(row["restore_days"]),  # type: ignore[call-overload]
         sse=SseRecord.from_json(row["sse"]),
+        access_tier=None if row["access_tier"] is None else str(row["access_tier"]),
+        last_access=_opt_float(row["last_access"]),
     )
 
 
@@ -171,7 +175,7 @@ def write(
             " size = ?, etag = ?, last_modified = ?, storage_class = ?, owner_account = ?,"
             " meta = ?, checksum = ?, checksum_algorithm = ?, checksum_type = ?, parts = ?,"
             " tags = ?, sse = ?, acl = ?, noncurrent_since = NULL, restore_ready = NULL,"
-            " restore_expiry = NULL, restore_days = NULL"
+            " restore_expiry = NULL, restore_days = NULL, access_tier = NULL, last_access = NULL"
             " WHERE bucket = ? AND key = ? AND version_id = ?",
             (*values[3:], obj.bucket, obj.key, NULL_VERSION),
         )

@@ -82,11 +82,23 @@ def page(
     return out
 
 
-def set_storage_class(conn: Conn, obj: ObjectVersion, storage_class: str) -> None:
+def set_storage_class(conn: Conn, obj: ObjectVersion, storage_class: str, at: float) -> None:
+    """A lifecycle transition at ``at`` (a move into INTELLIGENT_TIERING starts in its
+    Frequent Access tier, as if accessed then)."""
     conn.execute(
         "UPDATE s3_objects SET storage_class = ?, restore_ready = NULL, restore_expiry = NULL,"
-        " restore_days = NULL WHERE bucket = ? AND key = ? AND version_id = ?",
-        (storage_class, obj.bucket, obj.key, obj.version_id),
+        " restore_days = NULL, access_tier = NULL, last_access = ?"
+        " WHERE bucket = ? AND key = ? AND version_id = ?",
+        (storage_class, at, obj.bucket, obj.key, obj.version_id),
+    )
+
+
+def set_access(conn: Conn, obj: ObjectVersion, tier: str | None, last: float | None) -> None:
+    """An Intelligent-Tiering version's access tier (None: Frequent) and last access."""
+    conn.execute(
+        "UPDATE s3_objects SET access_tier = ?, last_access = ?"
+        " WHERE bucket = ? AND key = ? AND version_id = ?",
+        (tier, last, obj.bucket, obj.key, obj.version_id),
     )
 
 
