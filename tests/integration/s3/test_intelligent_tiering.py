@@ -52,18 +52,23 @@ def test_tiers_follow_last_access(fresh: tuple[FogbankServer, Database]) -> None
     s3 = server.client("s3")
     bucket = unique_bucket("it")
     s3.create_bucket(Bucket=bucket)
-    body = os.urandom(3 * KiB)
+    body = os.urandom(130 * KiB)
     s3.put_object(Bucket=bucket, Key="auto", Body=body, StorageClass="INTELLIGENT_TIERING")
-    s3.put_object(Bucket=bucket, Key="plain", Body=b"x")
+    s3.put_object(Bucket=bucket, Key="plain", Body=body)
+    s3.put_object(  # under 128 KiB: not monitored, always Frequent Access
+        Bucket=bucket, Key="small", Body=body[: 128 * KiB - 1], StorageClass="INTELLIGENT_TIERING"
+    )
     assert tiers(db, bucket)["auto"] == "FREQUENT_ACCESS"
-    assert due_keys(db, bucket) == {"auto"}  # only the tiered object is in the index
+    assert due_keys(db, bucket) == {"auto"}  # only the monitored object is in the index
 
     server.fogbank("clock", "advance", "29d")
     s3.head_object(Bucket=bucket, Key="auto")  # HEAD is not an access
     s3.list_objects_v2(Bucket=bucket)  # nor is a listing
     assert tiers(db, bucket)["auto"] == "FREQUENT_ACCESS"
     server.fogbank("clock", "advance", "2d")  # day 31: 30 days without access
-    assert tiers(db, bucket) == {"auto": "INFREQUENT_ACCESS", "plain": "FREQUENT_ACCESS"}
+    assert tiers(db, bucket) == {
+        "auto": "INFREQUENT_ACCESS", "plain": "FREQUENT_ACCESS", "small": "FREQUENT_ACCESS"
+    }  # fmt: skip
     head = s3.head_object(Bucket=bucket, Key="auto")
     assert head["StorageClass"] == "INTELLIGENT_TIERING"
     assert "ArchiveStatus" not in head  # only the optional archive tiers show
@@ -76,6 +81,7 @@ def test_tiers_follow_last_access(fresh: tuple[FogbankServer, Database]) -> None
     assert tiers(db, bucket)["auto"] == "INFREQUENT_ACCESS"
     server.fogbank("clock", "advance", "60d")  # 91 days after the GET
     assert tiers(db, bucket)["auto"] == "ARCHIVE_INSTANT_ACCESS"
+    assert tiers(db, bucket)["small"] == "FREQUENT_ACCESS"
     assert due_keys(db, bucket) == set()  # nothing more to move until the next access
     # still instant: readable as it is, and the read brings it back
     got = s3.get_object(Bucket=bucket, Key="auto", Range="bytes=0-9")["Body"].read()
@@ -94,7 +100,9 @@ def test_a_copy_reads_and_a_transition_starts_frequent(
     rule = {"ID": "to-it", "Status": "Enabled", "Filter": {"Prefix": "moved/"},
             "Transitions": [{"Days": 1, "StorageClass": "INTELLIGENT_TIERING"}]}  # fmt: skip
     s3.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration={"Rules": [rule]})
-    s3.put_object(Bucket=bucket, Key="src", Body=b"copy me", StorageClass="INTELLIGENT_TIERING")
+    s3.put_object(
+        Bucket=bucket, Key="src", Body=os.urandom(150 * KiB), StorageClass="INTELLIGENT_TIERING"
+    )
     s3.put_object(Bucket=bucket, Key="moved/big", Body=os.urandom(200 * KiB))
 
     server.fogbank("clock", "advance", "2d")

@@ -3,6 +3,7 @@
 An INTELLIGENT_TIERING object starts in Frequent Access; after 30 consecutive days
 without access it moves to Infrequent Access, after 90 to Archive Instant Access. A GET
 (or a copy reading it) moves it back to Frequent Access; HEAD and listings do not count.
+Objects under 128 KiB are not monitored and stay in Frequent Access.
 Each version keeps its tier and last access (``access_tier``, ``last_access``; NULL:
 Frequent Access, last access = last write); the lifecycle engine's due-time index moves
 it on the fogbank clock.
@@ -17,13 +18,17 @@ FREQUENT = "FREQUENT_ACCESS"
 INFREQUENT = "INFREQUENT_ACCESS"
 ARCHIVE_INSTANT = "ARCHIVE_INSTANT_ACCESS"
 DAY = 86400.0
+MIN_SIZE = 128 * 1024  # smaller objects are not monitored: always Frequent Access
 # tier -> days without access after which an object is in it, in order
 AUTOMATIC: tuple[tuple[str, int], ...] = ((INFREQUENT, 30), (ARCHIVE_INSTANT, 90))
 RANK = {FREQUENT: 0, INFREQUENT: 1, ARCHIVE_INSTANT: 2}
 
 
 def tiered(obj: ObjectVersion) -> bool:
-    return obj.storage_class == INTELLIGENT_TIERING and not obj.delete_marker
+    """Whether the version is monitored (INTELLIGENT_TIERING, 128 KiB or more)."""
+    return (
+        obj.storage_class == INTELLIGENT_TIERING and not obj.delete_marker and obj.size >= MIN_SIZE
+    )
 
 
 def tier_of(obj: ObjectVersion) -> str:
