@@ -132,6 +132,11 @@ MIGRATIONS: tuple[Migration, ...] = (
         (
             "ALTER TABLE s3_objects ADD COLUMN access_tier {text}",
             "ALTER TABLE s3_objects ADD COLUMN last_access {double}",
+            # monitored objects stored before: due now, so the engine plans their moves
+            "INSERT INTO s3_lifecycle_due (bucket, key, due) SELECT DISTINCT bucket, key, 0"
+            " FROM s3_objects WHERE storage_class = 'INTELLIGENT_TIERING'"
+            " AND size >= 131072 AND NOT delete_marker"
+            " ON CONFLICT (bucket, key) DO UPDATE SET due = 0",
         ),
     ),
 )

@@ -175,8 +175,8 @@ async def get_object(engine: S3Engine, ctx: RequestContext, params: Params) -> O
     _check_overrides(ctx, params)
     found = await engine.db.read(_lookup(engine, params, with_plan=True))
     touch_object(ctx, bucket.name, found.obj.key)
-    await note_access(engine, found.obj)
     keys = await sse_apply.read_keys(engine, found.obj, params)
+    await note_access(engine, found.obj)
     out = _output(found, params, await lifecycle_config(engine, bucket.name))
     if found.plan is None:
         out["Body"] = b""
