@@ -7,14 +7,13 @@ the object's blob without copying a byte.
 
 from __future__ import annotations
 
-import secrets
-
 from fogbank.core.context import RequestContext
 from fogbank.core.streams import Body, BytesBody
 from fogbank.services.s3 import checksums, errors, names
 from fogbank.services.s3.copy_source import parse_copy_range
 from fogbank.services.s3.engine import S3Engine
 from fogbank.services.s3.etags import quote
+from fogbank.services.s3.ids import opaque_id
 from fogbank.services.s3.lifecycle import schedule
 from fogbank.services.s3.models import ObjectVersion, Part, Upload
 from fogbank.services.s3.ops.common import Output, Params, as_int, text, touch_object, when
@@ -30,7 +29,7 @@ from fogbank.storage.db import Conn
 
 
 def new_upload_id() -> str:
-    return secrets.token_urlsafe(48)
+    return opaque_id(64, extra="._-")
 
 
 def _checksum_type(algorithm: str | None, requested: str | None) -> str | None:

@@ -8,11 +8,11 @@ the null version, older non-null versions stay) or enabled (a write adds a versi
 from __future__ import annotations
 
 import json
-import secrets
 from collections.abc import Sequence
 from dataclasses import replace
 
 from fogbank.services.s3.checksums import Stored, parts_from_json, parts_to_json
+from fogbank.services.s3.ids import opaque_id
 from fogbank.services.s3.models import NULL_VERSION, ObjectMeta, ObjectVersion, Part
 from fogbank.services.s3.sse.record import SseRecord
 from fogbank.storage.db import Conn, Row
@@ -36,7 +36,8 @@ LIST_COLUMNS = (
 
 
 def new_version_id() -> str:
-    return secrets.token_urlsafe(24)
+    """32 characters like S3's (letters, digits, ``.`` and ``_``)."""
+    return opaque_id(32)
 
 
 def _parts_json(parts: Sequence[Part]) -> str | None:
