@@ -16,6 +16,7 @@ from fogbank.services.s3.client import S3Client
 from fogbank.services.s3.engine import S3Engine
 from fogbank.services.s3.lifecycle.job import LifecycleJob
 from fogbank.services.s3.ops import (
+    access_logging,
     bucket_config,
     buckets,
     completion,
@@ -47,6 +48,7 @@ TABLES: tuple[Mapping[str, EngineHandler], ...] = (
     buckets.HANDLERS,
     bucket_config.HANDLERS,
     policy.HANDLERS,
+    access_logging.HANDLERS,
     read.HANDLERS,
     delete.HANDLERS,
     copy.HANDLERS,
