@@ -152,7 +152,6 @@ class AuditRecorder(Generic[R]):
         return rows
 
 
-
 class RecorderSink(AuditSink, Protocol):
     async def start(self) -> None: ...
 
