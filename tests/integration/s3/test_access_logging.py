@@ -150,7 +150,7 @@ def test_records_delivered_once(make_server: Callable[..., FogbankServer]) -> No
     server.start()
     s3 = server.client("s3")
     server.fogbank("clock", "advance", "1h")
-    keys_after, after = records(s3, target, "logs/")
+    _, after = records(s3, target, "logs/")
     assert sorted(r["request_id"] for r in after) == sorted(r["request_id"] for r in found) or (
         len(after) == count + 1  # the PutBucketLogging that turned it off is itself logged
         and [r for r in after if r["operation"] == "REST.PUT.LOGGING_STATUS"]
