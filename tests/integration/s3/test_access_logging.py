@@ -18,9 +18,9 @@ from tests.support.server import ACCOUNT_ID, FogbankServer
 
 # S3's documented fields, in order (the last ones as a regular expression for the line).
 RECORD = re.compile(
-    r'(?P<owner>\S+) (?P<bucket>\S+) \[(?P<time>[^\]]+)\] (?P<ip>\S+) (?P<requester>\S+) '
+    r"(?P<owner>\S+) (?P<bucket>\S+) \[(?P<time>[^\]]+)\] (?P<ip>\S+) (?P<requester>\S+) "
     r'(?P<request_id>\S+) (?P<operation>\S+) (?P<key>\S+) "(?P<uri>[^"]*)" (?P<status>\d{3}) '
-    r'(?P<error>\S+) (?P<bytes>\S+) (?P<size>\S+) (?P<total>\d+) (?P<turnaround>\S+) '
+    r"(?P<error>\S+) (?P<bytes>\S+) (?P<size>\S+) (?P<total>\d+) (?P<turnaround>\S+) "
     r'"(?P<referer>[^"]*)" "(?P<ua>[^"]*)" (?P<version>\S+) (?P<host_id>\S+) (?P<sigv>\S+) '
     r"(?P<cipher>\S+) (?P<auth>\S+) (?P<host>\S+) (?P<tls>\S+) (?P<ap>\S+) (?P<acl>\S+)$"
 )
