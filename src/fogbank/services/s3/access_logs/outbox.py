@@ -18,7 +18,9 @@ class AccessLogOutbox:
         self._db = db
 
     async def write_events(self, rows: Sequence[AccessRecord]) -> None:
-        if rows:
+        # A read first: most buckets are not logged, and a write transaction per batch of
+        # S3 requests would queue behind (and slow) the writes that store objects.
+        if rows and await self._db.read(lambda conn: _any_logged(conn, rows)):
             await self._db.write(lambda conn: store(conn, rows))
 
 
@@ -42,6 +44,10 @@ def store(conn: Conn, rows: Sequence[AccessRecord]) -> int:
         )  # fmt: skip
         stored += 1
     return stored
+
+
+def _any_logged(conn: Conn, rows: Sequence[AccessRecord]) -> bool:
+    return any(_logged(conn, name) is not None for name in {row.bucket for row in rows})
 
 
 def _logged(conn: Conn, name: str) -> tuple[Bucket, LoggingTarget] | None:
