@@ -20,7 +20,10 @@ class AccessLogOutbox:
     async def write_events(self, rows: Sequence[AccessRecord]) -> None:
         # A read first: most buckets are not logged, and a write transaction per batch of
         # S3 requests would queue behind (and slow) the writes that store objects.
-        if rows and await self._db.read(lambda conn: _any_logged(conn, rows)):
+        if not rows:
+            return
+        logged: bool = await self._db.read(lambda conn: _any_logged(conn, rows))
+        if logged:
             await self._db.write(lambda conn: store(conn, rows))
 
 
