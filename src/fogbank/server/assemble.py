@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fogbank.audit.record import RecordBuilder, SpecsPlans
-from fogbank.audit.recorder import AuditRecorder
+from fogbank.audit.recorder import AuditRecorder, FanOut
 from fogbank.auth.authenticator import Authenticator
 from fogbank.authz.enforcer import Authorizer
 from fogbank.config import Config
@@ -44,6 +44,8 @@ from fogbank.services.kms import schema as kms_schema
 from fogbank.services.rds import schema as rds_schema
 from fogbank.services.registry import ServiceFactory, ServiceRegistry
 from fogbank.services.s3 import schema as s3_schema
+from fogbank.services.s3.access_logs.outbox import AccessLogOutbox
+from fogbank.services.s3.access_logs.records import AccessRecordBuilder
 from fogbank.services.s3.layout import blob_root
 from fogbank.services.sts.provider import StsService
 from fogbank.storage import core_schema
@@ -149,7 +151,7 @@ class Assembled:
     db: Database
     services: ServiceRegistry
     scheduler: Scheduler
-    recorder: AuditRecorder
+    recorder: FanOut
 
 
 @dataclass(frozen=True)
@@ -326,7 +328,13 @@ def assemble(
     scheduler = Scheduler(clock, Lease(db, "scheduler", holder), [outbox.retention_job()])
     services = service_registry(deps, identity, primary=primary, scheduler=scheduler)
     specs = Specs()
-    recorder = AuditRecorder(RecordBuilder(SpecsPlans(specs), config.account_id), EventOutbox(db))
+    recorder = FanOut(
+        (
+            AuditRecorder(RecordBuilder(SpecsPlans(specs), config.account_id), EventOutbox(db)),
+            # S3 server access logs: records of requests to logged buckets
+            AuditRecorder(AccessRecordBuilder(), AccessLogOutbox(db)),
+        )
+    )
     gateway = Gateway(
         router=Router([config.host, *config.hostnames]),
         specs=specs,

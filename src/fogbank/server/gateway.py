@@ -15,7 +15,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from fogbank.audit.events import AuditEvent, AuditSink
+from fogbank.audit.events import AuditEvent, AuditSink, HttpSummary
 from fogbank.auth.authenticator import Authenticator, AuthResult
 from fogbank.authz.enforcer import Authorizer
 from fogbank.core import ids
@@ -161,6 +161,7 @@ class Gateway:
                     error_code=trace.error,
                     error_message=trace.error_message,
                     context=ctx,
+                    http=_summary(request, response, started),
                 )
             )
         return response
@@ -228,3 +229,21 @@ class Gateway:
                 }
             },
         )
+
+
+def _summary(request: HttpRequest, response: HttpResponse, started: float) -> HttpSummary:
+    body = response.body
+    sent: int | None = len(body) if isinstance(body, bytes) else None
+    if sent is None:
+        length = response.header("content-length")
+        sent = int(length) if length and length.isdigit() else None
+    target = request.path + (f"?{request.query_string}" if request.query_string else "")
+    return HttpSummary(
+        method=request.method,
+        target=target,
+        host=request.host,
+        referer=request.headers.get("referer") or "",
+        virtual_bucket=request.virtual_bucket,
+        bytes_sent=sent,
+        total_ms=round((time.perf_counter() - started) * 1000),
+    )

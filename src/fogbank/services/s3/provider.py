@@ -12,10 +12,12 @@ from fogbank.core.context import RequestContext
 from fogbank.core.jobs import Job
 from fogbank.services.base import Handler, Output, Params, ServiceProvider
 from fogbank.services.s3 import access, cors
+from fogbank.services.s3.access_logs.delivery import AccessLogDelivery
 from fogbank.services.s3.client import S3Client
 from fogbank.services.s3.engine import S3Engine
 from fogbank.services.s3.lifecycle.job import LifecycleJob
 from fogbank.services.s3.ops import (
+    access_logging,
     bucket_config,
     buckets,
     completion,
@@ -47,6 +49,7 @@ TABLES: tuple[Mapping[str, EngineHandler], ...] = (
     buckets.HANDLERS,
     bucket_config.HANDLERS,
     policy.HANDLERS,
+    access_logging.HANDLERS,
     read.HANDLERS,
     delete.HANDLERS,
     copy.HANDLERS,
@@ -86,6 +89,7 @@ class S3Service(ServiceProvider):
         self.lifecycle = LifecycleJob(engine)
         self.client = S3Client(engine)  # the in-process client other services use
         self.policies = BucketPolicies(engine)
+        self.access_logs = AccessLogDelivery(engine.db, self.client)
 
     def operations(self) -> Mapping[str, Handler]:
         return self._table
@@ -144,7 +148,7 @@ class S3Service(ServiceProvider):
         return await super().grant_allows(ctx, requirement)
 
     def jobs(self) -> Sequence[Job]:
-        return (self._sweep, self.lifecycle)
+        return (self._sweep, self.lifecycle, self.access_logs)
 
     async def stop(self) -> None:
         self.engine.close()

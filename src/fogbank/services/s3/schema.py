@@ -18,6 +18,10 @@ lifecycle or a restore may change it: the engine reads only rows that are due) a
 ``s3_lifecycle_scans`` (buckets whose keys must be re-planned after a configuration
 change, with a cursor so that the work resumes after a restart).
 
+Migration 3 adds ``s3_access_log_outbox``: server access log records waiting for
+delivery; ``delivery_key`` is set (in one transaction for a whole log object) once the
+record's log object is planned, and the rows are deleted once it is written.
+
 Keys are bytewise-sorted text (``{text}``), so listings come out in S3's order (UTF-8
 byte order) on both backends. Keys never become file paths: bytes live under generated
 blob ids.
@@ -128,6 +132,28 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         "s3",
         3,
+        "server access logging: the outbox of records waiting for delivery",
+        (
+            """CREATE TABLE s3_access_log_outbox (
+                id {serial_pk},
+                source_bucket {text} NOT NULL,
+                source_account {text} NOT NULL,
+                source_region {text} NOT NULL,
+                target_bucket {text} NOT NULL,
+                target_prefix {text} NOT NULL,
+                partitioned {bool} NOT NULL,
+                date_source {text} NOT NULL,
+                event_time {double} NOT NULL,
+                line {text} NOT NULL,
+                delivery_key {text}
+            )""",
+            "CREATE INDEX s3_access_log_outbox_by_key ON s3_access_log_outbox "
+            "(delivery_key, target_bucket, id)",
+        ),
+    ),
+    Migration(
+        "s3",
+        4,
         "versions: Intelligent-Tiering access tier and last access",
         (
             "ALTER TABLE s3_objects ADD COLUMN access_tier {text}",
