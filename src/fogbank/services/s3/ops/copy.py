@@ -80,7 +80,8 @@ async def copy_object(engine: S3Engine, ctx: RequestContext, params: Params) -> 
             "The specified copy source is larger than the maximum allowable size for a copy "
             f"source: {MAX_COPY}"
         )
-    storage = storage_class(params) if params.get("StorageClass") else source.storage_class
+    # Without x-amz-storage-class a copy is STANDARD, whatever the source's class (as S3).
+    storage = storage_class(params) if params.get("StorageClass") else "STANDARD"
     algorithm = checksums.normalize_algorithm(
         params.get("ChecksumAlgorithm"), "x-amz-checksum-algorithm"
     )
