@@ -5,12 +5,14 @@ that moment (records of buckets without logging are dropped here)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from fogbank.services.s3.access_logs.config import KIND, LoggingTarget, target_of
 from fogbank.services.s3.access_logs.records import AccessRecord
-from fogbank.services.s3.models import Bucket
-from fogbank.services.s3.store import buckets as bucket_store
 from fogbank.storage.db import Conn, Database
+
+if TYPE_CHECKING:  # S3's modules load when a record is first stored, not at start-up
+    from fogbank.services.s3.access_logs.config import LoggingTarget
+    from fogbank.services.s3.models import Bucket
 
 
 class AccessLogOutbox:
@@ -54,6 +56,9 @@ def _any_logged(conn: Conn, rows: Sequence[AccessRecord]) -> bool:
 
 
 def _logged(conn: Conn, name: str) -> tuple[Bucket, LoggingTarget] | None:
+    from fogbank.services.s3.access_logs.config import KIND, target_of
+    from fogbank.services.s3.store import buckets as bucket_store
+
     bucket = bucket_store.get(conn, name)
     if bucket is None:
         return None

@@ -18,7 +18,6 @@ from urllib.parse import parse_qsl, quote, unquote
 
 from fogbank.audit.events import AuditEvent
 from fogbank.core.principal import PrincipalKind
-from fogbank.services.s3.models import canonical_user_id
 
 # Operations whose S3 log name is not REST.<METHOD>.<sub-resource or OBJECT/BUCKET>.
 _NAMES = {
@@ -69,6 +68,8 @@ class AccessRecord:
     fields: tuple[str, ...]  # every field after the bucket name, already formatted
 
     def line(self, owner_account: str) -> str:
+        from fogbank.services.s3.models import canonical_user_id  # not at start-up
+
         return " ".join((canonical_user_id(owner_account), self.bucket, *self.fields))
 
 
@@ -133,6 +134,8 @@ def _requester(event: AuditEvent) -> str:
     if principal is None or principal.kind is PrincipalKind.ANONYMOUS:
         return "-"
     if principal.is_root:
+        from fogbank.services.s3.models import canonical_user_id  # not at start-up
+
         return canonical_user_id(principal.account_id)
     return principal.arn
 
