@@ -112,7 +112,6 @@ def serve(data_dir: Path, port_file: Path, time_scale: float, record: bool = Tru
         await parts.services.build_all()
         await parts.recorder.start()
         await parts.scheduler.start()
-        listener_mod.listen(sock)
         await listener.start(sock)
         await asyncio.to_thread(port_file.write_text, str(config.port))
         await stop.wait()

@@ -1,5 +1,6 @@
 """A data-plane server and FUSE mounts for tests and benchmarks, through the Python APIs
-and the `fogbank mount` command (no HTTP API needed)."""
+and the `fogbank mount` command (no HTTP API needed), forked from a zygote
+(tests/support/forkrun.py) as every run of our CLI in the tests."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from tests.support import forkrun
 from tests.support.server import FogbankServer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -90,11 +92,11 @@ class Mount:
         host, port = plane.targets[fs_id]
         self.log = plane.dir / f"{self.path.name}.log"
         args = [
-            sys.executable, "-m", "fogbank", "mount", fs_id, str(self.path),
+            "mount", fs_id, str(self.path),
             "--target", f"{host}:{port}", "--log-file", str(self.log), *extra,
         ]  # fmt: skip
-        proc = subprocess.run(
-            args, env={**ENV, **(env or {})}, capture_output=True, text=True, timeout=60
+        proc = forkrun.run(
+            forkrun.fogbank_cli(), args, env={**ENV, **(env or {})}, check=False, timeout=60
         )
         self.error = proc.stderr.strip() if proc.returncode else None
 
@@ -123,14 +125,9 @@ class ApiMount:
         self.path = Path(tempfile.mkdtemp(prefix="mnt-", dir=parent))
         self.path.chmod(0o755)
         self.log = parent / f"{self.path.name}.log"
-        args = [
-            sys.executable, "-m", "fogbank", "mount", fs_id, str(self.path),
-            "--log-file", str(self.log), *extra,
-        ]  # fmt: skip
-        proc = subprocess.run(
-            args, env={**env, "PYTHONPATH": ENV["PYTHONPATH"]}, capture_output=True, text=True,
-            timeout=90,
-        )  # fmt: skip
+        args = ["mount", fs_id, str(self.path), "--log-file", str(self.log), *extra]
+        env = {**env, "PYTHONPATH": ENV["PYTHONPATH"]}
+        proc = forkrun.run(forkrun.fogbank_cli(), args, env=env, check=False, timeout=90)
         self.error = proc.stderr.strip() if proc.returncode else None
 
     def close(self) -> None:

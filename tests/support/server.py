@@ -20,9 +20,12 @@ from typing import Any
 import boto3
 from botocore.config import Config as BotoConfig
 
+from tests.support import forkrun
+
 ACCESS_KEY = "AKIAFOGBANKTESTROOT1"
 SECRET_KEY = "fogbank-test-secret-key-0000000000000000"
 ACCOUNT_ID = "000000000000"
+CLI_TIMEOUT = 300.0  # one CLI call; a hung one fails its test instead of the whole run
 READY = re.compile(r"fogbank is ready on (https?://[^\s]+)")
 
 
@@ -148,19 +151,16 @@ class FogbankServer:
         return env
 
     def aws(self, *args: str, check: bool = True, **env: str) -> subprocess.CompletedProcess[str]:
-        """Run the AWS CLI (from this venv) against the server."""
-        aws = str(Path(sys.executable).parent / "aws")
-        return subprocess.run(
-            [aws, *args], env=self.cli_env(**env), capture_output=True, text=True, check=check
+        """Run the AWS CLI (from this venv) against the server: a process of its own,
+        forked from a zygote that has imported the CLI already (tests/support/forkrun.py)."""
+        return forkrun.run(
+            forkrun.aws_cli(), args, env=self.cli_env(**env), check=check, timeout=CLI_TIMEOUT
         )
 
     def fogbank(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "fogbank", *args],
-            env=self.cli_env(),
-            capture_output=True,
-            text=True,
-            check=check,
+        """Run ``python -m fogbank ARGS`` (forked from a zygote, as ``aws``)."""
+        return forkrun.run(
+            forkrun.fogbank_cli(), args, env=self.cli_env(), check=check, timeout=CLI_TIMEOUT
         )
 
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 20.0) -> int | None:

@@ -14,7 +14,7 @@ import logging
 import socket
 import ssl
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from uvicorn.config import Config as UvicornConfig
 from uvicorn.server import ServerState
@@ -27,14 +27,17 @@ AsgiApp = Callable[[Scope, Receive, Send], object]
 
 _TLS_HANDSHAKE = 0x16
 _PEEK_TIMEOUT = 10.0
+_GOODBYE_GRACE = 0.5  # seconds a finished TLS connection may wait for the peer's goodbye
+
+
+BACKLOG = 1024
 
 
 def bind(host: str, port: int) -> socket.socket:
-    """A bound socket; SO_REUSEPORT lets every gateway process bind the same port.
-
-    It listens (``listen``) only once its process can serve: the kernel spreads new
-    connections over the listening sockets only, so none waits in the backlog of a
-    process that is still starting."""
+    """A bound socket; SO_REUSEPORT lets every gateway process bind the same port. It
+    listens only from ``Listener.start``: the kernel spreads new connections over the
+    listening sockets of the port, and one of a process still starting would hold them
+    in its backlog until that process is ready."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -42,10 +45,6 @@ def bind(host: str, port: int) -> socket.socket:
     sock.bind((host, port))
     sock.setblocking(False)
     return sock
-
-
-def listen(sock: socket.socket) -> None:
-    sock.listen(1024)
 
 
 class Listener:
@@ -80,8 +79,9 @@ class Listener:
         self._update_date()
         self._ticker = asyncio.create_task(self._tick())
         loop = asyncio.get_running_loop()
+        sock.listen(BACKLOG)  # from now on the kernel hands this process its share
         if self.tls is None:
-            server = await loop.create_server(self._protocol, sock=sock, backlog=1024)
+            server = await loop.create_server(self._protocol, sock=sock, backlog=BACKLOG)
             self._servers.append(server)
         else:
             self._accept_tasks.append(asyncio.create_task(self._accept_loop(sock)))
@@ -129,7 +129,9 @@ class Listener:
         for connection in list(self.state.connections):
             connection.shutdown()
         deadline = time.monotonic() + timeout
+        done_since: dict[int, float] = {}
         while (self.state.connections or self.state.tasks) and time.monotonic() < deadline:
+            _drop_finished(self.state.connections, done_since)
             await asyncio.sleep(0.05)
         for task in list(self.state.tasks):
             task.cancel()
@@ -138,6 +140,25 @@ class Listener:
         for server in self._servers:
             with contextlib.suppress(Exception):
                 await server.wait_closed()
+
+
+def _drop_finished(connections: Iterable[object], done_since: dict[int, float]) -> None:
+    """Abort the connections the server is done with (closing, nothing left to send) once
+    they have been so for ``_GOODBYE_GRACE`` seconds. Only a TLS connection stays in that
+    state: its close_notify is out and it waits for the peer's, which an idle keep-alive
+    client sends only when it next looks at the socket; a stopping server need not wait
+    for it (RFC 8446 6.1), and waiting held every stop with an idle HTTPS client for the
+    whole shutdown timeout."""
+    now = time.monotonic()
+    for connection in list(connections):
+        transport = getattr(connection, "transport", None)
+        if transport is None or not transport.is_closing():
+            continue
+        if transport.get_write_buffer_size():
+            done_since.pop(id(connection), None)
+            continue
+        if now - done_since.setdefault(id(connection), now) >= _GOODBYE_GRACE:
+            transport.abort()
 
 
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")

@@ -96,7 +96,6 @@ async def serve(
     await parts.services.start_built()
     await parts.recorder.start()
     await parts.scheduler.start()
-    listener_mod.listen(sock)
     await listener.start(sock)
     parts.admin.ready = True
     if on_ready is not None:

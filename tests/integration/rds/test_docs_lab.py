@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tests.integration.rds.clients import address_range
+from tests.support import forkrun
 from tests.support.server import FogbankServer
 
 DOC = Path(__file__).resolve().parents[3] / "docs" / "rds.md"
@@ -31,6 +32,9 @@ def test_the_lab_runs_as_written(make_server: Callable[..., FogbankServer]) -> N
     server = make_server(env={"FOGBANK_RDS_ADDRESSES": address_range()})
     env = server.cli_env()
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    shims = forkrun.shim_folder(forkrun.aws_cli(), env)  # `aws` forked from a zygote
+    if shims is not None:
+        env["PATH"] = f"{shims}{os.pathsep}{env['PATH']}"
     done = subprocess.run(
         ["bash", "-euo", "pipefail", "-c", lab_script()],
         env=env,

@@ -5,14 +5,13 @@ both allow it."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
 
 from tests.integration.s3.conftest import code
+from tests.support import forkrun
 from tests.support.server import ACCOUNT_ID, FogbankServer
 
 
@@ -51,13 +50,7 @@ def test_admin_call_needs_default_root(server: FogbankServer) -> None:
     env = server.cli_env(
         AWS_ACCESS_KEY_ID=made["AccessKeyId"], AWS_SECRET_ACCESS_KEY=made["SecretAccessKey"]
     )
-    out = subprocess.run(
-        [sys.executable, "-m", "fogbank", "account", "list"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    out = forkrun.run(forkrun.fogbank_cli(), ["account", "list"], env=env, check=False)
     assert out.returncode != 0 and "AccessDenied" in out.stderr
 
 

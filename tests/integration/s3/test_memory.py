@@ -49,10 +49,14 @@ class Source:
         if n < 0:
             n = self.size - self.pos
         n = min(n, self.size - self.pos)
-        start = self.pos % MiB
-        out = (self.block[start:] + self.block * (n // MiB + 1))[:n]
-        self.pos += n
-        return out
+        parts = []
+        while n > 0:  # byte p of the stream is block[p % MiB]; no more copied than asked
+            start = self.pos % MiB
+            take = min(n, MiB - start)
+            parts.append(self.block[start : start + take])
+            self.pos += take
+            n -= take
+        return b"".join(parts)
 
     def seek(self, pos: int, whence: int = 0) -> int:
         self.pos = pos if whence == 0 else (self.pos + pos if whence == 1 else self.size + pos)
