@@ -101,12 +101,15 @@ def serve(data_dir: Path, port_file: Path, time_scale: float, record: bool = Tru
     async def main() -> None:
         stop = asyncio.Event()
         asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
-        parts = assemble(config, log_destination=DirectoryDestination(data_dir / "s3"))  # type: ignore[arg-type]
+        parts = assemble(
+            config,
+            log_destination=DirectoryDestination(data_dir / "s3"),  # type: ignore[arg-type]
+            primary=True,
+        )
         if not record:
             parts.gateway.audit = None  # a reference point: no event recorded at all
         listener = Listener(parts.app, None)
-        for service in parts.services.values():
-            await service.start(True)
+        await parts.services.build_all()
         await parts.recorder.start()
         await parts.scheduler.start()
         await listener.start(sock)
@@ -115,6 +118,7 @@ def serve(data_dir: Path, port_file: Path, time_scale: float, record: bool = Tru
         await listener.shutdown()
         await parts.recorder.stop()
         await parts.scheduler.stop()
+        await parts.services.stop()
         parts.db.close()
 
     uvloop.run(main())

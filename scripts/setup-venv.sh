@@ -17,3 +17,7 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   fi
   touch "$stamp"
 fi
+# An editable install leaves fogbank's own modules uncompiled; compile them now (as pip
+# does for installed packages), so that no start pays for it, even where the environment
+# sets PYTHONDONTWRITEBYTECODE. Quick when nothing changed.
+.venv/bin/python -m compileall -q src >/dev/null

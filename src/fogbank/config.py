@@ -65,6 +65,8 @@ class Config:
     # The passphrase the KMS root key is derived from (None: the root key file in the
     # data dir). Never printed, logged or put in a worker's environment.
     kms_passphrase: str | None = field(default=None, repr=False)
+    # Where S3 keeps GLACIER / DEEP_ARCHIVE bodies (a directory; default <data dir>/cold).
+    s3_cold_store: str | None = None
 
     @property
     def resolved_metadata_url(self) -> str:
@@ -115,6 +117,8 @@ def config_from_env(env: Mapping[str, str], **overrides: object) -> Config:
         values["rds_addresses"] = env["FOGBANK_RDS_ADDRESSES"]
     if env.get("FOGBANK_EFS_ADDRESSES"):
         values["efs_addresses"] = env["FOGBANK_EFS_ADDRESSES"]
+    if env.get("FOGBANK_S3_COLD_STORE"):
+        values["s3_cold_store"] = env["FOGBANK_S3_COLD_STORE"]
     if env.get("FOGBANK_KMS_PASSPHRASE"):
         values["kms_passphrase"] = env["FOGBANK_KMS_PASSPHRASE"]
     passphrase_file = overrides.pop("kms_passphrase_file", None)
@@ -137,6 +141,11 @@ def validate(config: Config) -> None:
         raise ValueError("--time-scale must be positive")
     if config.workers < 1:
         raise ValueError("--workers must be at least 1")
+    if config.s3_cold_store is not None and "://" in config.s3_cold_store:
+        raise ValueError(
+            "FOGBANK_S3_COLD_STORE: a remote S3-compatible cold store (URL) is not "
+            "implemented yet; give a directory"
+        )
     if config.rds_addresses is not None:
         from fogbank.services.rds.addresses import AddressPool as RdsAddresses
 

@@ -21,7 +21,8 @@ from fogbank.core.errors import AwsError
 from fogbank.core.principal import Principal, root_principal
 from fogbank.protocol.specs import Specs
 from fogbank.services.cloudtrail.engine import Engine
-from fogbank.services.cloudtrail.jobs import DeliveryJob, RetentionJob
+from fogbank.services.cloudtrail.jobs import DeliveryJob
+from fogbank.services.cloudtrail.outbox import RetentionJob
 from fogbank.services.cloudtrail.provider import CloudTrailService
 from fogbank.services.cloudtrail.store import schema
 from fogbank.storage import core_schema
@@ -135,7 +136,7 @@ class CloudTrailKit:
         run(DeliveryJob(self.engine).run_due(self.clock.now()))
 
     def retain(self) -> None:
-        run(RetentionJob(self.engine).run_due(self.clock.now()))
+        run(RetentionJob(self.engine.db).run_due(self.clock.now()))
 
     def answers(self, region: str = REGION) -> CloudTrailAnswers:
         """What the CLI's validator gets from DescribeTrails and ListPublicKeys."""

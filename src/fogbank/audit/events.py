@@ -29,9 +29,23 @@ class AuditEvent:
     error_code: str | None
     error_message: str | None
     context: RequestContext | None  # resources touched, auth details, when known
+    http: HttpSummary | None = None
 
 
 class AuditSink(Protocol):
     async def record(self, event: AuditEvent) -> None:
         """Take the event; returns at once (the recorder writes behind, in batches) unless
         the recorder's bounded queue is full, then waits for room (back-pressure)."""
+
+
+@dataclass(frozen=True)
+class HttpSummary:
+    """The HTTP side of a request, for logs that record it (S3 server access logs)."""
+
+    method: str
+    target: str  # the raw path and query as sent, e.g. "/bucket/key?versionId=x"
+    host: str
+    referer: str
+    virtual_bucket: str | None
+    bytes_sent: int | None  # response body bytes, when known
+    total_ms: int  # from the request's arrival to the response being ready

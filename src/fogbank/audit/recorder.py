@@ -16,27 +16,37 @@ import contextlib
 import logging
 from collections import deque
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Generic, Protocol, TypeVar
 
-from fogbank.audit.events import AuditEvent
-from fogbank.audit.record import RecordBuilder
-from fogbank.services.cloudtrail.events import EventRow
+from fogbank.audit.events import AuditEvent, AuditSink
+
+R = TypeVar("R")
+R_co = TypeVar("R_co", covariant=True)
+R_contra = TypeVar("R_contra", contravariant=True)
 
 log = logging.getLogger("fogbank.audit")
 
 _BUILD_SLICE = 100  # records built between two yields to the event loop
 
 
-class EventWriter(Protocol):
-    async def write_events(self, rows: Sequence[EventRow]) -> None:
+class RowBuilder(Protocol[R_co]):
+    def build(self, event: AuditEvent) -> R_co | None:
+        """The row to store for the event, or None when it stores nothing."""
+
+
+class EventWriter(Protocol[R_contra]):
+    async def write_events(self, rows: Sequence[R_contra]) -> None:
         """Store a batch of events durably, in one transaction."""
 
 
-class AuditRecorder:
+class AuditRecorder(Generic[R]):
+    """Write-behind recorder of rows of type ``R`` (CloudTrail's event rows; S3's server
+    access log records use the same machinery with their own rows)."""
+
     def __init__(
         self,
-        builder: RecordBuilder,
-        writer: EventWriter,
+        builder: RowBuilder[R],
+        writer: EventWriter[R],
         *,
         max_queue: int = 20_000,
         batch_size: int = 500,
@@ -113,7 +123,7 @@ class AuditRecorder:
                 return True
             count = min(len(self._queue), self._batch_size)
             taken = [self._queue.popleft() for _ in range(count)]
-            rows: list[EventRow] = []
+            rows: list[R] = []
             for start in range(0, count, _BUILD_SLICE):
                 rows += self._build(taken[start : start + _BUILD_SLICE])
                 await asyncio.sleep(0)  # let requests run between slices of a big batch
@@ -129,8 +139,8 @@ class AuditRecorder:
                 self._room.set()
             return True
 
-    def _build(self, events: list[AuditEvent]) -> list[EventRow]:
-        rows: list[EventRow] = []
+    def _build(self, events: list[AuditEvent]) -> list[R]:
+        rows: list[R] = []
         for event in events:
             try:
                 row = self._builder.build(event)
@@ -140,3 +150,28 @@ class AuditRecorder:
             if row is not None:
                 rows.append(row)
         return rows
+
+
+class RecorderSink(AuditSink, Protocol):
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+class FanOut:
+    """Several write-behind recorders behind one sink: each event goes to every one."""
+
+    def __init__(self, recorders: Sequence[RecorderSink]) -> None:
+        self._recorders = tuple(recorders)
+
+    async def record(self, event: AuditEvent) -> None:
+        for recorder in self._recorders:
+            await recorder.record(event)
+
+    async def start(self) -> None:
+        for recorder in self._recorders:
+            await recorder.start()
+
+    async def stop(self) -> None:
+        for recorder in self._recorders:
+            await recorder.stop()

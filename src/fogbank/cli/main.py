@@ -17,6 +17,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "credentials": ("fogbank.cli.credentials", "credentials"),
     "profile": ("fogbank.cli.credentials", "profile"),
     "mount": ("fogbank.cli.mount", "mount"),
+    "s3": ("fogbank.cli.s3", "s3"),
     "umount": ("fogbank.cli.mount", "umount"),
 }
 

@@ -20,7 +20,7 @@ from fogbank.core.errors import AwsError
 from fogbank.protocol.catalog import SERVICES, ServiceInfo
 from fogbank.protocol.http import HttpRequest, HttpResponse
 from fogbank.server.accounts import NewAccount, create_account, list_accounts
-from fogbank.services.base import ServiceProvider
+from fogbank.services.registry import ServiceRegistry
 from fogbank.storage.clock_store import StoredClockSource
 from fogbank.storage.db import Conn, Database
 
@@ -51,7 +51,7 @@ class Admin:
         clock: Clock,
         clock_source: StoredClockSource,
         db: Database,
-        services: Mapping[str, ServiceProvider],
+        services: ServiceRegistry,
         info: AdminInfo,
         after_clock_change: Sequence[ClockHook] = (),
     ) -> None:
@@ -109,7 +109,7 @@ class Admin:
             "version": __version__,
             "uptime_seconds": round(time.time() - self.started, 3),
             "services": {
-                info.name: "available" if info.name in self.services else "not-implemented"
+                info.name: "available" if info.name in self.services.names else "not-implemented"
                 for info in SERVICES
             },
         }
@@ -125,7 +125,8 @@ class Admin:
 
         held = await self.db.read(counts)
         summaries: dict[str, object] = {}
-        for name, svc in sorted(self.services.items()):
+        await self.services.build_in_use()  # the others hold nothing
+        for name, svc in sorted(self.services.built.items()):
             summary = await svc.summary(self.info.default_account)
             if summary:
                 summaries[name] = summary

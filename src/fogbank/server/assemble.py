@@ -5,14 +5,16 @@ Nothing else wires dependencies; every other module receives what it needs.
 
 from __future__ import annotations
 
+import functools
 import os
 import socket
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fogbank.audit.record import RecordBuilder, SpecsPlans
-from fogbank.audit.recorder import AuditRecorder
+from fogbank.audit.recorder import AuditRecorder, FanOut
 from fogbank.auth.authenticator import Authenticator
 from fogbank.authz.enforcer import Authorizer
 from fogbank.config import Config
@@ -24,18 +26,11 @@ from fogbank.server.app import App
 from fogbank.server.gateway import Gateway
 from fogbank.services.base import ServiceProvider
 from fogbank.services.cloudtrail.destination import LogDestination
-from fogbank.services.cloudtrail.engine import Engine as CloudTrailEngine
-from fogbank.services.cloudtrail.kms_keys import KmsKeys
-from fogbank.services.cloudtrail.provider import CloudTrailService
-from fogbank.services.cloudtrail.s3_destination import S3LogDestination
+from fogbank.services.cloudtrail.outbox import EventOutbox
 from fogbank.services.cloudtrail.store import schema as cloudtrail_schema
 from fogbank.services.ec2 import schema as ec2_schema
-from fogbank.services.ec2.engine import Ec2Engine
-from fogbank.services.ec2.provider import Ec2Service
 from fogbank.services.efs import schema as efs_schema
-from fogbank.services.efs.assembly import EfsDeps, build_efs
 from fogbank.services.efs.fs import schema as efs_fs_schema
-from fogbank.services.efs.serving.addresses import DEFAULT_RANGE as EFS_ADDRESSES
 from fogbank.services.iam import root_keys
 from fogbank.services.iam import schema as iam_schema
 from fogbank.services.iam.catalog import ManagedCatalog
@@ -46,28 +41,25 @@ from fogbank.services.iam.engine import IamEngine
 from fogbank.services.iam.provider import IamService
 from fogbank.services.iam.usage import UsageRecorder
 from fogbank.services.kms import schema as kms_schema
-from fogbank.services.kms.client import KmsClient
-from fogbank.services.kms.engine import Engine as KmsEngine
-from fogbank.services.kms.keyring import Keyring
-from fogbank.services.kms.provider import KmsService
-from fogbank.services.kms.rootkey import RootKey as KmsRootKey
-from fogbank.services.kms.rootkey import RootKeyError, open_root_key
 from fogbank.services.rds import schema as rds_schema
-from fogbank.services.rds.addresses import AddressPool
-from fogbank.services.rds.backend import RdsBackend, RdsSettings
-from fogbank.services.rds.provider import RdsService
+from fogbank.services.registry import ServiceFactory, ServiceRegistry
 from fogbank.services.s3 import schema as s3_schema
-from fogbank.services.s3.assembly import build_s3, recover_blobs
-from fogbank.services.s3.control import S3ControlService
+from fogbank.services.s3.access_logs.outbox import AccessLogOutbox
+from fogbank.services.s3.access_logs.records import AccessRecordBuilder
+from fogbank.services.s3.layout import blob_root
 from fogbank.services.sts.provider import StsService
-from fogbank.storage import blobs as blob_store
 from fogbank.storage import core_schema
+from fogbank.storage.blobs import schema as blobs_schema
 from fogbank.storage.clock_store import StoredClockSource
 from fogbank.storage.db import Database, DbSettings
 from fogbank.storage.leases import Lease
 from fogbank.storage.migrations import Migration, migrate
 from fogbank.storage.stamp import ChangeStamp
 from fogbank.workers.scheduler import Scheduler
+
+if TYPE_CHECKING:
+    from fogbank.services.kms.rootkey import RootKey as KmsRootKey
+    from fogbank.services.rds.backend import RdsSettings
 
 CLOCK_STAMP = "clock.stamp"
 IAM_STAMP = "iam.stamp"
@@ -84,7 +76,7 @@ def all_migrations() -> Sequence[Migration]:
         *kms_schema.MIGRATIONS,
         *ec2_schema.MIGRATIONS,
         *cloudtrail_schema.MIGRATIONS,
-        *blob_store.MIGRATIONS,
+        *blobs_schema.MIGRATIONS,
         *s3_schema.MIGRATIONS,
         *rds_schema.MIGRATIONS,
         *efs_fs_schema.MIGRATIONS,
@@ -93,6 +85,9 @@ def all_migrations() -> Sequence[Migration]:
 
 
 def rds_settings(config: Config) -> RdsSettings:
+    from fogbank.services.rds.addresses import AddressPool
+    from fogbank.services.rds.backend import RdsSettings
+
     pool = AddressPool.parse(config.rds_addresses) if config.rds_addresses else None
     return RdsSettings(data_dir=config.data_dir, addresses=pool)
 
@@ -103,6 +98,8 @@ def open_store(config: Config) -> Database:
 
 def open_kms_root(db: Database, config: Config) -> KmsRootKey:
     """The KMS root key (key file, or derived from the passphrase); blocking, start-up."""
+    from fogbank.services.kms.rootkey import RootKeyError, open_root_key
+
     try:
         return open_root_key(db, config.data_dir, config.kms_passphrase)
     except RootKeyError as exc:
@@ -133,10 +130,17 @@ def prepare(config: Config) -> Prepared:
         )
         StoredClockSource(db, config.data_dir / CLOCK_STAMP).initialise(config.time_scale)
         kms_root = open_kms_root(db, config)
-        recover_blobs(db, config.data_dir)
+        _recover_blobs(db, config)
     finally:
         db.close()
     return Prepared(key, generated, len(applied), kms_root)
+
+
+def _recover_blobs(db: Database, config: Config) -> None:
+    if blob_root(config.data_dir).exists():  # else no blob was ever written here
+        from fogbank.services.s3.assembly import recover_blobs
+
+        recover_blobs(db, config.data_dir, config.s3_cold_store)
 
 
 @dataclass
@@ -145,9 +149,9 @@ class Assembled:
     admin: Admin
     gateway: Gateway
     db: Database
-    services: dict[str, ServiceProvider]
+    services: ServiceRegistry
     scheduler: Scheduler
-    recorder: AuditRecorder
+    recorder: FanOut
 
 
 @dataclass(frozen=True)
@@ -157,7 +161,8 @@ class ServiceDeps:
     config: Config
     db: Database
     clock: Clock
-    kms_root: KmsRootKey
+    # The KMS root key, if opened already (else opened when KMS is first built).
+    kms_root: KmsRootKey | None = None
     # Where CloudTrail trails deliver their files; S3 in this server when not given.
     log_destination: LogDestination | None = None
 
@@ -184,81 +189,157 @@ def build_identity(deps: ServiceDeps) -> Identity:
     )
 
 
+def service_factories(deps: ServiceDeps, identity: Identity) -> dict[str, ServiceFactory]:
+    """How each service other than IAM and STS is built: on its first use, in whichever
+    order requests come; a factory asks the registry for the services it uses."""
+
+    kms_root = functools.cache(lambda: deps.kms_root or open_kms_root(deps.db, deps.config))
+
+    def kms(_: ServiceRegistry) -> ServiceProvider:
+        from fogbank.services.kms.engine import Engine as KmsEngine
+        from fogbank.services.kms.keyring import Keyring
+        from fogbank.services.kms.provider import KmsService
+
+        return KmsService(KmsEngine(deps.db, deps.clock, Keyring(kms_root())))
+
+    def ec2(_: ServiceRegistry) -> ServiceProvider:
+        from fogbank.services.ec2.engine import Ec2Engine
+        from fogbank.services.ec2.provider import Ec2Service
+
+        return Ec2Service(Ec2Engine(deps.db, deps.clock, deps.config.data_dir))
+
+    def s3(reg: ServiceRegistry) -> ServiceProvider:
+        from fogbank.services.kms.client import KmsClient
+        from fogbank.services.kms.provider import KmsService
+        from fogbank.services.s3.assembly import build_s3
+
+        kms = KmsClient(reg.require("kms", KmsService).engine)
+        return build_s3(
+            deps.db, deps.clock, deps.config.data_dir, kms, kms_root(), deps.config.s3_cold_store
+        )
+
+    def s3control(reg: ServiceRegistry) -> ServiceProvider:
+        from fogbank.services.s3.control import S3ControlService
+        from fogbank.services.s3.provider import S3Service
+
+        return S3ControlService(reg.require("s3", S3Service).engine)
+
+    def rds(reg: ServiceRegistry) -> ServiceProvider:
+        from fogbank.services.ec2.provider import Ec2Service
+        from fogbank.services.rds.backend import RdsBackend
+        from fogbank.services.rds.provider import RdsService
+
+        network = reg.require("ec2", Ec2Service).client
+        return RdsService(RdsBackend(deps.db, deps.clock, network, rds_settings(deps.config)))
+
+    def cloudtrail(reg: ServiceRegistry) -> ServiceProvider:
+        from fogbank.services.cloudtrail.engine import Engine as CloudTrailEngine
+        from fogbank.services.cloudtrail.kms_keys import KmsKeys
+        from fogbank.services.cloudtrail.provider import CloudTrailService
+        from fogbank.services.cloudtrail.s3_destination import S3LogDestination
+        from fogbank.services.kms.client import KmsClient
+        from fogbank.services.kms.provider import KmsService
+        from fogbank.services.s3.provider import S3Service
+
+        destination = deps.log_destination or S3LogDestination(reg.require("s3", S3Service).client)
+        keys = KmsKeys(KmsClient(reg.require("kms", KmsService).engine))
+        return CloudTrailService(
+            CloudTrailEngine(deps.db, deps.clock, destination=destination, keys=keys)
+        )
+
+    def efs(reg: ServiceRegistry) -> ServiceProvider:
+        from fogbank.services.ec2.provider import Ec2Service
+        from fogbank.services.efs.assembly import EfsDeps, build_efs
+        from fogbank.services.efs.serving.addresses import DEFAULT_RANGE
+        from fogbank.services.kms.client import KmsClient
+        from fogbank.services.kms.provider import KmsService
+
+        return build_efs(
+            EfsDeps(
+                db=deps.db,
+                clock=deps.clock,
+                data_dir=Path(deps.config.data_dir),
+                ec2=reg.require("ec2", Ec2Service).client,
+                kms=KmsClient(reg.require("kms", KmsService).engine),
+                holder=f"{socket.gethostname()}:{os.getpid()}",
+                credentials=identity.keys,
+                addresses=deps.config.efs_addresses or DEFAULT_RANGE,
+            )
+        )
+
+    return {
+        "kms": kms,
+        "ec2": ec2,
+        "cloudtrail": cloudtrail,
+        "s3": s3,
+        "s3control": s3control,
+        "rds": rds,
+        "efs": efs,
+    }
+
+
+def service_registry(
+    deps: ServiceDeps,
+    identity: Identity,
+    *,
+    primary: bool = False,
+    scheduler: Scheduler | None = None,
+) -> ServiceRegistry:
+    registry = ServiceRegistry(
+        service_factories(deps, identity),
+        db=deps.db if scheduler is not None else None,
+        primary=primary,
+        on_job=scheduler.add if scheduler is not None else None,
+    )
+    registry.add(identity.iam)
+    registry.add(identity.sts)
+    return registry
+
+
 def build_services(
     deps: ServiceDeps, identity: Identity | None = None
 ) -> dict[str, ServiceProvider]:
-    identity = identity or build_identity(deps)
-    kms = KmsEngine(deps.db, deps.clock, Keyring(deps.kms_root))
-    ec2 = Ec2Service(Ec2Engine(deps.db, deps.clock, deps.config.data_dir))
-    s3 = build_s3(deps.db, deps.clock, deps.config.data_dir, KmsClient(kms), deps.kms_root)
-    rds = RdsService(RdsBackend(deps.db, deps.clock, ec2.client, rds_settings(deps.config)))
-    cloudtrail = CloudTrailEngine(
-        deps.db,
-        deps.clock,
-        destination=deps.log_destination or S3LogDestination(s3.client),
-        keys=KmsKeys(KmsClient(kms)),
-    )
-    efs = build_efs(
-        EfsDeps(
-            db=deps.db,
-            clock=deps.clock,
-            data_dir=Path(deps.config.data_dir),
-            ec2=ec2.client,
-            kms=KmsClient(kms),
-            holder=f"{socket.gethostname()}:{os.getpid()}",
-            credentials=identity.keys,
-            addresses=deps.config.efs_addresses or EFS_ADDRESSES,
-        )
-    )
-    providers: list[ServiceProvider] = [
-        identity.iam,
-        identity.sts,
-        KmsService(kms),
-        ec2,
-        CloudTrailService(cloudtrail),
-        s3,
-        S3ControlService(s3.engine),
-        rds,
-        efs,
-    ]
-    return {p.name: p for p in providers}
+    """Every service, built now (for tools that read the dispatch tables)."""
+    return service_registry(deps, identity or build_identity(deps)).build_all_sync()
 
 
 def assemble(
     config: Config,
     kms_root: KmsRootKey | None = None,
     log_destination: LogDestination | None = None,
+    primary: bool = False,
 ) -> Assembled:
     """Everything one gateway process serves with (after ``prepare`` has run).
 
+    Services other than IAM and STS are built on their first use (``ServiceRegistry``).
     ``kms_root`` is the KMS root key ``prepare`` opened, if this is the same process
-    (so that a passphrase is not run through scrypt twice); otherwise it is opened here.
-    ``log_destination`` is where CloudTrail trails deliver (default: this server's S3).
+    (so that a passphrase is not run through scrypt twice); otherwise it is opened when
+    KMS is first built. ``log_destination`` is where CloudTrail trails deliver (default:
+    this server's S3). ``primary``: the process that supervises long-running children.
     """
     db = open_store(config)
     clock_source = StoredClockSource(db, Path(config.data_dir) / CLOCK_STAMP)
     clock = Clock(clock_source)
-    if kms_root is None:
-        kms_root = open_kms_root(db, config)
     deps = ServiceDeps(config, db, clock, kms_root, log_destination)
     identity = build_identity(deps)
     authenticator = Authenticator(identity.keys, clock)
-    services = build_services(deps, identity)
     holder = f"{socket.gethostname()}:{os.getpid()}"
-    scheduler = Scheduler(
-        clock,
-        Lease(db, "scheduler", holder),
-        [job for svc in services.values() for job in svc.jobs()],
-    )
+    outbox = EventOutbox(db)  # every request's CloudTrail event, trails or not
+    scheduler = Scheduler(clock, Lease(db, "scheduler", holder), [outbox.retention_job()])
+    services = service_registry(deps, identity, primary=primary, scheduler=scheduler)
     specs = Specs()
-    cloudtrail = services["cloudtrail"]
-    assert isinstance(cloudtrail, CloudTrailService)
-    recorder = AuditRecorder(RecordBuilder(SpecsPlans(specs), config.account_id), cloudtrail)
+    recorder = FanOut(
+        (
+            AuditRecorder(RecordBuilder(SpecsPlans(specs), config.account_id), EventOutbox(db)),
+            # S3 server access logs: records of requests to logged buckets
+            AuditRecorder(AccessRecordBuilder(), AccessLogOutbox(db)),
+        )
+    )
     gateway = Gateway(
         router=Router([config.host, *config.hostnames]),
         specs=specs,
         authenticator=authenticator,
-        authorizer=Authorizer(services, config.iam_mode.value, identity.directory),
+        authorizer=Authorizer(services.built, config.iam_mode.value, identity.directory),
         services=services,
         clock=clock,
         default_region=config.default_region,
@@ -279,6 +360,7 @@ def assemble(
             iam_mode=config.iam_mode.value,
             default_account=config.account_id,
         ),
-        after_clock_change=[scheduler.run_now],
+        # The jobs of every service in use run for the jump, so those are built first.
+        after_clock_change=[services.build_in_use, scheduler.run_now],
     )
     return Assembled(App(gateway, admin), admin, gateway, db, services, scheduler, recorder)

@@ -15,7 +15,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from fogbank.audit.events import AuditEvent, AuditSink
+from fogbank.audit.events import AuditEvent, AuditSink, HttpSummary
 from fogbank.auth.authenticator import Authenticator, AuthResult
 from fogbank.authz.enforcer import Authorizer
 from fogbank.core import ids
@@ -29,6 +29,7 @@ from fogbank.protocol.routing import Router, UnknownService
 from fogbank.protocol.specs import OperationCall, ServiceProtocol, Specs
 from fogbank.server.special import special_call, special_response
 from fogbank.services.base import Handler, ServiceProvider
+from fogbank.services.registry import ServiceRegistry
 
 log = logging.getLogger("fogbank.gateway")
 request_log = logging.getLogger("fogbank.request")
@@ -55,7 +56,7 @@ class Gateway:
         specs: Specs,
         authenticator: Authenticator,
         authorizer: Authorizer,
-        services: Mapping[str, ServiceProvider],
+        services: ServiceRegistry,
         clock: Clock,
         default_region: str,
         log_requests: bool = True,
@@ -70,12 +71,8 @@ class Gateway:
         self.default_region = default_region
         self.log_requests = log_requests
         self.audit = audit
-        self._handlers: dict[str, Mapping[str, Handler]] = {
-            name: svc.operations() for name, svc in services.items()
-        }
-        self._special: dict[str, Mapping[str, Handler]] = {
-            name: svc.special_operations() for name, svc in services.items()
-        }
+        self._handlers: dict[str, Mapping[str, Handler]] = {}
+        self._special: dict[str, Mapping[str, Handler]] = {}
         self._protocols: dict[str, ServiceProtocol] = {}
 
     async def protocol(self, name: str) -> ServiceProtocol:
@@ -85,6 +82,14 @@ class Gateway:
             proto = await asyncio.to_thread(self.specs.get, name)
             self._protocols[name] = proto
         return proto
+
+    async def _provider(self, name: str) -> ServiceProvider | None:
+        """The service (built on its first request) and its dispatch tables."""
+        provider = await self.services.get(name)
+        if provider is not None and name not in self._handlers:
+            self._handlers[name] = provider.operations()
+            self._special[name] = provider.special_operations()
+        return provider
 
     async def handle(self, request: HttpRequest) -> HttpResponse:
         started = time.perf_counter()
@@ -98,7 +103,7 @@ class Gateway:
         try:
             info = await self.router.route(request)
             trace.service = info.name
-            provider = self.services.get(info.name)
+            provider = await self._provider(info.name)
             if provider is not None:
                 special = provider.special_request(
                     request.method, request.headers.get("content-type")
@@ -156,6 +161,7 @@ class Gateway:
                     error_code=trace.error,
                     error_message=trace.error_message,
                     context=ctx,
+                    http=_summary(request, response, started),
                 )
             )
         return response
@@ -223,3 +229,21 @@ class Gateway:
                 }
             },
         )
+
+
+def _summary(request: HttpRequest, response: HttpResponse, started: float) -> HttpSummary:
+    body = response.body
+    sent: int | None = len(body) if isinstance(body, bytes) else None
+    if sent is None:
+        length = response.header("content-length")
+        sent = int(length) if length and length.isdigit() else None
+    target = request.path + (f"?{request.query_string}" if request.query_string else "")
+    return HttpSummary(
+        method=request.method,
+        target=target,
+        host=request.host,
+        referer=request.headers.get("referer") or "",
+        virtual_bucket=request.virtual_bucket,
+        bytes_sent=sent,
+        total_ms=round((time.perf_counter() - started) * 1000),
+    )

@@ -24,6 +24,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import uvloop
 
@@ -31,7 +32,9 @@ from fogbank.config import Config, IamMode
 from fogbank.server import listener as listener_mod
 from fogbank.server.assemble import assemble, prepare
 from fogbank.server.listener import Listener
-from fogbank.services.kms.rootkey import RootKey as KmsRootKey
+
+if TYPE_CHECKING:
+    from fogbank.services.kms.rootkey import RootKey as KmsRootKey
 
 log = logging.getLogger("fogbank.runtime")
 
@@ -81,26 +84,33 @@ async def serve(
     primary: bool = False,
     kms_root: KmsRootKey | None = None,
 ) -> None:
-    """Serve one process's share of the port until ``stop`` is set."""
-    parts = assemble(config, kms_root)
+    """Serve one process's share of the port until ``stop`` is set.
+
+    The port is listened on once the edge, authentication and IAM are up; the other
+    services are built on their first request, or once the store says they are in use
+    (services/registry.py), so that their clock-driven jobs run and what they supervise
+    (database engines, mount targets) resumes.
+    """
+    parts = assemble(config, kms_root, primary=primary)
     listener = Listener(parts.app, _tls_context(config))
-    for service in parts.services.values():
-        await service.start(primary)
+    await parts.services.start_built()
     await parts.recorder.start()
     await parts.scheduler.start()
     await listener.start(sock)
     parts.admin.ready = True
     if on_ready is not None:
         on_ready()
+    in_use = asyncio.create_task(parts.services.watch())
     try:
         await stop.wait()
     finally:
         await listener.shutdown()
+        in_use.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await in_use
         await parts.recorder.stop()  # every answered request's event is stored
         await parts.scheduler.stop()
-        for service in parts.services.values():
-            with contextlib.suppress(Exception):
-                await service.stop()
+        await parts.services.stop()
         parts.db.close()
 
 

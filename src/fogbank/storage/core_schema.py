@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fogbank.storage.in_use import mark_existing_store
 from fogbank.storage.migrations import Migration
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -29,5 +30,17 @@ MIGRATIONS: tuple[Migration, ...] = (
                 expires_at {double} NOT NULL
             )""",
         ),
+    ),
+    Migration(
+        "core",
+        2,
+        "services in use (built by every gateway process)",
+        (
+            """CREATE TABLE services_in_use (
+                name {text} PRIMARY KEY,
+                since {double} NOT NULL
+            )""",
+        ),
+        run=mark_existing_store,
     ),
 )

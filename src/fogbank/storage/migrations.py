@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from fogbank.storage.db import POSTGRESQL, Conn, Database
 
@@ -64,38 +65,48 @@ def pending(db: Database, migrations: Iterable[Migration]) -> list[Migration]:
 
 
 def migrate(db: Database, migrations: Iterable[Migration]) -> list[Migration]:
-    """Apply what is missing, each migration in its own transaction. Returns what ran."""
+    """Apply what is missing, all in one transaction (one commit, one fsync: a fresh
+    store is made in one go at start-up). If that fails, each migration is applied in
+    its own transaction, so that those before the failing one stay applied and the
+    failing one leaves nothing half-done. Returns what ran."""
     todo = pending(db, migrations)
     if not todo:
         return []
-    applied: list[Migration] = []
     lock = db.dialect is POSTGRESQL
     if lock:
         db.read_sync(lambda c: c.execute("SELECT pg_advisory_lock(?)", (_PG_LOCK_KEY,)))
-    try:
+
+    def apply(conn: Conn, todo: Sequence[Migration] = todo) -> list[Migration]:
+        applied: list[Migration] = []
         for m in todo:
+            exists = conn.one(
+                "SELECT 1 AS x FROM schema_migrations WHERE component = ? AND version = ?",
+                (m.component, m.version),
+            )
+            if exists is not None:  # another gateway got there first
+                continue
+            for statement in m.statements:
+                conn.ddl(statement)
+            if m.run is not None:
+                m.run(conn)
+            conn.execute(
+                "INSERT INTO schema_migrations (component, version, description, applied_at)"
+                " VALUES (?, ?, ?, ?)",
+                (m.component, m.version, m.description, time.time()),
+            )
+            applied.append(m)
+        return applied
 
-            def apply(conn: Conn, m: Migration = m) -> bool:
-                exists = conn.one(
-                    "SELECT 1 AS x FROM schema_migrations WHERE component = ? AND version = ?",
-                    (m.component, m.version),
-                )
-                if exists is not None:  # another gateway got there first
-                    return False
-                for statement in m.statements:
-                    conn.ddl(statement)
-                if m.run is not None:
-                    m.run(conn)
-                conn.execute(
-                    "INSERT INTO schema_migrations (component, version, description, applied_at)"
-                    " VALUES (?, ?, ?, ?)",
-                    (m.component, m.version, m.description, time.time()),
-                )
-                return True
-
-            if db.write_sync(apply):
-                applied.append(m)
+    try:
+        try:
+            return db.write_sync(apply)
+        except Exception:
+            if len(todo) == 1:
+                raise
+        applied: list[Migration] = []
+        for m in todo:
+            applied += db.write_sync(partial(apply, todo=(m,)))
+        return applied
     finally:
         if lock:
             db.read_sync(lambda c: c.execute("SELECT pg_advisory_unlock(?)", (_PG_LOCK_KEY,)))
-    return applied

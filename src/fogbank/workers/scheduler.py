@@ -35,7 +35,7 @@ class Scheduler:
         self.jobs.append(job)
 
     async def start(self) -> None:
-        if self.jobs and self._task is None:
+        if self._task is None:  # jobs may be added later (services built on first use)
             self._task = asyncio.create_task(self._loop())
 
     async def stop(self) -> None:

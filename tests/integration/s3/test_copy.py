@@ -105,3 +105,16 @@ def test_copy_with_new_checksum(s3: Any, bucket: str) -> None:
     )
     expected = base64.b64encode(hashlib.sha256(b"checksum me").digest()).decode()
     assert out["CopyObjectResult"]["ChecksumSHA256"] == expected
+
+
+def test_copy_is_standard_unless_a_class_is_given(s3: Any, bucket: str) -> None:
+    s3.put_object(Bucket=bucket, Key="ia", Body=b"cold-ish", StorageClass="STANDARD_IA")
+    assert s3.head_object(Bucket=bucket, Key="ia")["StorageClass"] == "STANDARD_IA"
+    s3.copy_object(Bucket=bucket, Key="plain", CopySource={"Bucket": bucket, "Key": "ia"})
+    assert "StorageClass" not in s3.head_object(Bucket=bucket, Key="plain")  # STANDARD
+    s3.copy_object(
+        Bucket=bucket, Key="one-zone", CopySource={"Bucket": bucket, "Key": "ia"},
+        StorageClass="ONEZONE_IA",
+    )  # fmt: skip
+    assert s3.head_object(Bucket=bucket, Key="one-zone")["StorageClass"] == "ONEZONE_IA"
+    assert s3.get_object(Bucket=bucket, Key="one-zone")["Body"].read() == b"cold-ish"

@@ -94,7 +94,11 @@ def test_kill_9_during_concurrent_puts(make_server: Any) -> None:
     writers = [Writer(s3, "crash", f"key/{i:03d}", stop) for i in range(WRITERS)]
     for w in writers:
         w.start()
-    time.sleep(random.Random(7).uniform(2.0, 4.0))
+    # Kill once the writers are well under way (however slow the machine), at a random moment.
+    deadline = time.monotonic() + 120
+    while sum(w.acked + 1 for w in writers) <= WRITERS and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(random.Random(7).uniform(0.0, 1.0))
     server.kill()
     stop.set()
     for w in writers:

@@ -104,3 +104,24 @@ def test_grant_tokens_authenticate() -> None:
     assert ring.grant_id_of(flipped) is None
     assert ring.grant_id_of("not a token") is None
     assert ring.grant_id_of("") is None
+
+
+def test_derivations_agree_with_cryptography() -> None:
+    """The stdlib HKDF and scrypt give what cryptography's implementations give, so that
+    root keys and verifiers stored before (made with cryptography) still open."""
+    import os as _os
+
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
+    from fogbank.services.kms import rootkey as rk
+
+    for size in (1, 17, 40):
+        secret, label = _os.urandom(32), _os.urandom(size)
+        expected = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=label)
+        assert rk._derive(secret, label) == expected.derive(secret)
+    salt = _os.urandom(16)
+    params = {"n": 2**10, "r": 8, "p": 1}
+    scrypt = Scrypt(salt=salt, length=32, n=2**10, r=8, p=1)
+    assert rk.derive_from_passphrase("pass phrase", salt, params) == scrypt.derive(b"pass phrase")

@@ -3,8 +3,9 @@
 - ``DeliveryJob``: numbers newly recorded events (claims), then for every logging trail
   writes the log files due by now, then the digests due by now; a stopped or deleted trail
   gets its last files and a final digest, then is closed.
-- ``RetentionJob``: drops events older than 90 days (the event history's window) and data
-  events every trail has already passed (they are not part of the event history).
+- ``RetentionJob`` (in ``outbox``, as it runs whether CloudTrail is built or not): drops
+  events older than 90 days (the event history's window) and data events every trail has
+  already passed (they are not part of the event history).
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import logging
 from functools import partial
 
 from fogbank.services.cloudtrail.engine import Engine
-from fogbank.services.cloudtrail.models import HISTORY_SECONDS
 from fogbank.services.cloudtrail.shipping import Shipper
 from fogbank.services.cloudtrail.store import events as event_store
 from fogbank.services.cloudtrail.store import files as file_store
@@ -27,9 +27,6 @@ log = logging.getLogger("fogbank.cloudtrail")
 FINALIZE_GRACE = 2.0
 # A stopped trail whose bucket stays unwritable is closed anyway after this long.
 FINALIZE_GIVE_UP = 86400.0
-# With no trail delivering, data events older than this are dropped (a trail that starts
-# logging delivers only what follows its start).
-DATA_GRACE = 60.0
 
 
 class DeliveryJob:
@@ -81,32 +78,3 @@ class DeliveryJob:
         if trail.logging and trail.settings.validation and trail.start_logging_at is not None:
             # Logging was started again while the stop was being wrapped up.
             file_store.start_chain(conn, trail_id, trail.home_region, trail.start_logging_at)
-
-
-class RetentionJob:
-    name = "cloudtrail-retention"
-
-    def __init__(self, engine: Engine, batch: int = 5000) -> None:
-        self._engine = engine
-        self._batch = batch
-
-    async def run_due(self, now: float) -> None:
-        db = self._engine.db
-        cutoff = now - HISTORY_SECONDS
-        while await db.write(partial(event_store.purge_before, cutoff=cutoff, limit=self._batch)):
-            pass
-        passed = await db.read(self._passed_by_all)
-        while await db.write(
-            partial(
-                event_store.purge_delivered_data,
-                cursor=passed,
-                before=now - DATA_GRACE,
-                limit=self._batch,
-            )
-        ):
-            pass
-
-    @staticmethod
-    def _passed_by_all(conn: Conn) -> tuple[int, int] | None:
-        """The cursor every delivering trail has passed; None when no trail delivers."""
-        return trail_store.lowest_cursor(conn)

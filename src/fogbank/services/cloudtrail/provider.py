@@ -12,10 +12,10 @@ from fogbank.core.jobs import Job
 from fogbank.services.base import Handler, Output, Params, ServiceProvider
 from fogbank.services.cloudtrail.engine import Engine
 from fogbank.services.cloudtrail.events import EventRow
-from fogbank.services.cloudtrail.jobs import DeliveryJob, RetentionJob
+from fogbank.services.cloudtrail.jobs import DeliveryJob
 from fogbank.services.cloudtrail.names import parse_trail_ref
 from fogbank.services.cloudtrail.ops import keys, logging, lookup, selectors, tags, trails
-from fogbank.services.cloudtrail.store import events as event_store
+from fogbank.services.cloudtrail.outbox import EventOutbox
 from fogbank.services.cloudtrail.store import trails as trail_store
 
 Op = Callable[[Engine, RequestContext, Params], Awaitable[Output]]
@@ -85,11 +85,12 @@ class CloudTrailService(ServiceProvider):
         return (Requirement(action),)
 
     def jobs(self) -> Sequence[Job]:
-        return (DeliveryJob(self.engine), RetentionJob(self.engine))
+        # The retention job belongs to the event outbox, which runs without CloudTrail.
+        return (DeliveryJob(self.engine),)
 
     async def write_events(self, rows: Sequence[EventRow]) -> None:
         """The audit recorder's batches: one store write each."""
-        await self.engine.db.write(partial(event_store.insert, rows=rows))
+        await EventOutbox(self.engine.db).write_events(rows)
 
     async def summary(self, account_id: str) -> dict[str, object]:
         found = await self.engine.db.read(partial(trail_store.of_account, account_id=account_id))

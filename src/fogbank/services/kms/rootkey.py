@@ -18,21 +18,20 @@ store or to logs.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import hmac
 import json
 import os
 import stat
 from collections.abc import Mapping
 from pathlib import Path
-
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+from typing import TYPE_CHECKING
 
 from fogbank.services.kms.store import root as root_store
 from fogbank.storage.db import Database
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 KEY_FILE = "kms-root.key"
 KEY_SIZE = 32
@@ -54,22 +53,32 @@ class RootKey:
     def __init__(self, secret: bytes) -> None:
         if len(secret) != KEY_SIZE:
             raise RootKeyError(f"a root key is {KEY_SIZE} bytes")
-        self._seal = AESGCM(_derive(secret, b"fogbank kms seal v1"))
+        self._seal_key = _derive(secret, b"fogbank kms seal v1")
+        self._aead: AESGCM | None = None  # made on first use: start-up needs no cipher
         self._token_key = _derive(secret, b"fogbank kms grant tokens v1")
         self.verifier = _derive(secret, b"fogbank kms root verifier v1")
 
     def __repr__(self) -> str:
         return "RootKey(<secret>)"
 
+    def _cipher(self) -> AESGCM:
+        if self._aead is None:
+            from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+            self._aead = AESGCM(self._seal_key)
+        return self._aead
+
     def seal(self, secret: bytes, aad: bytes) -> bytes:
         nonce = os.urandom(12)
-        return bytes([_SEAL_VERSION]) + nonce + self._seal.encrypt(nonce, secret, aad)
+        return bytes([_SEAL_VERSION]) + nonce + self._cipher().encrypt(nonce, secret, aad)
 
     def unseal(self, sealed: bytes, aad: bytes) -> bytes:
         if len(sealed) < 29 or sealed[0] != _SEAL_VERSION:
             raise UnsealError("unknown sealed format")
+        from cryptography.exceptions import InvalidTag
+
         try:
-            return self._seal.decrypt(sealed[1:13], sealed[13:], aad)
+            return self._cipher().decrypt(sealed[1:13], sealed[13:], aad)
         except InvalidTag:
             raise UnsealError("sealed material does not authenticate") from None
 
@@ -78,12 +87,22 @@ class RootKey:
 
 
 def _derive(secret: bytes, label: bytes) -> bytes:
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=label).derive(secret)
+    """HKDF-SHA256 (RFC 5869) without salt, 32 bytes: one extract and one expand block."""
+    prk = hmac.new(bytes(32), secret, "sha256").digest()
+    return hmac.new(prk, label + b"\x01", "sha256").digest()
 
 
 def derive_from_passphrase(passphrase: str, salt: bytes, params: Mapping[str, int]) -> bytes:
-    kdf = Scrypt(salt=salt, length=KEY_SIZE, n=params["n"], r=params["r"], p=params["p"])
-    return kdf.derive(passphrase.encode("utf-8"))
+    n, r, p = params["n"], params["r"], params["p"]
+    return hashlib.scrypt(
+        passphrase.encode("utf-8"),
+        salt=salt,
+        n=n,
+        r=r,
+        p=p,
+        maxmem=256 * r * (n + p + 2),  # what scrypt needs (128 r n, 128 r p), with room
+        dklen=KEY_SIZE,
+    )
 
 
 def _fsync_dir(path: Path) -> None:

@@ -71,9 +71,14 @@ class RdsBackend:
     async def _watch(self, rung: int) -> None:
         """Start the engines once RDS is in use (here, in another process, or before)."""
         assert self._wake is not None
-        if not await self.db.read(_any_instances):
-            while self._building is None and self._wake.stamp_time() == rung:
-                await asyncio.sleep(WAKE_POLL)
+        # The store is looked at again on every poll: RDS may be built here only after
+        # another process first used it (services/registry.py), after it rang.
+        while (
+            self._building is None
+            and self._wake.stamp_time() == rung
+            and not await self.db.read(_any_instances)
+        ):
+            await asyncio.sleep(WAKE_POLL)
         await self.layer()
 
     async def _build(self) -> RdsEngineLayer:

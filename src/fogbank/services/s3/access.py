@@ -2,7 +2,8 @@
 account, and S3's condition keys (S3 user guide, "Actions, resources, and condition keys
 for Amazon S3").
 
-Listings add ``s3:prefix``, ``s3:delimiter`` and ``s3:max-keys``; writes add ``s3:x-amz-acl``,
+Listings (ListObjectVersions: ``s3:ListBucketVersions``) add ``s3:prefix``, ``s3:delimiter``
+and ``s3:max-keys``; calls on one version add ``s3:versionid``; writes add ``s3:x-amz-acl``,
 ``s3:x-amz-storage-class``, ``s3:x-amz-server-side-encryption`` and the request's tags
 (``s3:RequestObjectTag/<key>``, ``s3:RequestObjectTagKeys``); reads and tag changes of an
 existing object add its tags (``s3:ExistingObjectTag/<key>``): that costs a lookup, made
@@ -41,6 +42,10 @@ _SIMPLE: dict[str, tuple[str, str | None, bool]] = {
     "GetBucketOwnershipControls": ("s3:GetBucketOwnershipControls", None, False),
     "DeleteBucketOwnershipControls": ("s3:PutBucketOwnershipControls", None, False),
     "GetBucketVersioning": ("s3:GetBucketVersioning", None, False),
+    "PutBucketVersioning": ("s3:PutBucketVersioning", None, False),
+    "PutBucketLifecycleConfiguration": ("s3:PutLifecycleConfiguration", None, False),
+    "GetBucketLifecycleConfiguration": ("s3:GetLifecycleConfiguration", None, False),
+    "DeleteBucketLifecycle": ("s3:PutLifecycleConfiguration", None, False),
     "PutBucketPolicy": ("s3:PutBucketPolicy", None, False),
     "GetBucketPolicy": ("s3:GetBucketPolicy", None, False),
     "DeleteBucketPolicy": ("s3:DeleteBucketPolicy", None, False),
@@ -64,8 +69,14 @@ _SIMPLE: dict[str, tuple[str, str | None, bool]] = {
     "CompleteMultipartUpload": ("s3:PutObject", None, True),
     "AbortMultipartUpload": ("s3:AbortMultipartUpload", None, True),
     "ListParts": ("s3:ListMultipartUploadParts", None, True),
+    "RestoreObject": ("s3:RestoreObject", None, True),
 }
-_LISTINGS = ("ListObjects", "ListObjectsV2")
+# operation -> action; each on the bucket, with the listing's condition keys
+_LISTINGS = {
+    "ListObjects": "s3:ListBucket",
+    "ListObjectsV2": "s3:ListBucket",
+    "ListObjectVersions": "s3:ListBucketVersions",
+}
 _EXISTING_TAGS = ("GetObject", "HeadObject", "GetObjectTagging", "PutObjectTagging",
                   "DeleteObjectTagging", "GetObjectAttributes")  # fmt: skip
 _REQUEST_TAGS = ("PutObject", "CreateMultipartUpload")
@@ -140,23 +151,27 @@ async def requirements_for(
         return _post(params, bucket_name, owner)
     resource = object_arn(bucket_name, key) if key is not None else bucket_arn(bucket_name)
     if op in _LISTINGS:
-        return (
-            Requirement("s3:ListBucket", bucket_arn(bucket_name), owner, _listing_keys(params)),
-        )
+        return (Requirement(_LISTINGS[op], bucket_arn(bucket_name), owner, _listing_keys(params)),)
     if op == "DeleteObjects":
         spec = params.get("Delete")
         items = spec.get("Objects") if isinstance(spec, Mapping) else None
         out = []
         for item in items if isinstance(items, list) else []:
             if isinstance(item, Mapping) and item.get("Key"):
-                action = "s3:DeleteObjectVersion" if item.get("VersionId") else "s3:DeleteObject"
-                out.append(Requirement(action, object_arn(bucket_name, str(item["Key"])), owner))
+                version = item.get("VersionId")
+                action = "s3:DeleteObjectVersion" if version else "s3:DeleteObject"
+                keys: dict[str, ContextValue] = {"s3:versionid": str(version)} if version else {}
+                out.append(
+                    Requirement(action, object_arn(bucket_name, str(item["Key"])), owner, keys)
+                )
         return out or (Requirement("s3:DeleteObject", object_arn(bucket_name, "*"), owner),)
     if op in ("CopyObject", "UploadPartCopy"):
         return await _copy(engine, params, resource, owner)
     if op == "GetObjectAttributes":
         versioned = params.get("VersionId") is not None
         existing = await _existing_tags(engine, ctx, bucket_name, params, owner)
+        if versioned:
+            existing["s3:versionid"] = str(params["VersionId"])
         return (
             Requirement(
                 "s3:GetObjectVersion" if versioned else "s3:GetObject", resource, owner, existing
@@ -170,9 +185,10 @@ async def requirements_for(
     if simple is None:
         return (Requirement(f"s3:{op}", resource, owner),)
     action, versioned_action, _ = simple
+    context: dict[str, ContextValue] = {}
     if versioned_action is not None and params.get("VersionId") is not None:
         action = versioned_action
-    context: dict[str, ContextValue] = {}
+        context["s3:versionid"] = str(params["VersionId"])
     if op == "CreateBucket":
         context.update(_write_keys(params))
         config = params.get("CreateBucketConfiguration")

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from fogbank.core.streams import Body, BytesBody
 from fogbank.services.s3 import checksums, names
 from fogbank.services.s3.engine import S3Engine
+from fogbank.services.s3.lifecycle import schedule
 from fogbank.services.s3.models import STANDARD, ObjectMeta, ObjectVersion
 from fogbank.services.s3.ops.put import write_body
 from fogbank.services.s3.ops.read import find_object
@@ -150,6 +151,7 @@ class S3Client:
                 object_store.remove(conn, obj)
                 if obj.blob_id is not None:
                     engine.blobs.release(conn, obj.blob_id)
+                schedule.reschedule(conn, bucket, key)
 
         await engine.db.write(delete)
 

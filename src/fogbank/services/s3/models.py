@@ -12,6 +12,8 @@ from fogbank.services.s3.sse.record import SseRecord
 
 NULL_VERSION = "null"
 STANDARD = "STANDARD"
+ARCHIVE_CLASSES = frozenset(("GLACIER", "DEEP_ARCHIVE"))
+COLD_TIER = "cold"  # the blob store tier archived bodies live in
 
 # Content headers kept with an object, by model member name (PutObject input, GetObject
 # output): what S3 stores and returns as given.
@@ -104,7 +106,28 @@ class ObjectVersion:
     parts: tuple[Part, ...] = ()  # sizes and checksums of a multipart object's parts
     tags: tuple[tuple[str, str], ...] = ()
     seq: int = 0
+    noncurrent_since: float | None = None  # when a newer version replaced it
+    restore_ready: float | None = None  # an archive restore in progress completes then
+    restore_expiry: float | None = None  # a restored copy is readable until then
+    restore_days: int | None = None
     sse: SseRecord | None = None  # None: stored unencrypted (written before SSE was built)
+    access_tier: str | None = None  # INTELLIGENT_TIERING's tier; None: Frequent Access
+    last_access: float | None = None  # INTELLIGENT_TIERING: last GET; None: last write
+
+    @property
+    def archived(self) -> bool:
+        """Its bytes are in an archive class (GLACIER, DEEP_ARCHIVE): not readable unless
+        restored."""
+        return self.storage_class in ARCHIVE_CLASSES and not self.delete_marker
+
+    def readable_at(self, now: float) -> bool:
+        if not self.archived:
+            return True
+        return (
+            self.restore_ready is None
+            and self.restore_expiry is not None
+            and now < self.restore_expiry
+        )
 
     @property
     def wire_version_id(self) -> str | None:

@@ -12,14 +12,18 @@ from fogbank.core.context import RequestContext
 from fogbank.core.jobs import Job
 from fogbank.services.base import Handler, Output, Params, ServiceProvider
 from fogbank.services.s3 import access, cors
+from fogbank.services.s3.access_logs.delivery import AccessLogDelivery
 from fogbank.services.s3.client import S3Client
 from fogbank.services.s3.engine import S3Engine
+from fogbank.services.s3.lifecycle.job import LifecycleJob
 from fogbank.services.s3.ops import (
+    access_logging,
     bucket_config,
     buckets,
     completion,
     copy,
     delete,
+    lifecycle,
     listing,
     multipart,
     object_info,
@@ -28,7 +32,9 @@ from fogbank.services.s3.ops import (
     preflight,
     put,
     read,
+    restore,
     upload_listing,
+    versioning,
 )
 from fogbank.services.s3.ops.common import HEADERS, EngineHandler
 from fogbank.services.s3.resource_policy import BucketPolicies
@@ -43,12 +49,16 @@ TABLES: tuple[Mapping[str, EngineHandler], ...] = (
     buckets.HANDLERS,
     bucket_config.HANDLERS,
     policy.HANDLERS,
+    access_logging.HANDLERS,
     read.HANDLERS,
     delete.HANDLERS,
     copy.HANDLERS,
     listing.HANDLERS,
     object_info.HANDLERS,
     upload_listing.HANDLERS,
+    versioning.HANDLERS,
+    lifecycle.HANDLERS,
+    restore.HANDLERS,
     sse_defaults.HANDLERS,
     {
         "PutObject": put.put_object,
@@ -76,8 +86,10 @@ class S3Service(ServiceProvider):
             "OptionsObject": partial(preflight.options_object, engine),
         }
         self._sweep = _SweepJob(engine, sweep_interval_s)
+        self.lifecycle = LifecycleJob(engine)
         self.client = S3Client(engine)  # the in-process client other services use
         self.policies = BucketPolicies(engine)
+        self.access_logs = AccessLogDelivery(engine.db, self.client)
 
     def operations(self) -> Mapping[str, Handler]:
         return self._table
@@ -136,7 +148,7 @@ class S3Service(ServiceProvider):
         return await super().grant_allows(ctx, requirement)
 
     def jobs(self) -> Sequence[Job]:
-        return (self._sweep,)
+        return (self._sweep, self.lifecycle, self.access_logs)
 
     async def stop(self) -> None:
         self.engine.close()

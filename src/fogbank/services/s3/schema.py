@@ -11,6 +11,17 @@
 - ``s3_uploads`` and ``s3_parts``: multipart uploads in progress; each part is a blob.
   Completing an upload composes the parts' blobs (no bytes copied).
 
+Migration 2 adds what versioning, archive restores and the lifecycle engine need:
+``noncurrent_since`` (when a version stopped being the latest), ``restore_*`` (a Glacier
+restore in progress or done), ``s3_lifecycle_due`` (per key, the next instant at which
+lifecycle or a restore may change it: the engine reads only rows that are due) and
+``s3_lifecycle_scans`` (buckets whose keys must be re-planned after a configuration
+change, with a cursor so that the work resumes after a restart).
+
+Migration 3 adds ``s3_access_log_outbox``: server access log records waiting for
+delivery; ``delivery_key`` is set (in one transaction for a whole log object) once the
+record's log object is planned, and the rows are deleted once it is written.
+
 Keys are bytewise-sorted text (``{text}``), so listings come out in S3's order (UTF-8
 byte order) on both backends. Keys never become file paths: bytes live under generated
 blob ids.
@@ -92,6 +103,66 @@ MIGRATIONS: tuple[Migration, ...] = (
                 checksums {text},
                 PRIMARY KEY (upload_id, part_number)
             )""",
+        ),
+    ),
+    Migration(
+        "s3",
+        2,
+        "versions: noncurrent time, restores; lifecycle due-time index and rescans",
+        (
+            "ALTER TABLE s3_objects ADD COLUMN noncurrent_since {double}",
+            "ALTER TABLE s3_objects ADD COLUMN restore_ready {double}",
+            "ALTER TABLE s3_objects ADD COLUMN restore_expiry {double}",
+            "ALTER TABLE s3_objects ADD COLUMN restore_days {bigint}",
+            "CREATE INDEX s3_objects_by_seq ON s3_objects (bucket, key, seq DESC)",
+            """CREATE TABLE s3_lifecycle_due (
+                bucket {text} NOT NULL,
+                key {text} NOT NULL,
+                due {double} NOT NULL,
+                PRIMARY KEY (bucket, key)
+            )""",
+            "CREATE INDEX s3_lifecycle_due_by_time ON s3_lifecycle_due (due, bucket, key)",
+            """CREATE TABLE s3_lifecycle_scans (
+                bucket {text} PRIMARY KEY,
+                after_key {text} NOT NULL,
+                started_at {double} NOT NULL
+            )""",
+        ),
+    ),
+    Migration(
+        "s3",
+        3,
+        "server access logging: the outbox of records waiting for delivery",
+        (
+            """CREATE TABLE s3_access_log_outbox (
+                id {serial_pk},
+                source_bucket {text} NOT NULL,
+                source_account {text} NOT NULL,
+                source_region {text} NOT NULL,
+                target_bucket {text} NOT NULL,
+                target_prefix {text} NOT NULL,
+                partitioned {bool} NOT NULL,
+                date_source {text} NOT NULL,
+                event_time {double} NOT NULL,
+                line {text} NOT NULL,
+                delivery_key {text}
+            )""",
+            "CREATE INDEX s3_access_log_outbox_by_key ON s3_access_log_outbox "
+            "(delivery_key, target_bucket, id)",
+        ),
+    ),
+    Migration(
+        "s3",
+        4,
+        "versions: Intelligent-Tiering access tier and last access",
+        (
+            "ALTER TABLE s3_objects ADD COLUMN access_tier {text}",
+            "ALTER TABLE s3_objects ADD COLUMN last_access {double}",
+            # monitored objects stored before: due now, so the engine plans their moves
+            "INSERT INTO s3_lifecycle_due (bucket, key, due) SELECT DISTINCT bucket, key, 0"
+            " FROM s3_objects WHERE storage_class = 'INTELLIGENT_TIERING'"
+            " AND size >= 131072 AND NOT delete_marker"
+            " ON CONFLICT (bucket, key) DO UPDATE SET due = 0",
         ),
     ),
 )

@@ -36,6 +36,8 @@ Modules: ``model`` (types), ``disk`` (layout, fsync, locks), ``checksums``, ``cr
 ``job`` (the periodic sweep). See docs/storage.md for the crash-safety argument.
 """
 
+from typing import TYPE_CHECKING
+
 from fogbank.storage.blobs.model import (
     HOT,
     BlobCorrupt,
@@ -54,7 +56,20 @@ from fogbank.storage.blobs.model import (
     WrittenBlob,
 )
 from fogbank.storage.blobs.schema import MIGRATIONS
-from fogbank.storage.blobs.store import BlobStore
+
+if TYPE_CHECKING:
+    from fogbank.storage.blobs.store import BlobStore
+
+
+def __getattr__(name: str) -> object:
+    """``BlobStore`` (and with it cryptography and the checksum libraries) is imported on
+    first use: the gateway imports this package for its migrations at start-up."""
+    if name == "BlobStore":
+        from fogbank.storage.blobs.store import BlobStore
+
+        return BlobStore
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "HOT",

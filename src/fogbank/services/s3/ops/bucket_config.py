@@ -1,5 +1,5 @@
-"""A bucket's configuration documents: tagging, CORS, ownership controls (and versioning
-status, read-only until versioning is built)."""
+"""A bucket's configuration documents: tagging, CORS, ownership controls (versioning is
+in ``versioning.py``)."""
 
 from __future__ import annotations
 
@@ -135,15 +135,6 @@ async def delete_bucket_ownership_controls(
     return {}
 
 
-# -- versioning (status only) ------------------------------------------------------------
-
-
-async def get_bucket_versioning(engine: S3Engine, ctx: RequestContext, params: Params) -> Output:
-    bucket = await engine.bucket(str(params["Bucket"]))
-    touch_bucket(ctx, bucket.name)
-    return {"Status": bucket.versioning} if bucket.versioning else {}
-
-
 HANDLERS = {
     "PutBucketTagging": put_bucket_tagging,
     "GetBucketTagging": get_bucket_tagging,
@@ -154,5 +145,4 @@ HANDLERS = {
     "PutBucketOwnershipControls": put_bucket_ownership_controls,
     "GetBucketOwnershipControls": get_bucket_ownership_controls,
     "DeleteBucketOwnershipControls": delete_bucket_ownership_controls,
-    "GetBucketVersioning": get_bucket_versioning,
 }

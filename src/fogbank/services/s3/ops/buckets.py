@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from fogbank.core.context import RequestContext
 from fogbank.services.s3 import errors, names, public_access
 from fogbank.services.s3.engine import S3Engine
+from fogbank.services.s3.lifecycle import schedule
 from fogbank.services.s3.models import Bucket
 from fogbank.services.s3.ops import bucket_config
 from fogbank.services.s3.ops.common import Output, Params, owner, text, touch_bucket, when
@@ -103,6 +104,7 @@ async def delete_bucket(engine: S3Engine, ctx: RequestContext, params: Params) -
             for blob_id in upload_store.delete(conn, upload_id):
                 engine.blobs.release(conn, blob_id)
         bucket_store.delete(conn, name)
+        schedule.forget_bucket(conn, name)
 
     await engine.db.write(delete)
     engine.buckets_changed()

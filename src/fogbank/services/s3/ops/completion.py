@@ -8,9 +8,10 @@ import itertools
 from collections.abc import Mapping, Sequence
 
 from fogbank.core.context import RequestContext
-from fogbank.services.s3 import checksums, errors
+from fogbank.services.s3 import archive, checksums, errors
 from fogbank.services.s3.engine import S3Engine
 from fogbank.services.s3.etags import multipart_etag, quote, unquote
+from fogbank.services.s3.lifecycle import schedule
 from fogbank.services.s3.models import ObjectVersion, Part, Upload
 from fogbank.services.s3.ops.common import Output, Params, text, touch_object
 from fogbank.services.s3.ops.multipart import load_upload
@@ -147,10 +148,12 @@ async def complete_multipart_upload(
         result = commit_object(engine, conn, obj, cond=cond)
         for blob_id in upload_store.delete(conn, upload.upload_id):
             engine.blobs.release(conn, blob_id)
+        schedule.reschedule(conn, upload.bucket, upload.key)
         return result, checksum
 
     obj, checksum = await engine.db.write(complete)
     touch_object(ctx, upload.bucket, upload.key)
+    await archive.place(engine, obj)
     out: Output = {
         "Location": f"/{obj.bucket}/{obj.key}",
         "Bucket": obj.bucket,

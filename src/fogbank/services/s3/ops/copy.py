@@ -7,12 +7,12 @@ from dataclasses import dataclass
 
 from fogbank.core.context import RequestContext
 from fogbank.core.errors import AwsError
-from fogbank.services.s3 import checksums, conditions, copy_source, errors, names
+from fogbank.services.s3 import archive, checksums, conditions, copy_source, errors, names
 from fogbank.services.s3.engine import S3Engine
 from fogbank.services.s3.etags import quote
 from fogbank.services.s3.models import ObjectVersion
 from fogbank.services.s3.ops.common import Output, Params, text, touch_object, when
-from fogbank.services.s3.ops.read import find_object
+from fogbank.services.s3.ops.read import find_object, note_access
 from fogbank.services.s3.ops.writing import (
     WriteConditions,
     commit_object,
@@ -40,17 +40,20 @@ async def load_source(
     src = copy_source.parse_copy_source(str(params["CopySource"]))
     await engine.bucket(src.bucket)
     cond = conditions.Conditions.of_copy_source(params)
+    now = engine.now()
 
     def read(conn: Conn) -> ObjectVersion:
         if bucket_store.get(conn, src.bucket) is None:
             raise errors.no_such_bucket(src.bucket)
         obj = find_object(conn, src.bucket, src.key, src.version_id)
+        archive.check_readable(obj, now)
         if cond.any:
             conditions.check_read(cond, obj.etag, obj.last_modified, copy=True)
         return obj
 
     obj = await engine.db.read(read)
     touch_object(ctx, src.bucket, src.key)
+    await note_access(engine, obj)
     return src, obj
 
 
@@ -77,11 +80,12 @@ async def copy_object(engine: S3Engine, ctx: RequestContext, params: Params) -> 
             "The specified copy source is larger than the maximum allowable size for a copy "
             f"source: {MAX_COPY}"
         )
-    storage = storage_class(params) if params.get("StorageClass") else source.storage_class
+    # Without x-amz-storage-class a copy is STANDARD, whatever the source's class (as S3).
+    storage = storage_class(params) if params.get("StorageClass") else "STANDARD"
     algorithm = checksums.normalize_algorithm(
         params.get("ChecksumAlgorithm"), "x-amz-checksum-algorithm"
     )
-    same = src.bucket == bucket and src.key == key
+    same = src.bucket == bucket and src.key == key and src.version_id is None
     unchanged = (
         meta_directive == "COPY"
         and not params.get("StorageClass")
@@ -120,6 +124,7 @@ async def copy_object(engine: S3Engine, ctx: RequestContext, params: Params) -> 
         lambda c: commit_object(engine, c, obj, written=written, cond=cond)
     )
     touch_object(ctx, bucket, key)
+    await archive.place(engine, stored)
     result: dict[str, object] = {
         "ETag": quote(stored.etag),
         "LastModified": when(stored.last_modified),

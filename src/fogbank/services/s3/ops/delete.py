@@ -13,8 +13,10 @@ from fogbank.core.context import RequestContext
 from fogbank.core.errors import AwsError
 from fogbank.services.s3 import errors, names
 from fogbank.services.s3.engine import S3Engine
+from fogbank.services.s3.lifecycle import schedule
 from fogbank.services.s3.models import NULL_VERSION, STANDARD, ObjectMeta, ObjectVersion
 from fogbank.services.s3.ops.common import Output, Params, text, touch_bucket, touch_object
+from fogbank.services.s3.ops.versioning import check_mfa_header, mfa_delete_enabled
 from fogbank.services.s3.store import buckets as bucket_store
 from fogbank.services.s3.store import objects as object_store
 from fogbank.storage.db import Conn
@@ -26,6 +28,14 @@ def _delete_one(
     engine: S3Engine, conn: Conn, bucket: str, key: str, version_id: str | None, account: str
 ) -> dict[str, object]:
     """Delete in the caller's transaction; the DeleteObject output members."""
+    out = _delete_version(engine, conn, bucket, key, version_id, account)
+    schedule.reschedule(conn, bucket, key)
+    return out
+
+
+def _delete_version(
+    engine: S3Engine, conn: Conn, bucket: str, key: str, version_id: str | None, account: str
+) -> dict[str, object]:
     found = bucket_store.get(conn, bucket)
     if found is None:
         raise errors.no_such_bucket(bucket)
@@ -59,9 +69,7 @@ def _delete_one(
     stored, released = object_store.write(conn, marker, found.versioning, previous=latest)
     for blob_id in released:
         engine.blobs.release(conn, blob_id)
-    out = {"DeleteMarker": True}
-    if stored.wire_version_id is not None:
-        out["VersionId"] = stored.wire_version_id
+    out = {"DeleteMarker": True, "VersionId": stored.version_id}
     return out
 
 
@@ -74,6 +82,8 @@ async def delete_object(engine: S3Engine, ctx: RequestContext, params: Params) -
     key = names.check_key(str(params["Key"]))
     await engine.bucket(bucket)
     version_id = text(params, "VersionId")
+    if version_id is not None and await mfa_delete_enabled(engine, bucket):
+        check_mfa_header(ctx.headers)
     out = await engine.db.write(
         lambda c: _delete_one(engine, c, bucket, key, version_id, ctx.account_id)
     )
@@ -100,6 +110,8 @@ async def delete_objects(engine: S3Engine, ctx: RequestContext, params: Params) 
         if not isinstance(item, Mapping) or not item.get("Key"):
             raise errors.malformed_xml()
         version = item.get("VersionId")
+        if version is not None and await mfa_delete_enabled(engine, bucket):
+            check_mfa_header(ctx.headers)
         wanted.append((str(item["Key"]), None if version is None else str(version)))
 
     def delete_all(conn: Conn) -> tuple[list[dict[str, object]], list[dict[str, object]]]:

@@ -7,14 +7,14 @@ the object's blob without copying a byte.
 
 from __future__ import annotations
 
-import secrets
-
 from fogbank.core.context import RequestContext
 from fogbank.core.streams import Body, BytesBody
 from fogbank.services.s3 import checksums, errors, names
 from fogbank.services.s3.copy_source import parse_copy_range
 from fogbank.services.s3.engine import S3Engine
 from fogbank.services.s3.etags import quote
+from fogbank.services.s3.ids import opaque_id
+from fogbank.services.s3.lifecycle import schedule
 from fogbank.services.s3.models import ObjectVersion, Part, Upload
 from fogbank.services.s3.ops.common import Output, Params, as_int, text, touch_object, when
 from fogbank.services.s3.ops.copy import MAX_COPY, load_source
@@ -29,7 +29,7 @@ from fogbank.storage.db import Conn
 
 
 def new_upload_id() -> str:
-    return secrets.token_urlsafe(48)
+    return opaque_id(64, extra="._-")
 
 
 def _checksum_type(algorithm: str | None, requested: str | None) -> str | None:
@@ -77,6 +77,7 @@ async def create_multipart_upload(engine: S3Engine, ctx: RequestContext, params:
         if bucket_store.get(conn, bucket) is None:
             raise errors.no_such_bucket(bucket)
         upload_store.insert(conn, upload)
+        schedule.reschedule(conn, bucket, key)
 
     await engine.db.write(create)
     touch_object(ctx, bucket, key)
@@ -276,6 +277,7 @@ async def abort_multipart_upload(engine: S3Engine, ctx: RequestContext, params: 
             raise errors.no_such_upload(upload.upload_id)
         for blob_id in upload_store.delete(conn, upload.upload_id):
             engine.blobs.release(conn, blob_id)
+        schedule.reschedule(conn, upload.bucket, upload.key)
 
     await engine.db.write(abort)
     touch_object(ctx, upload.bucket, upload.key)

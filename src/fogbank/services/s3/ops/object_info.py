@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from fogbank.core.context import RequestContext
 from fogbank.services.s3 import checksums, errors, names, tags
 from fogbank.services.s3.engine import S3Engine
+from fogbank.services.s3.lifecycle import schedule
 from fogbank.services.s3.models import ObjectVersion
 from fogbank.services.s3.ops.common import Output, Params, integer, text, touch_object, when
 from fogbank.services.s3.ops.read import find_object
@@ -38,6 +39,7 @@ async def put_object_tagging(engine: S3Engine, ctx: RequestContext, params: Para
     def put(conn: Conn) -> ObjectVersion:
         obj = find_object(conn, bucket, key, version_id)
         object_store.set_tags(conn, obj, pairs)
+        schedule.reschedule(conn, bucket, key)
         return obj
 
     obj = await engine.db.write(put)
@@ -59,6 +61,7 @@ async def delete_object_tagging(engine: S3Engine, ctx: RequestContext, params: P
     def delete(conn: Conn) -> ObjectVersion:
         obj = find_object(conn, bucket, key, version_id)
         object_store.set_tags(conn, obj, [])
+        schedule.reschedule(conn, bucket, key)
         return obj
 
     obj = await engine.db.write(delete)

@@ -15,7 +15,7 @@ from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 from fogbank.core.context import RequestContext
 from fogbank.core.outputs import HEADERS, STATUS
 from fogbank.core.streams import Body, BytesBody, WrappedBody
-from fogbank.services.s3 import checksums, errors, names, tags
+from fogbank.services.s3 import archive, checksums, errors, names, tags
 from fogbank.services.s3.engine import S3Engine
 from fogbank.services.s3.etags import quote as quote_etag
 from fogbank.services.s3.ops.common import Output, Params, touch_object
@@ -110,6 +110,7 @@ async def post_object(engine: S3Engine, ctx: RequestContext, params: Params) -> 
     )  # fmt: skip
     stored = await engine.db.write(lambda c: commit_object(engine, c, obj, written=written))
     touch_object(ctx, bucket, key)
+    await archive.place(engine, stored)
     base = f"{params.get('Scheme') or 'http'}://{params.get('Host') or ''}"
     location = f"{base}/{quote(bucket)}/{quote(key)}"
     etag = quote_etag(stored.etag)

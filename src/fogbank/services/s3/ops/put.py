@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from fogbank.core.context import RequestContext
 from fogbank.core.streams import Body, BytesBody
-from fogbank.services.s3 import checksums, errors, names
+from fogbank.services.s3 import archive, checksums, errors, names
 from fogbank.services.s3.engine import S3Engine
 from fogbank.services.s3.etags import quote
 from fogbank.services.s3.ops.common import Output, Params, touch_object
@@ -73,6 +73,7 @@ async def put_object(engine: S3Engine, ctx: RequestContext, params: Params) -> O
         lambda c: commit_object(engine, c, obj, written=written, cond=cond)
     )
     touch_object(ctx, bucket_name, key)
+    await archive.place(engine, stored)
     out: Output = {"ETag": quote(stored.etag), **checksum.output(), **sse.output(context=True)}
     if stored.wire_version_id is not None:
         out["VersionId"] = stored.wire_version_id

@@ -6,12 +6,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from fogbank.core.context import RequestContext
 from fogbank.core.errors import AwsError
-from fogbank.services.s3 import conditions, errors, names
+from fogbank.services.s3 import archive, conditions, errors, names, tiering
 from fogbank.services.s3.engine import S3Engine
 from fogbank.services.s3.etags import quote
+from fogbank.services.s3.http_dates import http_date
+from fogbank.services.s3.lifecycle import plan, rules, schedule
+from fogbank.services.s3.lifecycle.rules import Config
 from fogbank.services.s3.models import STANDARD, ObjectVersion
 from fogbank.services.s3.ops.common import STATUS, Output, Params, text, touch_object, when
 from fogbank.services.s3.ops.writing import meta_output
@@ -21,6 +25,15 @@ from fogbank.services.s3.sse.record import SSE_C
 from fogbank.services.s3.store import objects as object_store
 from fogbank.storage.blobs import ReadPlan
 from fogbank.storage.db import Conn
+
+
+async def lifecycle_config(engine: S3Engine, bucket: str) -> Config | None:
+    return rules.load(await engine.bucket_config(bucket, schedule.CONFIG_KIND))
+
+
+def expiration_header(due: float, rule_id: str) -> str:
+    return f'expiry-date="{http_date(due)}", rule-id="{rule_id}"'
+
 
 _OVERRIDES = (
     "ResponseContentType",
@@ -75,6 +88,7 @@ def _part_window(obj: ObjectVersion, number: int) -> ByteRange:
 
 
 def _lookup(engine: S3Engine, params: Params, *, with_plan: bool) -> Callable[[Conn], Found]:
+    now = engine.now()
     bucket, key = str(params["Bucket"]), names.check_key(str(params["Key"]))
     version_id = text(params, "VersionId")
     range_header = text(params, "Range")
@@ -87,6 +101,8 @@ def _lookup(engine: S3Engine, params: Params, *, with_plan: bool) -> Callable[[C
 
     def read(conn: Conn) -> Found:
         obj = find_object(conn, bucket, key, version_id)
+        if with_plan:
+            archive.check_readable(obj, now)
         if cond.any:
             conditions.check_read(cond, obj.etag, obj.last_modified)
         number = None if part is None else int(part)  # type: ignore[call-overload]
@@ -102,7 +118,7 @@ def _lookup(engine: S3Engine, params: Params, *, with_plan: bool) -> Callable[[C
     return read
 
 
-def _output(found: Found, params: Params) -> Output:
+def _output(found: Found, params: Params, rules: Config | None = None) -> Output:
     obj = found.obj
     out: Output = {
         "ETag": quote(obj.etag),
@@ -116,6 +132,13 @@ def _output(found: Found, params: Params) -> Output:
         out.update(obj.sse.output())
     if obj.storage_class != STANDARD:
         out["StorageClass"] = obj.storage_class
+    restore = archive.restore_header(obj)
+    if restore is not None:
+        out["Restore"] = restore
+    if obj.is_latest:
+        expiry = plan.expiration_of(obj, rules)
+        if expiry is not None:
+            out["Expiration"] = expiration_header(*expiry)
     if obj.tags:
         out["TagCount"] = len(obj.tags)
     if obj.parts and found.part_number is not None:
@@ -133,6 +156,13 @@ def _output(found: Found, params: Params) -> Output:
     return out
 
 
+async def note_access(engine: S3Engine, obj: ObjectVersion) -> None:
+    """A read of an INTELLIGENT_TIERING version counts as access (no write otherwise)."""
+    if tiering.tiered(obj):
+        await engine.db.write(partial(schedule.record_access, bucket=obj.bucket, key=obj.key,
+                                      version_id=obj.version_id, now=engine.now()))  # fmt: skip
+
+
 def _check_overrides(ctx: RequestContext, params: Params) -> None:
     if ctx.principal.is_anonymous and any(params.get(n) is not None for n in _OVERRIDES):
         raise errors.invalid_request(
@@ -146,7 +176,8 @@ async def get_object(engine: S3Engine, ctx: RequestContext, params: Params) -> O
     found = await engine.db.read(_lookup(engine, params, with_plan=True))
     touch_object(ctx, bucket.name, found.obj.key)
     keys = await sse_apply.read_keys(engine, found.obj, params)
-    out = _output(found, params)
+    await note_access(engine, found.obj)
+    out = _output(found, params, await lifecycle_config(engine, bucket.name))
     if found.plan is None:
         out["Body"] = b""
     else:
@@ -163,7 +194,7 @@ async def head_object(engine: S3Engine, ctx: RequestContext, params: Params) -> 
         await sse_apply.read_keys(engine, found.obj, params)  # the right key, or 403
     else:
         sse_apply.check_customer(found.obj.sse, params)
-    return _output(found, params)
+    return _output(found, params, await lifecycle_config(engine, bucket.name))
 
 
 HANDLERS = {"GetObject": get_object, "HeadObject": head_object}

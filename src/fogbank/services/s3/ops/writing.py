@@ -13,6 +13,7 @@ from fogbank.core.streams import Body
 from fogbank.services.s3 import conditions, errors, tags
 from fogbank.services.s3.engine import S3Engine
 from fogbank.services.s3.http_dates import http_date
+from fogbank.services.s3.lifecycle import schedule
 from fogbank.services.s3.models import CONTENT_MEMBERS, STANDARD, ObjectMeta, ObjectVersion
 from fogbank.services.s3.ops.common import Params, text
 from fogbank.services.s3.store import buckets as bucket_store
@@ -152,6 +153,7 @@ def commit_object(
         engine.blobs.add_reference(conn, blob_id)
     for blob_id in released:
         engine.blobs.release(conn, blob_id)
+    schedule.reschedule(conn, obj.bucket, obj.key)
     return stored
 
 

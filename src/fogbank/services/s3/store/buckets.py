@@ -119,3 +119,7 @@ def delete_config(conn: Conn, bucket: str, kind: str) -> bool:
         "DELETE FROM s3_bucket_configs WHERE bucket = ? AND kind = ?", (bucket, kind)
     )
     return cur.rowcount > 0
+
+
+def set_versioning(conn: Conn, name: str, status: str) -> None:
+    conn.execute("UPDATE s3_buckets SET versioning = ? WHERE name = ?", (status, name))

@@ -8,11 +8,11 @@ the null version, older non-null versions stay) or enabled (a write adds a versi
 from __future__ import annotations
 
 import json
-import secrets
 from collections.abc import Sequence
 from dataclasses import replace
 
 from fogbank.services.s3.checksums import Stored, parts_from_json, parts_to_json
+from fogbank.services.s3.ids import opaque_id
 from fogbank.services.s3.models import NULL_VERSION, ObjectMeta, ObjectVersion, Part
 from fogbank.services.s3.sse.record import SseRecord
 from fogbank.storage.db import Conn, Row
@@ -23,6 +23,11 @@ COLUMNS = (
     " checksum_type, parts, tags, sse, acl"
 )
 _MARKS = ", ".join("?" * 20)
+# Added by migration 2 (not written by INSERT: they start NULL).
+LATER_COLUMNS = (
+    "noncurrent_since, restore_ready, restore_expiry, restore_days, access_tier, last_access"
+)
+SELECT_COLUMNS = f"{COLUMNS}, {LATER_COLUMNS}"
 # What listings need (no metadata documents).
 LIST_COLUMNS = (
     "key, etag, size, last_modified, storage_class, owner_account, checksum_algorithm,"
@@ -31,7 +36,8 @@ LIST_COLUMNS = (
 
 
 def new_version_id() -> str:
-    return secrets.token_urlsafe(24)
+    """32 characters like S3's (letters, digits, ``.`` and ``_``)."""
+    return opaque_id(32)
 
 
 def _parts_json(parts: Sequence[Part]) -> str | None:
@@ -78,14 +84,24 @@ def version_from(row: Row) -> ObjectVersion:
         parts=_parts(row["parts"]),
         tags=tags_from(row["tags"]),
         seq=int(row["seq"]),  # type: ignore[call-overload]
+        noncurrent_since=_opt_float(row["noncurrent_since"]),
+        restore_ready=_opt_float(row["restore_ready"]),
+        restore_expiry=_opt_float(row["restore_expiry"]),
+        restore_days=None if row["restore_days"] is None else int(row["restore_days"]),  # type: ignore[call-overload]
         sse=SseRecord.from_json(row["sse"]),
+        access_tier=None if row["access_tier"] is None else str(row["access_tier"]),
+        last_access=_opt_float(row["last_access"]),
     )
+
+
+def _opt_float(value: object) -> float | None:
+    return None if value is None else float(value)  # type: ignore[arg-type]
 
 
 def latest(conn: Conn, bucket: str, key: str) -> ObjectVersion | None:
     """The key's latest version (possibly a delete marker), or None."""
     row = conn.one(
-        f"SELECT {COLUMNS} FROM s3_objects"  # noqa: S608
+        f"SELECT {SELECT_COLUMNS} FROM s3_objects"  # noqa: S608
         " WHERE bucket = ? AND key = ? AND is_latest = ?",
         (bucket, key, True),
     )
@@ -94,7 +110,7 @@ def latest(conn: Conn, bucket: str, key: str) -> ObjectVersion | None:
 
 def version(conn: Conn, bucket: str, key: str, version_id: str) -> ObjectVersion | None:
     row = conn.one(
-        f"SELECT {COLUMNS} FROM s3_objects"  # noqa: S608
+        f"SELECT {SELECT_COLUMNS} FROM s3_objects"  # noqa: S608
         " WHERE bucket = ? AND key = ? AND version_id = ?",
         (bucket, key, version_id),
     )
@@ -107,7 +123,7 @@ def current(conn: Conn, bucket: str, key: str) -> ObjectVersion | None:
     return None if obj is None or obj.delete_marker else obj
 
 
-def _values(obj: ObjectVersion, sse: str | None, acl: str | None) -> tuple[object, ...]:
+def row_values(obj: ObjectVersion, sse: str | None, acl: str | None) -> tuple[object, ...]:
     return (
         obj.bucket, obj.key, obj.version_id, obj.seq, obj.is_latest, obj.delete_marker,
         obj.blob_id, obj.size, obj.etag, obj.last_modified, obj.storage_class,
@@ -139,10 +155,10 @@ def write(
     if versioning == "Enabled":
         stored = replace(obj, version_id=new_version_id(), seq=seq, is_latest=True)
         if previous is not None:
-            _unlatest(conn, previous)
+            _unlatest(conn, previous, stored.last_modified)
         conn.execute(
             f"INSERT INTO s3_objects ({COLUMNS}) VALUES ({_MARKS})",  # noqa: S608
-            _values(stored, sse, acl),
+            row_values(stored, sse, acl),
         )
         return stored, released
     stored = replace(obj, version_id=NULL_VERSION, seq=seq, is_latest=True)
@@ -150,31 +166,33 @@ def write(
     if null is None and versioning is not None:
         null = version(conn, obj.bucket, obj.key, NULL_VERSION)
     if previous is not None and previous.version_id != NULL_VERSION:
-        _unlatest(conn, previous)
+        _unlatest(conn, previous, stored.last_modified)
     if null is not None:
         if null.blob_id is not None:
             released.append(null.blob_id)
-        values = _values(stored, sse, acl)
+        values = row_values(stored, sse, acl)
         conn.execute(
             "UPDATE s3_objects SET seq = ?, is_latest = ?, delete_marker = ?, blob_id = ?,"
             " size = ?, etag = ?, last_modified = ?, storage_class = ?, owner_account = ?,"
             " meta = ?, checksum = ?, checksum_algorithm = ?, checksum_type = ?, parts = ?,"
-            " tags = ?, sse = ?, acl = ?"
+            " tags = ?, sse = ?, acl = ?, noncurrent_since = NULL, restore_ready = NULL,"
+            " restore_expiry = NULL, restore_days = NULL, access_tier = NULL, last_access = NULL"
             " WHERE bucket = ? AND key = ? AND version_id = ?",
             (*values[3:], obj.bucket, obj.key, NULL_VERSION),
         )
     else:
         conn.execute(
             f"INSERT INTO s3_objects ({COLUMNS}) VALUES ({_MARKS})",  # noqa: S608
-            _values(stored, sse, acl),
+            row_values(stored, sse, acl),
         )
     return stored, released
 
 
-def _unlatest(conn: Conn, obj: ObjectVersion) -> None:
+def _unlatest(conn: Conn, obj: ObjectVersion, since: float) -> None:
     conn.execute(
-        "UPDATE s3_objects SET is_latest = ? WHERE bucket = ? AND key = ? AND version_id = ?",
-        (False, obj.bucket, obj.key, obj.version_id),
+        "UPDATE s3_objects SET is_latest = ?, noncurrent_since = ?"
+        " WHERE bucket = ? AND key = ? AND version_id = ?",
+        (False, since, obj.bucket, obj.key, obj.version_id),
     )
 
 
@@ -193,7 +211,7 @@ def remove(conn: Conn, obj: ObjectVersion) -> None:
         )
         if row is not None:
             conn.execute(
-                "UPDATE s3_objects SET is_latest = ?"
+                "UPDATE s3_objects SET is_latest = ?, noncurrent_since = NULL"
                 " WHERE bucket = ? AND key = ? AND version_id = ?",
                 (True, obj.bucket, obj.key, str(row["version_id"])),
             )
