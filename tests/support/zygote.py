@@ -94,13 +94,12 @@ def _finish(code: int) -> int:
         except BaseException:  # shutdown goes on, as the interpreter's does
             traceback.print_exc()
     atexit._run_exitfuncs()
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except BrokenPipeError:
-            code = 120
-        except OSError:
-            code = 120
+    try:
+        sys.stdout.flush()
+    except OSError:  # e.g. a closed pipe: the interpreter exits 120 then
+        code = 120
+    with contextlib.suppress(OSError):
+        sys.stderr.flush()
     return code
 
 
