@@ -11,7 +11,7 @@ from fogbank.services.s3.access_logs import config
 from fogbank.services.s3.engine import S3Engine
 from fogbank.services.s3.models import Bucket
 from fogbank.services.s3.ops.bucket_config import _delete, _get, _put
-from fogbank.services.s3.ops.common import Output, Params
+from fogbank.services.s3.ops.common import Output, Params, owned_bucket
 
 OWNER_ENFORCED = "BucketOwnerEnforced"
 CROSS_REGION = "Cross S3 location logging not allowed. "
@@ -24,10 +24,7 @@ NO_PERMISSION = (
 
 
 async def _owned(engine: S3Engine, ctx: RequestContext, params: Params, method: str) -> Bucket:
-    bucket = await engine.bucket(str(params["Bucket"]))
-    if ctx.principal.account_id != bucket.owner_account:
-        raise errors.method_not_allowed(method, "BUCKETLOGGING")
-    return bucket
+    return await owned_bucket(engine, ctx, params, method, "BUCKETLOGGING")
 
 
 async def put_bucket_logging(engine: S3Engine, ctx: RequestContext, params: Params) -> Output:

@@ -10,7 +10,7 @@ from fogbank.core.outputs import HEADERS as HEADERS
 from fogbank.core.outputs import STATUS as STATUS
 from fogbank.services.s3 import errors
 from fogbank.services.s3.engine import S3Engine
-from fogbank.services.s3.models import bucket_arn, canonical_user_id, object_arn
+from fogbank.services.s3.models import Bucket, bucket_arn, canonical_user_id, object_arn
 
 Params = dict[str, object]
 Output = dict[str, object]
@@ -57,3 +57,15 @@ def touch_bucket(ctx: RequestContext, bucket: str) -> None:
 def touch_object(ctx: RequestContext, bucket: str, key: str) -> None:
     touch_bucket(ctx, bucket)
     ctx.resources.append(("AWS::S3::Object", object_arn(bucket, key)))
+
+
+async def owned_bucket(
+    engine: S3Engine, ctx: RequestContext, params: Params, method: str, resource: str
+) -> Bucket:
+    """The request's bucket, if the caller's account owns it: S3 answers a bucket owner's
+    subresource (policy, logging) with 405 MethodNotAllowed to any other account, whatever
+    policies say."""
+    bucket = await engine.bucket(str(params["Bucket"]))
+    if ctx.principal.account_id != bucket.owner_account:
+        raise errors.method_not_allowed(method, resource)
+    return bucket

@@ -16,7 +16,7 @@ from fogbank.services.s3 import bucket_policy, errors, public_access
 from fogbank.services.s3.engine import S3Engine
 from fogbank.services.s3.models import Bucket, bucket_arn
 from fogbank.services.s3.ops.bucket_config import _delete, _get, _put
-from fogbank.services.s3.ops.common import STATUS, Output, Params, required
+from fogbank.services.s3.ops.common import STATUS, Output, Params, owned_bucket, required
 
 POLICY = "policy"
 
@@ -48,10 +48,7 @@ def blocked_public_policy(ctx: RequestContext, bucket: str) -> AwsError:
 
 
 async def _owned(engine: S3Engine, ctx: RequestContext, params: Params, method: str) -> Bucket:
-    bucket = await engine.bucket(str(params["Bucket"]))
-    if ctx.principal.account_id != bucket.owner_account:
-        raise errors.method_not_allowed(method, "BUCKETPOLICY")
-    return bucket
+    return await owned_bucket(engine, ctx, params, method, "BUCKETPOLICY")
 
 
 # -- bucket policy -----------------------------------------------------------------------
