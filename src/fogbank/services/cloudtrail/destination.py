@@ -15,16 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
-from fogbank.authz.policy import (
-    AuthzRequest,
-    ContextValue,
-    PolicySet,
-    PrincipalInfo,
-    evaluate,
-    parse_policy,
-)
-from fogbank.authz.policy.errors import PolicyError
-from fogbank.authz.policy.model import PolicyKind
+from fogbank.authz.policy import ContextValue
+from fogbank.authz.policy.service_access import service_allowed
 
 SERVICE_PRINCIPAL = "cloudtrail.amazonaws.com"
 
@@ -85,20 +77,14 @@ def _allows(
     context: dict[str, ContextValue],
     owner: str,
 ) -> bool:
-    if not policy_text:
-        return False
-    try:
-        policy = parse_policy(policy_text, PolicyKind.RESOURCE)
-    except PolicyError:
-        return False
-    request = AuthzRequest(
+    return service_allowed(
+        policy_text,
+        service=SERVICE_PRINCIPAL,
         action=action,
         resource=resource,
-        principal=PrincipalInfo.service(SERVICE_PRINCIPAL),
-        context={k.lower(): v for k, v in context.items()},
+        context=context,
         resource_account=owner,
     )
-    return evaluate(request, PolicySet(resource=policy)).allowed
 
 
 def bucket_allows_delivery(

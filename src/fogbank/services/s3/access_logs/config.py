@@ -14,16 +14,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from fogbank.authz.policy import (
-    AuthzRequest,
-    ContextValue,
-    PolicySet,
-    PrincipalInfo,
-    evaluate,
-    parse_policy,
-)
-from fogbank.authz.policy.errors import PolicyError
-from fogbank.authz.policy.model import PolicyKind
+from fogbank.authz.policy import ContextValue
+from fogbank.authz.policy.service_access import service_allowed
 from fogbank.core.errors import AwsError
 from fogbank.services.s3 import errors
 from fogbank.services.s3.models import bucket_arn
@@ -126,21 +118,15 @@ def policy_allows_logging(
 ) -> bool:
     """Whether the target bucket's policy lets the logging service put log objects for
     the source bucket (the policy of the S3 user guide, "Permissions for log delivery")."""
-    if not policy_text:
-        return False
-    try:
-        policy = parse_policy(policy_text, PolicyKind.RESOURCE)
-    except PolicyError:
-        return False
     context: dict[str, ContextValue] = {
         "aws:sourcearn": bucket_arn(source_bucket),
         "aws:sourceaccount": source_account,
     }
-    request = AuthzRequest(
+    return service_allowed(
+        policy_text,
+        service=SERVICE_PRINCIPAL,
         action="s3:PutObject",
         resource=f"{bucket_arn(target)}/{prefix}2006-01-02-15-04-05-0123456789ABCDEF",
-        principal=PrincipalInfo.service(SERVICE_PRINCIPAL),
         context=context,
         resource_account=source_account,
     )
-    return evaluate(request, PolicySet(resource=policy)).allowed
