@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from pathlib import Path
@@ -84,6 +85,7 @@ def up(
     kms_passphrase_file: Path | None,
 ) -> None:
     """Serve every fogbank service on one port, in the foreground (Ctrl-C stops)."""
+    gc.disable()  # start-up makes long-lived objects, not garbage; serve() turns it back on
     from fogbank.server import logs
     from fogbank.server.assemble import StartupError
     from fogbank.server.runtime import run_primary

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import gc
 import json
 import logging
 import os
@@ -97,6 +98,9 @@ async def serve(
     await parts.recorder.start()
     await parts.scheduler.start()
     await listener.start(sock)
+    # What start-up built lives as long as the process: keep the collector off it.
+    gc.freeze()
+    gc.enable()
     parts.admin.ready = True
     if on_ready is not None:
         on_ready()

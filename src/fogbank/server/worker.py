@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 
-from fogbank.server import logs
-from fogbank.server.runtime import WORKER_CONFIG_ENV, config_from_json, run_worker
-
 
 def main() -> int:
+    gc.disable()  # start-up makes long-lived objects, not garbage; serve() turns it back on
+    from fogbank.server import logs
+    from fogbank.server.runtime import WORKER_CONFIG_ENV, config_from_json, run_worker
+
     # The primary writes the secrets (KMS passphrase) on our stdin and closes it.
     secrets = sys.stdin.buffer.read().decode("utf-8")
     config = config_from_json(os.environ[WORKER_CONFIG_ENV], secrets)

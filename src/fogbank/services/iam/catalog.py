@@ -11,6 +11,7 @@ name. They are read-only: one version, the default, shared by every account.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 from dataclasses import dataclass
@@ -45,15 +46,19 @@ def _derived_id(name: str) -> str:
 
 
 class ManagedCatalog:
-    """The AWS managed policies, loaded once (start-up) from the data files."""
+    """The AWS managed policies, read from the data files on first use (not at start-up)."""
 
-    def __init__(self, policies: dict[str, AwsPolicy]) -> None:
-        self._by_arn = policies
+    def __init__(self, directory: Path = _DIR) -> None:
+        self._directory = directory
 
     @classmethod
     def load(cls, directory: Path = _DIR) -> ManagedCatalog:
+        return cls(directory)
+
+    @functools.cached_property
+    def _by_arn(self) -> dict[str, AwsPolicy]:
         policies: dict[str, AwsPolicy] = {}
-        for path in sorted(directory.glob("*.json")):
+        for path in sorted(self._directory.glob("*.json")):
             doc = json.loads(path.read_text())
             name = str(doc["PolicyName"])
             policy = ManagedPolicy(
@@ -68,7 +73,7 @@ class ManagedCatalog:
             )
             document = json.dumps(doc["Document"], indent=4)
             policies[policy.arn] = AwsPolicy(policy, document)
-        return cls(policies)
+        return policies
 
     def get(self, arn: str) -> AwsPolicy | None:
         return self._by_arn.get(arn)

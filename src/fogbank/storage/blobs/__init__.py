@@ -38,36 +38,61 @@ Modules: ``model`` (types), ``disk`` (layout, fsync, locks), ``checksums``, ``cr
 
 from typing import TYPE_CHECKING
 
-from fogbank.storage.blobs.model import (
-    HOT,
-    BlobCorrupt,
-    BlobError,
-    BlobExpired,
-    BlobInfo,
-    BlobNotFound,
-    BlobSettings,
-    DataKey,
-    Extent,
-    KeyRequired,
-    Layout,
-    Piece,
-    ReadPlan,
-    SweepReport,
-    WrittenBlob,
-)
 from fogbank.storage.blobs.schema import MIGRATIONS
 
 if TYPE_CHECKING:
+    from fogbank.storage.blobs.model import (
+        HOT,
+        BlobCorrupt,
+        BlobError,
+        BlobExpired,
+        BlobInfo,
+        BlobNotFound,
+        BlobSettings,
+        DataKey,
+        Extent,
+        KeyRequired,
+        Layout,
+        Piece,
+        ReadPlan,
+        SweepReport,
+        WrittenBlob,
+    )
     from fogbank.storage.blobs.store import BlobStore
+
+_MODEL_NAMES = frozenset(
+    {
+        "HOT",
+        "BlobCorrupt",
+        "BlobError",
+        "BlobExpired",
+        "BlobInfo",
+        "BlobNotFound",
+        "BlobSettings",
+        "DataKey",
+        "Extent",
+        "KeyRequired",
+        "Layout",
+        "Piece",
+        "ReadPlan",
+        "SweepReport",
+        "WrittenBlob",
+    }
+)
 
 
 def __getattr__(name: str) -> object:
-    """``BlobStore`` (and with it cryptography and the checksum libraries) is imported on
-    first use: the gateway imports this package for its migrations at start-up."""
+    """Everything but the migrations is imported on first use (``BlobStore`` brings
+    cryptography and the checksum libraries): the gateway imports this package for its
+    migrations at start-up."""
     if name == "BlobStore":
         from fogbank.storage.blobs.store import BlobStore
 
         return BlobStore
+    if name in _MODEL_NAMES:
+        from fogbank.storage.blobs import model
+
+        return getattr(model, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
