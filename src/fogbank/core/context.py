@@ -35,6 +35,9 @@ class RequestContext:
     # The account owning the resource acted on, when it is not the caller's (anonymous or
     # cross-account requests): the account whose CloudTrail receives the event.
     resource_account: str | None = None
+    # What a service read while authorizing that its operation reuses, so that a request
+    # reads it once (S3's GetObject: the object, whose key KMS must allow decrypting).
+    memo: dict[str, object] = field(default_factory=dict)
 
     @property
     def account_id(self) -> str:

@@ -54,7 +54,7 @@ from fogbank.storage.clock_store import StoredClockSource
 from fogbank.storage.db import Database, DbSettings
 from fogbank.storage.leases import Lease
 from fogbank.storage.migrations import Migration, migrate
-from fogbank.storage.stamp import ChangeStamp
+from fogbank.storage.stamp import ChangeStamp, Rounds
 from fogbank.workers.scheduler import Scheduler
 
 if TYPE_CHECKING:
@@ -165,6 +165,8 @@ class ServiceDeps:
     kms_root: KmsRootKey | None = None
     # Where CloudTrail trails deliver their files; S3 in this server when not given.
     log_destination: LogDestination | None = None
+    # The requests this process began: caches look at their change stamps once per request.
+    rounds: Rounds | None = None
 
 
 @dataclass(frozen=True)
@@ -178,7 +180,7 @@ class Identity:
 
 
 def build_identity(deps: ServiceDeps) -> Identity:
-    stamp = ChangeStamp(Path(deps.config.data_dir) / IAM_STAMP)
+    stamp = ChangeStamp(Path(deps.config.data_dir) / IAM_STAMP, deps.rounds)
     engine = IamEngine(deps.db, deps.clock, ManagedCatalog.load(), stamp)
     usage = UsageRecorder(deps.db)
     return Identity(
@@ -215,8 +217,9 @@ def service_factories(deps: ServiceDeps, identity: Identity) -> dict[str, Servic
 
         kms = KmsClient(reg.require("kms", KmsService).engine)
         return build_s3(
-            deps.db, deps.clock, deps.config.data_dir, kms, kms_root(), deps.config.s3_cold_store
-        )
+            deps.db, deps.clock, deps.config.data_dir, kms, kms_root(), deps.config.s3_cold_store,
+            deps.rounds,
+        )  # fmt: skip
 
     def s3control(reg: ServiceRegistry) -> ServiceProvider:
         from fogbank.services.s3.control import S3ControlService
@@ -318,9 +321,10 @@ def assemble(
     this server's S3). ``primary``: the process that supervises long-running children.
     """
     db = open_store(config)
-    clock_source = StoredClockSource(db, Path(config.data_dir) / CLOCK_STAMP)
+    rounds = Rounds()
+    clock_source = StoredClockSource(db, Path(config.data_dir) / CLOCK_STAMP, rounds=rounds)
     clock = Clock(clock_source)
-    deps = ServiceDeps(config, db, clock, kms_root, log_destination)
+    deps = ServiceDeps(config, db, clock, kms_root, log_destination, rounds)
     identity = build_identity(deps)
     authenticator = Authenticator(identity.keys, clock)
     holder = f"{socket.gethostname()}:{os.getpid()}"
@@ -363,4 +367,5 @@ def assemble(
         # The jobs of every service in use run for the jump, so those are built first.
         after_clock_change=[services.build_in_use, scheduler.run_now],
     )
-    return Assembled(App(gateway, admin), admin, gateway, db, services, scheduler, recorder)
+    app = App(gateway, admin, rounds)
+    return Assembled(app, admin, gateway, db, services, scheduler, recorder)

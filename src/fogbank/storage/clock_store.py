@@ -1,8 +1,8 @@
 """The clock's state, kept in the metadata store so that every gateway process shares it.
 
 A change is announced by touching a stamp file in the data dir; each process re-reads the
-state when the stamp changes (one ``stat`` per read, no query), and at least once a second
-for gateways on other machines sharing a PostgreSQL store.
+state when the stamp changes (one ``stat`` per request, see ``storage.stamp``; no query),
+and at least once a second for gateways on other machines sharing a PostgreSQL store.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from pathlib import Path
 
 from fogbank.core.clock import ClockState
 from fogbank.storage.db import Conn, Database
+from fogbank.storage.stamp import Rounds, StampView
 
 _ROW = 1
 
@@ -42,9 +43,12 @@ def _save(conn: Conn, state: ClockState) -> None:
 class StoredClockSource:
     """A ``ClockStateSource`` backed by the store, cached per process."""
 
-    def __init__(self, db: Database, stamp: Path, refresh_seconds: float = 1.0) -> None:
+    def __init__(
+        self, db: Database, stamp: Path, refresh_seconds: float = 1.0, rounds: Rounds | None = None
+    ) -> None:
         self._db = db
         self._stamp = stamp
+        self._view = StampView(stamp, rounds)
         self._refresh = refresh_seconds
         self._state: ClockState | None = None
         self._stamp_seen: int = -1
@@ -106,10 +110,7 @@ class StoredClockSource:
         return new
 
     def _stamp_mtime(self) -> int:
-        try:
-            return self._stamp.stat().st_mtime_ns
-        except FileNotFoundError:
-            return 0
+        return self._view.read()[1]
 
     def _announce(self) -> None:
         self._stamp.parent.mkdir(parents=True, exist_ok=True)
@@ -117,5 +118,6 @@ class StoredClockSource:
             pass
         ns = time.time_ns()
         os.utime(self._stamp, ns=(ns, ns))
+        self._view.forget()
         self._stamp_seen = self._stamp_mtime()
         self._loaded_at = time.monotonic()

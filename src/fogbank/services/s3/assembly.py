@@ -15,6 +15,7 @@ from fogbank.services.s3.provider import S3Service
 from fogbank.services.s3.sse.keys import Sealer, SseKeys
 from fogbank.storage.blobs import BlobStore
 from fogbank.storage.db import Database
+from fogbank.storage.stamp import Rounds
 
 log = logging.getLogger("fogbank.s3")
 
@@ -48,12 +49,14 @@ def build_s3(
     kms: KmsClient,
     sealer: Sealer,
     cold_store: str | None = None,
+    rounds: Rounds | None = None,
 ) -> S3Service:
     """The service; its blob store is opened on first use (building it touches no disk).
     ``kms`` makes and opens SSE-KMS data keys; ``sealer`` (the installation's root key)
     wraps SSE-S3 data keys; ``cold_store`` is where archived bodies live (see
-    ``cold_root``). Bodies keep their encryption in either tier."""
-    cache = BucketCache(Path(data_dir) / "s3" / "buckets.stamp")
+    ``cold_root``). Bodies keep their encryption in either tier. ``rounds``: the
+    process's requests, so that the bucket cache looks at its stamp once per request."""
+    cache = BucketCache(Path(data_dir) / "s3" / "buckets.stamp", rounds)
     blobs = lambda: open_blobs(db, data_dir, cold_store)  # noqa: E731
     engine = S3Engine(db, blobs, clock, cache, SseKeys(kms, sealer))
     return S3Service(engine)

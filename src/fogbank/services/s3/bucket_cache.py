@@ -3,9 +3,10 @@
 Every request needs its bucket (owner for authorization, region, versioning); buckets
 change rarely. Each process keeps what it read, and drops it all when the stamp file
 changes: every change to a bucket or its configuration replaces the stamp (a new inode,
-by rename) after its transaction commits, and every lookup ``stat``s it. So a process
-sees another's change on its next request. Writes that must not act on a stale bucket
-(object writes, deletes) check the bucket again inside their own transaction.
+by rename) after its transaction commits, and lookups ``stat`` it (once per request, see
+``storage.stamp``). So a process sees another's change on its next request. Writes that
+must not act on a stale bucket (object writes, deletes) check the bucket again inside
+their own transaction.
 """
 
 from __future__ import annotations
@@ -14,23 +15,21 @@ import secrets
 from pathlib import Path
 
 from fogbank.services.s3.models import Bucket
+from fogbank.storage.stamp import Rounds, StampView
 
 _MISSING = object()
 
 
 class BucketCache:
-    def __init__(self, stamp: Path) -> None:
+    def __init__(self, stamp: Path, rounds: Rounds | None = None) -> None:
         self._stamp = stamp
+        self._view = StampView(stamp, rounds)
         self._seen: tuple[int, int] | None = None
         self._buckets: dict[str, Bucket | None] = {}
         self._configs: dict[tuple[str, str], object] = {}
 
     def _fresh(self) -> None:
-        try:
-            st = self._stamp.stat()
-            current = (st.st_ino, st.st_mtime_ns)
-        except FileNotFoundError:
-            current = (0, 0)
+        current = self._view.read()
         if current != self._seen:
             self._buckets.clear()
             self._configs.clear()
@@ -61,6 +60,7 @@ class BucketCache:
         tmp = self._stamp.with_name(f".{self._stamp.name}.{secrets.token_hex(6)}")
         tmp.write_bytes(b"")
         tmp.replace(self._stamp)
+        self._view.forget()
         self._buckets.clear()
         self._configs.clear()
 

@@ -4,7 +4,7 @@ or a stream of chunks (composite, encrypted)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
 
@@ -170,10 +170,32 @@ def _check_overrides(ctx: RequestContext, params: Params) -> None:
         )
 
 
+_FOUND = "s3.GetObject.found"
+
+
+async def prefetch(
+    engine: S3Engine, ctx: RequestContext, params: Mapping[str, object]
+) -> Found | None:
+    """GetObject's lookup, made while authorizing (which needs the object's encryption)
+    and kept for the operation, which then reads nothing again. None when the lookup
+    fails: the operation makes it again and answers the error in its turn."""
+    try:
+        found = await engine.db.read(_lookup(engine, dict(params), with_plan=True))
+    except AwsError:
+        return None
+    ctx.memo[_FOUND] = found
+    return found
+
+
 async def get_object(engine: S3Engine, ctx: RequestContext, params: Params) -> Output:
     bucket = await engine.bucket(str(params["Bucket"]))
     _check_overrides(ctx, params)
-    found = await engine.db.read(_lookup(engine, params, with_plan=True))
+    kept = ctx.memo.pop(_FOUND, None)
+    found = (
+        kept
+        if isinstance(kept, Found)
+        else await engine.db.read(_lookup(engine, params, with_plan=True))
+    )
     touch_object(ctx, bucket.name, found.obj.key)
     keys = await sse_apply.read_keys(engine, found.obj, params)
     await note_access(engine, found.obj)

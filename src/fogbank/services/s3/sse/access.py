@@ -6,6 +6,7 @@ gateway's authorizer decides them with the caller's identity, the key policy and
   target, PostObject): ``kms:GenerateDataKey`` on the key, with the encryption context;
 - reads of an SSE-KMS object (GetObject, the source of CopyObject/UploadPartCopy):
   ``kms:Decrypt`` on the object's key (HeadObject decrypts nothing and needs none);
+  GetObject's whole lookup is made here and kept for the operation (``read.prefetch``);
 - UploadPart and UploadPartCopy into an SSE-KMS upload: ``kms:Decrypt`` (the upload's
   data key is opened for each part).
 
@@ -24,6 +25,7 @@ from fogbank.core.errors import AwsError
 from fogbank.services.s3 import copy_source
 from fogbank.services.s3.engine import S3Engine
 from fogbank.services.s3.models import bucket_arn, object_arn
+from fogbank.services.s3.ops import read
 from fogbank.services.s3.sse import defaults
 from fogbank.services.s3.sse.keys import ARN_CONTEXT, SseKeys
 from fogbank.services.s3.sse.record import KMS_MODES, SseRecord
@@ -75,8 +77,8 @@ async def kms_requirements(
         if op in _WRITES or op == "PostObject":
             found.extend(await _write(engine, keys, ctx, params, bucket.name, bucket.region))
         elif op == "GetObject":
-            record = await _object_record(engine, bucket.name, params)
-            found.extend(await _decrypt(keys, ctx, record))
+            got = await read.prefetch(engine, ctx, params)
+            found.extend(await _decrypt(keys, ctx, got.obj.sse if got else None))
         elif op in ("UploadPart", "UploadPartCopy"):
             upload_id = str(params.get("UploadId") or "")
             record = await engine.db.read(lambda c: _upload_record(c, upload_id))
