@@ -10,7 +10,7 @@ Anonymous requests count as unauthenticated except where AWS serves them (S3).
 from __future__ import annotations
 
 import json
-import secrets
+import random
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Protocol
@@ -59,8 +59,9 @@ def iso_time(epoch: float) -> str:
 
 
 def event_id() -> str:
-    """A random (version 4) UUID, as CloudTrail's eventID."""
-    h = secrets.token_hex(16)
+    """A random (version 4) UUID, as CloudTrail's eventID (an id, not a secret: see
+    ``core.ids.request_id``)."""
+    h = f"{random.getrandbits(128):032x}"
     return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[int(h[16], 16) & 3]}{h[17:20]}-{h[20:32]}"
 
 

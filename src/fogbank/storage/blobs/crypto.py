@@ -126,33 +126,42 @@ class Decryptor(_Chunked):
         end = min((last + 1) * STORED_CHUNK, stored_size(self.size))
         return first * STORED_CHUNK, end - first * STORED_CHUNK
 
-    def open_chunks(self, first: int, stored: Buffer) -> bytes:
-        """Plaintext of the consecutive chunks starting at ``first`` held in ``stored``."""
+    def open_chunks(self, first: int, stored: Buffer) -> bytearray:
+        """Plaintext of the consecutive chunks starting at ``first`` held in ``stored``,
+        decrypted in place into one buffer (no per-chunk copies to join)."""
         view = memoryview(stored)
-        out: list[bytes] = []
-        index, pos = first, 0
+        size = len(view)
+        count = -(-size // STORED_CHUNK)
+        out = bytearray(size - TAG * count)
+        target = memoryview(out)
+        index, pos, at = first, 0, 0
         try:
-            while pos < len(view):
+            while pos < size:
                 piece = view[pos : pos + STORED_CHUNK]
                 last = index == self.last_index
                 if index > self.last_index or (len(piece) < STORED_CHUNK and not last):
                     raise BlobCorrupt("encrypted blob is truncated or has extra bytes")
+                if len(piece) < TAG:
+                    raise BlobCorrupt("encrypted blob is truncated")
+                n = len(piece) - TAG
                 try:
-                    out.append(
-                        self._aead.decrypt(_nonce(index, last), piece, self._aad(index, last))
+                    self._aead.decrypt_into(
+                        _nonce(index, last), piece, self._aad(index, last), target[at : at + n]
                     )
                 except Exception as exc:  # cryptography's InvalidTag
                     raise BlobCorrupt(f"chunk {index} failed authentication") from exc
                 index += 1
                 pos += len(piece)
+                at += n
         finally:
+            target.release()
             view.release()
-        return b"".join(out)
+        return out
 
-    def read_range(self, start: int, end: int, stored_at: StoredReader) -> bytes:
+    def read_range(self, start: int, end: int, stored_at: StoredReader) -> bytearray:
         """Plaintext ``[start, end)``, reading only the chunks it overlaps."""
         if start >= end:
-            return b""
+            return bytearray()
         first, last = start // CHUNK, (end - 1) // CHUNK
         offset, length = self.stored_span(first, last)
         stored = stored_at(offset, length)
@@ -160,4 +169,6 @@ class Decryptor(_Chunked):
             raise BlobCorrupt("encrypted blob is truncated")
         plain = self.open_chunks(first, stored)
         base = first * CHUNK
+        if start == base and end - base == len(plain):
+            return plain
         return plain[start - base : end - base]

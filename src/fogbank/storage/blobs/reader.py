@@ -13,6 +13,7 @@ import os
 from collections.abc import AsyncIterator, Sequence
 from concurrent.futures import Executor
 from pathlib import Path
+from typing import cast
 
 from fogbank.core.streams import FileSlice
 from fogbank.storage.blobs import crypto
@@ -128,5 +129,9 @@ class BlobReader:
         while pos < end:
             # Up to 16 chunks per thread hop, aligned to chunk boundaries after the first.
             stop = min(end, (pos // crypto.CHUNK + _CHUNKS_PER_READ) * crypto.CHUNK)
-            yield await loop.run_in_executor(self._executor, dec.read_range, pos, stop, stored_at)
+            plain = await loop.run_in_executor(self._executor, dec.read_range, pos, stop, stored_at)
+            # A bytearray, decrypted in place and never changed after: it goes wherever
+            # the stream's bytes go (socket writes, digests, re-encryption) without the
+            # copy that making it ``bytes`` would cost on every megabyte.
+            yield cast(bytes, plain)
             pos = stop
