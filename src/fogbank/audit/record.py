@@ -95,6 +95,12 @@ class RecordBuilder:
             self._kinds[key] = found
         return found
 
+    def is_data_event(self, event: AuditEvent) -> bool:
+        """Whether the event's record would be a data event (S3 object-level calls)."""
+        if event.service is None or event.operation is None:
+            return False
+        return self._kind(event.service, event.operation)[1] is classify.Category.DATA
+
     def _time_text(self, epoch: float) -> str:
         second = int(epoch)
         if second != self._last_second:  # events come in bursts within one second

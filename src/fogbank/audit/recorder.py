@@ -7,6 +7,8 @@ turns them into CloudTrail records and stores them in batches (one store write p
   the oldest arrived, whichever comes first.
 - ``stop`` (the process's clean shutdown, after the listener stopped taking requests)
   writes everything still queued before it returns.
+- An optional ``BatchFilter`` says, once per batch and before any record is built, which
+  events the store wants at all (CloudTrail's data events only while a trail delivers).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import asyncio
 import contextlib
 import logging
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Generic, Protocol, TypeVar
 
 from fogbank.audit.events import AuditEvent, AuditSink
@@ -39,6 +41,11 @@ class EventWriter(Protocol[R_contra]):
         """Store a batch of events durably, in one transaction."""
 
 
+class BatchFilter(Protocol):
+    async def wanted(self) -> Callable[[AuditEvent], bool]:
+        """Which events of the batch about to be built to keep (asked once per batch)."""
+
+
 class AuditRecorder(Generic[R]):
     """Write-behind recorder of rows of type ``R`` (CloudTrail's event rows; S3's server
     access log records use the same machinery with their own rows)."""
@@ -52,9 +59,11 @@ class AuditRecorder(Generic[R]):
         batch_size: int = 500,
         interval: float = 0.1,
         retry_delay: float = 1.0,
+        keep: BatchFilter | None = None,
     ) -> None:
         self._builder = builder
         self._writer = writer
+        self._keep = keep
         self._max_queue = max_queue
         self._batch_size = batch_size
         self._interval = interval
@@ -124,10 +133,11 @@ class AuditRecorder(Generic[R]):
             count = min(len(self._queue), self._batch_size)
             taken = [self._queue.popleft() for _ in range(count)]
             rows: list[R] = []
-            for start in range(0, count, _BUILD_SLICE):
-                rows += self._build(taken[start : start + _BUILD_SLICE])
-                await asyncio.sleep(0)  # let requests run between slices of a big batch
             try:
+                wanted = await self._keep.wanted() if self._keep is not None else None
+                for start in range(0, count, _BUILD_SLICE):
+                    rows += self._build(taken[start : start + _BUILD_SLICE], wanted)
+                    await asyncio.sleep(0)  # let requests run between slices of a big batch
                 if rows:
                     await self._writer.write_events(rows)
             except Exception:
@@ -139,9 +149,13 @@ class AuditRecorder(Generic[R]):
                 self._room.set()
             return True
 
-    def _build(self, events: list[AuditEvent]) -> list[R]:
+    def _build(
+        self, events: list[AuditEvent], wanted: Callable[[AuditEvent], bool] | None
+    ) -> list[R]:
         rows: list[R] = []
         for event in events:
+            if wanted is not None and not wanted(event):
+                continue
             try:
                 row = self._builder.build(event)
             except Exception:

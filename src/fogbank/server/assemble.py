@@ -26,7 +26,7 @@ from fogbank.server.app import App
 from fogbank.server.gateway import Gateway
 from fogbank.services.base import ServiceProvider
 from fogbank.services.cloudtrail.destination import LogDestination
-from fogbank.services.cloudtrail.outbox import EventOutbox
+from fogbank.services.cloudtrail.outbox import DataEventGate, EventOutbox
 from fogbank.services.cloudtrail.store import schema as cloudtrail_schema
 from fogbank.services.ec2 import schema as ec2_schema
 from fogbank.services.efs import schema as efs_schema
@@ -332,9 +332,10 @@ def assemble(
     scheduler = Scheduler(clock, Lease(db, "scheduler", holder), [outbox.retention_job()])
     services = service_registry(deps, identity, primary=primary, scheduler=scheduler)
     specs = Specs()
+    events = RecordBuilder(SpecsPlans(specs), config.account_id)
     recorder = FanOut(
         (
-            AuditRecorder(RecordBuilder(SpecsPlans(specs), config.account_id), EventOutbox(db)),
+            AuditRecorder(events, EventOutbox(db), keep=DataEventGate(db, events.is_data_event)),
             # S3 server access logs: records of requests to logged buckets
             AuditRecorder(AccessRecordBuilder(), AccessLogOutbox(db)),
         )

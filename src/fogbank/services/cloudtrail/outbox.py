@@ -8,9 +8,10 @@ built on its first use.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 
+from fogbank.audit.events import AuditEvent
 from fogbank.services.cloudtrail.events import EventRow
 from fogbank.services.cloudtrail.models import HISTORY_SECONDS
 from fogbank.services.cloudtrail.store import events as event_store
@@ -32,6 +33,26 @@ class EventOutbox:
 
     def retention_job(self) -> RetentionJob:
         return RetentionJob(self.db)
+
+
+class DataEventGate:
+    """Data events are built and stored only while some trail delivers (management events
+    always: they make the event history). Asked once per batch, after every event of the
+    batch was recorded: a trail whose logging starts later would skip them anyway, as it
+    skips every event from before its start; one that delivers now sees them stored."""
+
+    def __init__(self, db: Database, is_data: Callable[[AuditEvent], bool]) -> None:
+        self._db = db
+        self._is_data = is_data
+
+    async def wanted(self) -> Callable[[AuditEvent], bool]:
+        if await self._db.read(trail_store.lowest_cursor) is not None:
+            return _every
+        return lambda event: not self._is_data(event)
+
+
+def _every(event: AuditEvent) -> bool:
+    return True
 
 
 class RetentionJob:
