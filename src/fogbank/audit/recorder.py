@@ -42,8 +42,8 @@ class EventWriter(Protocol[R_contra]):
 
 
 class BatchFilter(Protocol):
-    async def wanted(self) -> Callable[[AuditEvent], bool]:
-        """Which events of the batch about to be built to keep (asked once per batch)."""
+    async def wanted(self, events: Sequence[AuditEvent]) -> Callable[[AuditEvent], bool]:
+        """Which of a batch's events to build and store (asked once per batch)."""
 
 
 class AuditRecorder(Generic[R]):
@@ -134,7 +134,7 @@ class AuditRecorder(Generic[R]):
             taken = [self._queue.popleft() for _ in range(count)]
             rows: list[R] = []
             try:
-                wanted = await self._keep.wanted() if self._keep is not None else None
+                wanted = await self._keep.wanted(taken) if self._keep is not None else None
                 for start in range(0, count, _BUILD_SLICE):
                     rows += self._build(taken[start : start + _BUILD_SLICE], wanted)
                     await asyncio.sleep(0)  # let requests run between slices of a big batch

@@ -44,7 +44,7 @@ from fogbank.services.kms import schema as kms_schema
 from fogbank.services.rds import schema as rds_schema
 from fogbank.services.registry import ServiceFactory, ServiceRegistry
 from fogbank.services.s3 import schema as s3_schema
-from fogbank.services.s3.access_logs.outbox import AccessLogOutbox
+from fogbank.services.s3.access_logs.outbox import AccessLogOutbox, LoggedBuckets
 from fogbank.services.s3.access_logs.records import AccessRecordBuilder
 from fogbank.services.s3.layout import blob_root
 from fogbank.services.sts.provider import StsService
@@ -337,7 +337,7 @@ def assemble(
         (
             AuditRecorder(events, EventOutbox(db), keep=DataEventGate(db, events.is_data_event)),
             # S3 server access logs: records of requests to logged buckets
-            AuditRecorder(AccessRecordBuilder(), AccessLogOutbox(db)),
+            AuditRecorder(AccessRecordBuilder(), AccessLogOutbox(db), keep=LoggedBuckets(db)),
         )
     )
     gateway = Gateway(

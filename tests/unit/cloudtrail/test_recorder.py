@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Sequence
 
+from fogbank.audit.events import AuditEvent
 from fogbank.audit.record import RecordBuilder
 from fogbank.audit.recorder import AuditRecorder
 from fogbank.services.cloudtrail.events import EventRow
@@ -128,5 +129,36 @@ def test_events_that_are_not_recorded_are_dropped_quietly(
         await recorder.record(make_event("sts", "GetCallerIdentity"))
         await recorder.stop()
         assert writer.stored == 1
+
+    asyncio.run(main())
+
+
+class DropData:
+    """A batch filter that keeps management events only, and counts its calls."""
+
+    def __init__(self, builder: RecordBuilder) -> None:
+        self.builder = builder
+        self.calls = 0
+
+    async def wanted(self, events: Sequence[AuditEvent]) -> Callable[[AuditEvent], bool]:
+        self.calls += 1
+        return lambda event: not self.builder.is_data_event(event)
+
+
+def test_a_batch_filter_decides_which_events_are_built_and_stored(
+    builder: RecordBuilder, make_event: MakeEvent
+) -> None:
+    async def main() -> None:
+        writer = SlowWriter()
+        keep = DropData(builder)
+        recorder = AuditRecorder(builder, writer, batch_size=50, interval=0.05, keep=keep)
+        await recorder.start()
+        for _ in range(30):
+            await recorder.record(make_event("s3", "GetObject", {"Bucket": "b", "Key": "k"}))
+            await recorder.record(make_event("s3", "ListBuckets"))
+        await recorder.stop()
+        names = [row.event_name for batch in writer.batches for row in batch]
+        assert names == ["ListBuckets"] * 30
+        assert keep.calls >= 1
 
     asyncio.run(main())

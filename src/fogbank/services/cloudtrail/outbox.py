@@ -45,7 +45,9 @@ class DataEventGate:
         self._db = db
         self._is_data = is_data
 
-    async def wanted(self) -> Callable[[AuditEvent], bool]:
+    async def wanted(self, events: Sequence[AuditEvent]) -> Callable[[AuditEvent], bool]:
+        if not any(self._is_data(e) for e in events):
+            return _every
         if await self._db.read(trail_store.lowest_cursor) is not None:
             return _every
         return lambda event: not self._is_data(event)

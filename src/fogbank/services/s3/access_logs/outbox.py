@@ -4,10 +4,11 @@ that moment (records of buckets without logging are dropped here)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from fogbank.services.s3.access_logs.records import AccessRecord
+from fogbank.audit.events import AuditEvent
+from fogbank.services.s3.access_logs.records import AccessRecord, bucket_of
 from fogbank.storage.db import Conn, Database
 
 if TYPE_CHECKING:  # S3's modules load when a record is first stored, not at start-up
@@ -27,6 +28,31 @@ class AccessLogOutbox:
         logged: bool = await self._db.read(lambda conn: _any_logged(conn, rows))
         if logged:
             await self._db.write(lambda conn: store(conn, rows))
+
+
+class LoggedBuckets:
+    """Records are built only for requests to buckets that have a logging configuration
+    (most have none): one query per batch of S3 requests, before any record is built."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def wanted(self, events: Sequence[AuditEvent]) -> Callable[[AuditEvent], bool]:
+        if not any(e.service == "s3" for e in events):
+            return _none
+        logged: set[str] = await self._db.read(_configured)
+        if not logged:
+            return _none
+        return lambda event: event.service == "s3" and bucket_of(event) in logged
+
+
+def _none(event: AuditEvent) -> bool:
+    return False
+
+
+def _configured(conn: Conn) -> set[str]:
+    rows = conn.all("SELECT bucket FROM s3_bucket_configs WHERE kind = ?", ("logging",))
+    return {str(r["bucket"]) for r in rows}
 
 
 def store(conn: Conn, rows: Sequence[AccessRecord]) -> int:

@@ -116,6 +116,13 @@ class AccessRecordBuilder:
         return AccessRecord(bucket, event.event_time, fields)
 
 
+def bucket_of(event: AuditEvent) -> str | None:
+    """The bucket an S3 request was about (None: none)."""
+    if event.http is None:
+        return None
+    return _bucket_and_key(event.params or {}, event.http.target, event.http.virtual_bucket)[0]
+
+
 def _bucket_and_key(
     params: Mapping[str, object], target: str, virtual_bucket: str | None
 ) -> tuple[str | None, str | None]:
