@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import compileall
 import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,8 @@ from tests.support.server import FogbankServer
 
 BACKEND = os.environ.get("FOGBANK_TEST_METADATA", "sqlite")
 ROOT = Path(__file__).resolve().parents[1]
+RDS_TEMPLATE_CACHE = "FOGBANK_RDS_TEMPLATE_CACHE"
+_OWN_CACHE = pytest.StashKey[Path]()
 STORE_FIXTURES = ("metadata_url_factory", "empty_metadata_url_factory")
 
 
@@ -26,6 +30,20 @@ def pytest_configure(config: pytest.Config) -> None:
     if sys.dont_write_bytecode and not hasattr(config, "workerinput"):
         for tree in ("src", "tests"):
             compileall.compile_dir(ROOT / tree, quiet=1)
+    if RDS_TEMPLATE_CACHE not in os.environ and not hasattr(config, "workerinput"):
+        # One RDS template cache for the session (docs/rds.md): the servers and engine
+        # layers the tests start make each engine's template once, not once each. Set
+        # before the workers start, so that they and every server they start inherit it.
+        cache = tempfile.mkdtemp(prefix="fogbank-test-rds-templates-")
+        os.environ[RDS_TEMPLATE_CACHE] = cache
+        config.stash[_OWN_CACHE] = Path(cache)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    cache = config.stash.get(_OWN_CACHE, None)
+    if cache is not None:
+        shutil.rmtree(cache, ignore_errors=True)
+        os.environ.pop(RDS_TEMPLATE_CACHE, None)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
