@@ -35,6 +35,7 @@ def pytest_configure(config: pytest.Config) -> None:
         # layers the tests start make each engine's template once, not once each. Set
         # before the workers start, so that they and every server they start inherit it.
         cache = tempfile.mkdtemp(prefix="fogbank-test-rds-templates-")
+        Path(cache).chmod(0o755)  # the engine user copies in and out of it
         os.environ[RDS_TEMPLATE_CACHE] = cache
         config.stash[_OWN_CACHE] = Path(cache)
 

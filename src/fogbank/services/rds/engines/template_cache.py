@@ -58,6 +58,7 @@ class TemplateCache:
     def __init__(self, root: Path, run_as: RunAs | None) -> None:
         self.root = root
         self.run_as = run_as
+        self._prepared = False
 
     def entry(self, engine: Engine) -> Path:
         return self.root / entry_key(engine, self.run_as)
@@ -91,9 +92,12 @@ class TemplateCache:
             shutil.rmtree(stale, ignore_errors=True)
 
     def _prepare_root(self) -> None:
+        if self._prepared:
+            return
         self.root.mkdir(parents=True, exist_ok=True)
         # the engine user copies in and out of it: it must reach into the root itself
         base.ensure_reachable(self.root / PARAMETERS, self.run_as)
+        self._prepared = True
 
     @contextlib.asynccontextmanager
     async def _locked(self, path: Path) -> AsyncIterator[None]:
