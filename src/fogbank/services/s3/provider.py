@@ -23,6 +23,7 @@ from fogbank.services.s3.ops import (
     completion,
     copy,
     delete,
+    intelligent_tiering,
     lifecycle,
     listing,
     multipart,
@@ -58,6 +59,7 @@ TABLES: tuple[Mapping[str, EngineHandler], ...] = (
     upload_listing.HANDLERS,
     versioning.HANDLERS,
     lifecycle.HANDLERS,
+    intelligent_tiering.HANDLERS,
     restore.HANDLERS,
     sse_defaults.HANDLERS,
     {
