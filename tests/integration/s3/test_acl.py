@@ -249,7 +249,7 @@ def test_malformed_acls_change_nothing(s3: Any, make_bucket: Callable[..., str])
     assert error(s3.put_bucket_acl, Bucket=bucket, GrantRead="id=nope")[0] == "InvalidArgument"
     assert s3.get_bucket_acl(Bucket=bucket)["Grants"] == before
     # grant headers that parse: the ACL is exactly what they say
-    s3.put_bucket_acl(Bucket=bucket, GrantFullControl=f'id="{me}"', GrantReadACP=f'id="{me}"')
+    s3.put_bucket_acl(Bucket=bucket, GrantFullControl=f'id="{me}"', GrantReadACP=f"id={me}")
     assert grants_of(s3.get_bucket_acl(Bucket=bucket)) == {
         (me, "FULL_CONTROL"), (me, "READ_ACP"),
     }  # fmt: skip

@@ -36,7 +36,10 @@ GRANT_MEMBERS = {
     "GrantWrite": ("x-amz-grant-write", WRITE),
     "GrantWriteACP": ("x-amz-grant-write-acp", WRITE_ACP),
 }
-_GRANTEE = re.compile(r'\s*(id|uri|emailAddress)\s*=\s*"([^"]*)"\s*(?:,|$)', re.IGNORECASE)
+# id="...", uri=..., emailAddress="..." (quotes optional, as the AWS CLI sends them)
+_GRANTEE = re.compile(
+    r'\s*(id|uri|emailAddress)\s*=\s*(?:"([^"]*)"|([^,\s"]+))\s*(?:,|$)', re.IGNORECASE
+)
 _GRANTEE_MEMBERS = {  # xsi:type -> (member, grantee kind)
     "CanonicalUser": ("ID", "id"),
     "Group": ("URI", "uri"),
@@ -91,7 +94,8 @@ async def _from_headers(params: Params, directory: AccountDirectory) -> Acl:
             match = _GRANTEE.match(text, pos)
             if match is None or match.end() == pos:
                 raise errors.invalid_argument("Invalid Argument", header, text)
-            kind, who = match.group(1).lower(), match.group(2)
+            kind = match.group(1).lower()
+            who = match.group(2) if match.group(2) is not None else match.group(3)
             grants.append(await _grant(kind, who, permission, directory))
             pos = match.end()
     if len(grants) > MAX_GRANTS:
