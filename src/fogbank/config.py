@@ -65,8 +65,13 @@ class Config:
     # The passphrase the KMS root key is derived from (None: the root key file in the
     # data dir). Never printed, logged or put in a worker's environment.
     kms_passphrase: str | None = field(default=None, repr=False)
-    # Where S3 keeps GLACIER / DEEP_ARCHIVE bodies (a directory; default <data dir>/cold).
+    # Where S3 keeps GLACIER / DEEP_ARCHIVE bodies: a directory (default <data dir>/cold)
+    # or a remote S3-compatible bucket, http(s)://HOST/BUCKET[/PREFIX] or s3://BUCKET[/PREFIX].
     s3_cold_store: str | None = None
+    # The remote cold store's credentials (None: the AWS credential chain) and region.
+    s3_cold_store_access_key_id: str | None = field(default=None, repr=False)
+    s3_cold_store_secret_access_key: str | None = field(default=None, repr=False)
+    s3_cold_store_region: str = DEFAULT_REGION
 
     @property
     def resolved_metadata_url(self) -> str:
@@ -119,6 +124,12 @@ def config_from_env(env: Mapping[str, str], **overrides: object) -> Config:
         values["efs_addresses"] = env["FOGBANK_EFS_ADDRESSES"]
     if env.get("FOGBANK_S3_COLD_STORE"):
         values["s3_cold_store"] = env["FOGBANK_S3_COLD_STORE"]
+    if env.get("FOGBANK_S3_COLD_STORE_ACCESS_KEY_ID"):
+        values["s3_cold_store_access_key_id"] = env["FOGBANK_S3_COLD_STORE_ACCESS_KEY_ID"]
+    if env.get("FOGBANK_S3_COLD_STORE_SECRET_ACCESS_KEY"):
+        values["s3_cold_store_secret_access_key"] = env["FOGBANK_S3_COLD_STORE_SECRET_ACCESS_KEY"]
+    if env.get("FOGBANK_S3_COLD_STORE_REGION"):
+        values["s3_cold_store_region"] = env["FOGBANK_S3_COLD_STORE_REGION"]
     if env.get("FOGBANK_KMS_PASSPHRASE"):
         values["kms_passphrase"] = env["FOGBANK_KMS_PASSPHRASE"]
     passphrase_file = overrides.pop("kms_passphrase_file", None)
@@ -142,9 +153,18 @@ def validate(config: Config) -> None:
     if config.workers < 1:
         raise ValueError("--workers must be at least 1")
     if config.s3_cold_store is not None and "://" in config.s3_cold_store:
+        from fogbank.storage.blobs.remote import RemoteLocation
+
+        try:
+            RemoteLocation.parse(config.s3_cold_store)
+        except ValueError as exc:
+            raise ValueError(f"FOGBANK_S3_COLD_STORE: {exc}") from None
+    if (config.s3_cold_store_access_key_id is None) != (
+        config.s3_cold_store_secret_access_key is None
+    ):
         raise ValueError(
-            "FOGBANK_S3_COLD_STORE: a remote S3-compatible cold store (URL) is not "
-            "implemented yet; give a directory"
+            "set both FOGBANK_S3_COLD_STORE_ACCESS_KEY_ID and"
+            " FOGBANK_S3_COLD_STORE_SECRET_ACCESS_KEY, or neither"
         )
     if config.rds_addresses is not None:
         from fogbank.services.rds.addresses import AddressPool as RdsAddresses

@@ -60,6 +60,7 @@ from fogbank.workers.scheduler import Scheduler
 if TYPE_CHECKING:
     from fogbank.services.kms.rootkey import RootKey as KmsRootKey
     from fogbank.services.rds.backend import RdsSettings
+    from fogbank.services.s3.assembly import ColdTier
 
 CLOCK_STAMP = "clock.stamp"
 IAM_STAMP = "iam.stamp"
@@ -140,7 +141,19 @@ def _recover_blobs(db: Database, config: Config) -> None:
     if blob_root(config.data_dir).exists():  # else no blob was ever written here
         from fogbank.services.s3.assembly import recover_blobs
 
-        recover_blobs(db, config.data_dir, config.s3_cold_store)
+        recover_blobs(db, config.data_dir, s3_cold_tier(config))
+
+
+def s3_cold_tier(config: Config) -> ColdTier:
+    from fogbank.services.s3.assembly import cold_tier
+    from fogbank.storage.blobs.remote import RemoteCredentials
+
+    credentials = RemoteCredentials(
+        config.s3_cold_store_access_key_id,
+        config.s3_cold_store_secret_access_key,
+        config.s3_cold_store_region,
+    )
+    return cold_tier(config.data_dir, config.s3_cold_store, credentials)
 
 
 @dataclass
@@ -215,7 +228,7 @@ def service_factories(deps: ServiceDeps, identity: Identity) -> dict[str, Servic
 
         kms = KmsClient(reg.require("kms", KmsService).engine)
         return build_s3(
-            deps.db, deps.clock, deps.config.data_dir, kms, kms_root(), deps.config.s3_cold_store
+            deps.db, deps.clock, deps.config.data_dir, kms, kms_root(), s3_cold_tier(deps.config)
         )
 
     def s3control(reg: ServiceRegistry) -> ServiceProvider:

@@ -41,7 +41,13 @@ log = logging.getLogger("fogbank.runtime")
 
 WORKER_CONFIG_ENV = "FOGBANK_WORKER_CONFIG"
 # Secrets that never go into a worker's environment: handed over on its stdin instead.
-_SECRET_FIELDS = ("kms_passphrase", "root_access_key_id", "root_secret_access_key")
+_SECRET_FIELDS = (
+    "kms_passphrase",
+    "root_access_key_id",
+    "root_secret_access_key",
+    "s3_cold_store_access_key_id",
+    "s3_cold_store_secret_access_key",
+)
 
 
 def config_to_json(config: Config) -> str:
@@ -142,6 +148,8 @@ class Workers:
             "FOGBANK_KMS_PASSPHRASE",
             "FOGBANK_ROOT_ACCESS_KEY_ID",
             "FOGBANK_ROOT_SECRET_ACCESS_KEY",
+            "FOGBANK_S3_COLD_STORE_ACCESS_KEY_ID",
+            "FOGBANK_S3_COLD_STORE_SECRET_ACCESS_KEY",
         ):
             env.pop(secret, None)
         env[WORKER_CONFIG_ENV] = config_to_json(self.config)

@@ -17,7 +17,15 @@ from pathlib import Path
 from fogbank.core.streams import FileSlice
 from fogbank.storage.blobs import crypto
 from fogbank.storage.blobs.disk import Disk
-from fogbank.storage.blobs.model import BlobCorrupt, BlobInfo, DataKey, KeyRequired, Piece, ReadPlan
+from fogbank.storage.blobs.model import (
+    BlobCorrupt,
+    BlobError,
+    BlobInfo,
+    DataKey,
+    KeyRequired,
+    Piece,
+    ReadPlan,
+)
 
 READ_CHUNK = 1024 * 1024
 _CHUNKS_PER_READ = READ_CHUNK // crypto.CHUNK
@@ -25,6 +33,8 @@ _CHUNKS_PER_READ = READ_CHUNK // crypto.CHUNK
 
 def stored_location(disk: Disk, blob: BlobInfo) -> tuple[Path, int]:
     """The file holding a data blob's stored bytes and where in it they start."""
+    if blob.tier not in disk.roots:
+        raise BlobError(f"blob {blob.blob_id} is in remote tier {blob.tier!r}: move it first")
     if blob.location is not None and blob.location_offset is not None:
         if blob.layout == "file":
             return disk.blob_path(blob.tier, blob.location), blob.location_offset

@@ -23,6 +23,7 @@ from fogbank.storage.blobs.model import (
     WrittenBlob,
 )
 from fogbank.storage.blobs.reader import BlobReader
+from fogbank.storage.blobs.remote import S3RemoteTier
 from fogbank.storage.blobs.segments import SegmentAppender
 from fogbank.storage.blobs.sweep import Sweeper
 from fogbank.storage.blobs.tiers import TierMover
@@ -37,6 +38,9 @@ async def _one(data: bytes) -> AsyncIterator[bytes]:
 class BlobStore:
     """Blobs under ``root`` (tier ``"hot"``) and any extra ``tiers``, indexed in ``db``.
 
+    An extra tier is a local root directory or a remote bucket (``S3RemoteTier``); bytes
+    in a remote tier are moved back to a local one (``move``) before they are read.
+
     ``clock`` is wall-clock time (``time.time``), not fogbank's simulated clock: grace
     periods protect writers and readers working in real time, and are compared with file
     modification times. Tests pass explicit ``now`` values to ``sweep`` instead.
@@ -49,11 +53,14 @@ class BlobStore:
         *,
         clock: Callable[[], float] = time.time,
         settings: BlobSettings | None = None,
-        tiers: Mapping[str, Path] | None = None,
+        tiers: Mapping[str, Path | S3RemoteTier] | None = None,
         executor: Executor | None = None,
     ) -> None:
         self.settings = settings or BlobSettings()
-        self.disk = Disk({HOT: Path(root), **(tiers or {})})
+        extra = dict(tiers or {})
+        remotes = {n: t for n, t in extra.items() if isinstance(t, S3RemoteTier)}
+        local = {n: Path(t) for n, t in extra.items() if not isinstance(t, S3RemoteTier)}
+        self.disk = Disk({HOT: Path(root), **local})
         self._db = db
         self._clock = clock
         self._owned_executor = executor is None
@@ -64,8 +71,8 @@ class BlobStore:
         self.appender = SegmentAppender(self.disk, HOT, self.settings.segment_max)
         self._writer = BlobWriter(self.disk, HOT, self.settings, self.appender, self._executor)
         self._reader = BlobReader(self.disk, self._executor)
-        self._sweeper = Sweeper(db, self.disk, self.settings)
-        self._mover = TierMover(db, self.disk, self.settings.grace_s, clock)
+        self._sweeper = Sweeper(db, self.disk, self.settings, remotes)
+        self._mover = TierMover(db, self.disk, self.settings.grace_s, clock, remotes)
 
     # -- writing ------------------------------------------------------------------------
 

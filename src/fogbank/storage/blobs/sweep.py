@@ -14,25 +14,32 @@ A sweep, in order:
 5. **Segments** not appended to for the grace period and not held by a writer: deleted
    when no row (nor pending trash entry) points at them, compacted when mostly dead.
 
+A remote tier (remote.py) has only own-file blobs: steps 1, 2 and 4 delete its objects,
+aged by their last-modified time. A remote that cannot be reached is logged and skipped;
+the next sweep tries again.
+
 Every step is idempotent, so a sweep interrupted by a crash is simply run again.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, fields
 from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 from fogbank.storage.blobs.compaction import Compactor
 from fogbank.storage.blobs.disk import Disk, is_locked, unlink_if_unlocked, unlink_quiet
 from fogbank.storage.blobs.model import BlobError, BlobSettings, SweepReport
 from fogbank.storage.blobs.refs import COLUMNS, info_from, release
+from fogbank.storage.blobs.remote import S3RemoteTier
 from fogbank.storage.blobs.segments import HEADER
 from fogbank.storage.db import Conn, Database
 
 log = logging.getLogger("fogbank.storage.blobs")
+T = TypeVar("T")
 
 
 @dataclass
@@ -64,10 +71,17 @@ def _size(path: Path) -> int:
 
 
 class Sweeper:
-    def __init__(self, db: Database, disk: Disk, settings: BlobSettings) -> None:
+    def __init__(
+        self,
+        db: Database,
+        disk: Disk,
+        settings: BlobSettings,
+        remotes: Mapping[str, S3RemoteTier] | None = None,
+    ) -> None:
         self._db = db
         self._disk = disk
         self._settings = settings
+        self._remotes = dict(remotes or {})
         self._compactor = Compactor(db, disk, settings.grace_s)
 
     def sweep(self, now: float) -> SweepReport:
@@ -78,7 +92,22 @@ class Sweeper:
             self._temp_files(tier, now, tally)
             self._orphans(tier, now, tally)
             self._segments(tier, now, tally)
+        for tier, remote in self._remotes.items():
+            try:
+                self._remote_orphans(tier, remote, now, tally)
+            except (BlobError, OSError):
+                log.exception("sweeping the remote tier %s failed; next sweep tries again", tier)
         return tally.report()
+
+    def _delete_file(self, tier: str, name: str, size: int | None = None) -> int | None:
+        """Delete an own-file blob's file (or remote object): the bytes freed, or None if
+        it was not there. A remote that fails raises (BlobError, OSError)."""
+        remote = self._remotes.get(tier)
+        if remote is not None:
+            return (size or 0) if remote.delete(name) else None
+        path = self._disk.blob_path(tier, name)
+        found = _size(path) if size is None else size
+        return found if unlink_quiet(path) else None
 
     # 1 -------------------------------------------------------------------------------
 
@@ -118,9 +147,16 @@ class Sweeper:
             seen, reclaimed, files = self._db.write_sync(reclaim)
             tally.blobs_reclaimed += reclaimed
             for tier, location, size in files:
-                if unlink_quiet(self._disk.blob_path(tier, location)):
+                if tier not in self._disk.roots and tier not in self._remotes:
+                    continue  # a tier this store was opened without: its orphan sweep's
+                try:
+                    freed = self._delete_file(tier, location, size)
+                except (BlobError, OSError):  # left to the orphan sweep
+                    log.exception("deleting %s from tier %s failed", location, tier)
+                    continue
+                if freed is not None:
                     tally.files_deleted += 1
-                    tally.bytes_freed += size
+                    tally.bytes_freed += freed
             if seen < limit:
                 return
 
@@ -135,7 +171,7 @@ class Sweeper:
         )
         for row in rows:
             tier, kind, name = str(row["tier"]), str(row["kind"]), str(row["name"])
-            if tier not in self._disk.roots:
+            if tier not in self._disk.roots and tier not in self._remotes:
                 continue
             if not self._db.read_sync(partial(_in_use, tier=tier, location=name)):
                 if kind == "segment":
@@ -145,11 +181,14 @@ class Sweeper:
                         tally.segments_deleted += 1
                         tally.bytes_freed += size
                 else:
-                    path = self._disk.blob_path(tier, name)
-                    size = _size(path)
-                    if unlink_quiet(path):
+                    try:
+                        freed = self._delete_file(tier, name)
+                    except (BlobError, OSError):  # the entry stays: the next sweep tries
+                        log.exception("deleting %s from tier %s failed", name, tier)
+                        continue
+                    if freed is not None:
                         tally.files_deleted += 1
-                        tally.bytes_freed += size
+                        tally.bytes_freed += freed
             self._db.write_sync(partial(_drop_trash, trash_id=row["id"]))
 
     # 3 -------------------------------------------------------------------------------
@@ -181,6 +220,18 @@ class Sweeper:
                     if unlink_quiet(old[name]):
                         tally.orphans_deleted += 1
                         tally.bytes_freed += size
+
+    def _remote_orphans(self, tier: str, remote: S3RemoteTier, now: float, tally: _Tally) -> None:
+        for batch in _batches(remote.objects(), self._settings.sweep_batch):
+            old = {o.name: o for o in batch if now - o.modified > self._settings.grace_s}
+            if not old:
+                continue
+            names = sorted(old)
+            known = self._db.read_sync(partial(_known_files, tier=tier, names=names))
+            for name in names:
+                if name not in known and remote.delete(name):
+                    tally.orphans_deleted += 1
+                    tally.bytes_freed += old[name].size
 
     # 5 -------------------------------------------------------------------------------
 
@@ -247,8 +298,8 @@ def _live(conn: Conn, *, tier: str, segment_id: str) -> tuple[int, int]:
     return count, int(row["bytes"]) + HEADER * count  # type: ignore[call-overload]
 
 
-def _batches(items: Iterator[tuple[str, Path]], size: int) -> Iterator[list[tuple[str, Path]]]:
-    batch: list[tuple[str, Path]] = []
+def _batches(items: Iterator[T], size: int) -> Iterator[list[T]]:
+    batch: list[T] = []
     for item in items:
         batch.append(item)
         if len(batch) >= size:

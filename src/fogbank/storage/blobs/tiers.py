@@ -1,27 +1,29 @@
-"""Moving a blob's bytes between tiers (local roots): the placement hook for cold storage.
+"""Moving a blob's bytes between tiers: the placement hook for cold storage.
 
 1. The stored bytes (ciphertext, if encrypted: it is bound to the blob id, not to where it
    lies) are copied into a new file with a fresh id in the target tier: temp file, fsync,
-   rename, fsync of the directory.
+   rename, fsync of the directory; or, for a remote tier (remote.py), an object uploaded
+   under that id, or downloaded from one into such a file.
 2. One transaction points the row at the new file, provided it still points where the copy
    was taken from, and puts the old copy (file or segment) in the trash, due after the
    grace period so that readers that looked up the old path can finish.
 
-A crash before step 2 leaves an unreferenced file that the orphan sweep deletes after the
-grace period; a lost race (the blob was compacted or moved meanwhile) removes it at once.
-File names are never reused, so no deletion can hit a later copy.
+A crash before step 2 leaves an unreferenced file (or remote object) that the orphan sweep
+deletes after the grace period; a lost race (the blob was compacted or moved meanwhile)
+removes it at once. File names are never reused, so no deletion can hit a later copy.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from fogbank.storage.blobs import refs
 from fogbank.storage.blobs.disk import Disk, new_id
 from fogbank.storage.blobs.files import BlobFile
 from fogbank.storage.blobs.model import BlobExpired, BlobInfo, BlobNotFound
 from fogbank.storage.blobs.reader import stored_location
+from fogbank.storage.blobs.remote import S3RemoteTier
 from fogbank.storage.blobs.segments import read_record
 from fogbank.storage.db import Conn, Database
 
@@ -30,16 +32,23 @@ _COPY_CHUNK = 1024 * 1024
 
 class TierMover:
     def __init__(
-        self, db: Database, disk: Disk, grace_s: float, clock: Callable[[], float]
+        self,
+        db: Database,
+        disk: Disk,
+        grace_s: float,
+        clock: Callable[[], float],
+        remotes: Mapping[str, S3RemoteTier] | None = None,
     ) -> None:
         self._db = db
         self._disk = disk
+        self._remotes = dict(remotes or {})
         self._grace_s = grace_s
         self._clock = clock
 
     def move(self, blob_id: str, tier: str) -> None:
         """Put a blob's bytes (all of a composite's) in ``tier``. Blocking: run in a thread."""
-        self._disk.root(tier)  # unknown tiers fail before anything is done
+        if tier not in self._remotes:
+            self._disk.root(tier)  # unknown tiers fail before anything is done
         info = self._db.read_sync(lambda c: refs.get(c, blob_id))
         if info is None:
             raise BlobNotFound(blob_id)
@@ -57,6 +66,16 @@ class TierMover:
             self._move_one(found, tier)
 
     def _copy(self, info: BlobInfo, tier: str, file_id: str) -> float:
+        """Copy the stored bytes to ``file_id`` in ``tier``; returns when they were durable
+        there (for a remote upload: when it started, which is earlier)."""
+        source = self._remotes.get(info.tier)
+        if source is not None:
+            return self._download(source, info, tier, file_id)
+        target = self._remotes.get(tier)
+        if target is not None:
+            started = self._clock()
+            self._upload(target, info, file_id)
+            return started
         src, base = stored_location(self._disk, info)
         out = BlobFile(self._disk, tier)
         try:
@@ -78,6 +97,42 @@ class TierMover:
             out.abort()
             raise
         return out.commit(file_id)
+
+    def _upload(self, target: S3RemoteTier, info: BlobInfo, file_id: str) -> None:
+        src, base = stored_location(self._disk, info)
+        if info.layout == "packed":
+            fd = os.open(src, os.O_RDONLY | os.O_CLOEXEC)
+            try:
+                record = read_record(fd, base, info.stored_size, info.blob_id)
+            finally:
+                os.close(fd)
+            target.upload(file_id, record, info.stored_size)
+            return
+        with open(src, "rb") as f:  # an own file holds exactly the stored bytes
+            if os.fstat(f.fileno()).st_size != info.stored_size or base != 0:
+                raise OSError(f"blob {info.blob_id}'s file is not {info.stored_size} bytes")
+            target.upload(file_id, f, info.stored_size)
+
+    def _download(self, source: S3RemoteTier, info: BlobInfo, tier: str, file_id: str) -> float:
+        if tier in self._remotes:
+            raise ValueError("a blob moves between a remote tier and a local one only")
+        if info.location is None:
+            raise ValueError(f"blob {info.blob_id} has no stored bytes of its own")
+        out = BlobFile(self._disk, tier)
+        try:
+            source.download(info.location, lambda chunk: out.write([chunk]), info.stored_size)
+        except BaseException:
+            out.abort()
+            raise
+        return out.commit(file_id)
+
+    def _discard(self, tier: str, file_id: str) -> None:
+        """Remove a copy that lost its race (it was never referenced)."""
+        remote = self._remotes.get(tier)
+        if remote is not None:
+            remote.delete(file_id)
+        else:
+            self._disk.blob_path(tier, file_id).unlink(missing_ok=True)
 
     def _move_one(self, info: BlobInfo, tier: str) -> None:
         if info.tier == tier:
@@ -119,7 +174,7 @@ class TierMover:
         # not always knowable here, and the sweep checks the rows before deleting.
         switched = self._db.write_sync(switch)
         if not switched:  # compacted, moved or reclaimed meanwhile: try again from the top
-            self._disk.blob_path(tier, file_id).unlink(missing_ok=True)
+            self._discard(tier, file_id)
             fresh = self._db.read_sync(lambda c: refs.get(c, info.blob_id))
             if fresh is not None:
                 self._move_one(fresh, tier)

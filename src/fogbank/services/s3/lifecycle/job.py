@@ -34,6 +34,7 @@ from fogbank.storage.db import Conn
 
 log = logging.getLogger("fogbank.s3.lifecycle")
 MAX_ROUNDS = 1000  # changes applied to one key in one run
+RETRY_S = 60.0  # a restore whose bytes could not be moved back is tried again this much later
 RETRY_S = 3600.0  # a key whose processing failed is tried again this much later
 
 
@@ -112,6 +113,11 @@ class LifecycleJob:
                     await engine.blobs.move(obj.blob_id, tier)
                 except (BlobError, OSError):
                     log.exception("moving the body of %s/%s failed", bucket, key)
+                    if tier == HOT:  # a restore completes only with its bytes readable
+                        await engine.db.write(
+                            lambda c: schedule.set_due(c, bucket, key, now + RETRY_S)
+                        )
+                        return
         stats.changes += await engine.db.write(partial(self._apply, bucket=bucket, key=key,
                                                        now=now))  # fmt: skip
 
