@@ -100,5 +100,5 @@ async def statements(
             bucket_acl = grants.without_public(bucket_acl)
             object_acl = grants.without_public(object_acl)
     return evaluation.statements(
-        requirement.action, requirement.resource, bucket_acl, object_acl, skip_account=None
+        requirement.action, requirement.resource, bucket_acl, object_acl, skip_account=owner
     )
