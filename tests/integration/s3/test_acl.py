@@ -213,6 +213,14 @@ def test_cross_account_grant_by_canonical_id(
     assert acl2["Owner"]["ID"] == me
     assert other.get_object_acl(Bucket=bucket, Key="b3")["Owner"]["ID"] == other_id
     assert error(s3.get_object, Bucket=bucket, Key="b3")[0] == "AccessDenied"
+    # BucketOwnerEnforced: the bucket owner owns (and reads) every object, whoever wrote it
+    s3.put_bucket_acl(Bucket=bucket, ACL="private")
+    enforced = {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}
+    s3.put_bucket_ownership_controls(Bucket=bucket, OwnershipControls=enforced)
+    listed = s3.list_objects_v2(Bucket=bucket, FetchOwner=True)["Contents"]
+    assert {o["Owner"]["ID"] for o in listed} == {me}
+    assert s3.get_object(Bucket=bucket, Key="b3")["Body"].read() == b"x"
+    assert s3.get_object_acl(Bucket=bucket, Key="b3")["Owner"]["ID"] == me
 
 
 def test_malformed_acls_change_nothing(s3: Any, make_bucket: Callable[..., str]) -> None:
