@@ -10,10 +10,9 @@ import os
 from collections.abc import Callable, Iterator
 
 import pytest
-from botocore.exceptions import ClientError
 
 from fogbank.storage.db import Database, DbSettings
-from tests.integration.s3.conftest import code, unique_bucket
+from tests.integration.s3.conftest import unique_bucket
 from tests.support.server import FogbankServer
 
 KiB = 1024
@@ -115,20 +114,3 @@ def test_a_copy_reads_and_a_transition_starts_frequent(
     server.fogbank("clock", "advance", "2d")  # day 33: 30 days after the transition
     assert tiers(db, bucket)["moved/big"] == "INFREQUENT_ACCESS"
     assert tiers(db, bucket)["src"] == "FREQUENT_ACCESS"
-
-
-def test_archive_tier_configuration_is_not_implemented(
-    fresh: tuple[FogbankServer, Database],
-) -> None:
-    server, _ = fresh
-    s3 = server.client("s3")
-    bucket = unique_bucket("itn")
-    s3.create_bucket(Bucket=bucket)
-    config = {"Id": "arc", "Status": "Enabled",
-              "Tierings": [{"Days": 90, "AccessTier": "ARCHIVE_ACCESS"}]}  # fmt: skip
-    with pytest.raises(ClientError) as exc:
-        s3.put_bucket_intelligent_tiering_configuration(
-            Bucket=bucket, Id="arc", IntelligentTieringConfiguration=config
-        )
-    assert code(exc) == "NotImplemented"
-    assert exc.value.response["ResponseMetadata"]["HTTPStatusCode"] == 501

@@ -46,6 +46,26 @@ _SIMPLE: dict[str, tuple[str, str | None, bool]] = {
     "PutBucketLifecycleConfiguration": ("s3:PutLifecycleConfiguration", None, False),
     "GetBucketLifecycleConfiguration": ("s3:GetLifecycleConfiguration", None, False),
     "DeleteBucketLifecycle": ("s3:PutLifecycleConfiguration", None, False),
+    "PutBucketIntelligentTieringConfiguration": (
+        "s3:PutIntelligentTieringConfiguration",
+        None,
+        False,
+    ),
+    "GetBucketIntelligentTieringConfiguration": (
+        "s3:GetIntelligentTieringConfiguration",
+        None,
+        False,
+    ),
+    "DeleteBucketIntelligentTieringConfiguration": (
+        "s3:PutIntelligentTieringConfiguration",
+        None,
+        False,
+    ),
+    "ListBucketIntelligentTieringConfigurations": (
+        "s3:GetIntelligentTieringConfiguration",
+        None,
+        False,
+    ),
     "PutBucketPolicy": ("s3:PutBucketPolicy", None, False),
     "GetBucketPolicy": ("s3:GetBucketPolicy", None, False),
     "DeleteBucketPolicy": ("s3:DeleteBucketPolicy", None, False),

@@ -17,7 +17,7 @@ log = logging.getLogger("fogbank.s3")
 def check_readable(obj: ObjectVersion, now: float) -> None:
     """GetObject (and copy sources) of an archived object that is not restored."""
     if not obj.readable_at(now):
-        raise errors.invalid_object_state(obj.storage_class)
+        raise errors.invalid_object_state(obj.storage_class, obj.archive_tier)
 
 
 def restore_header(obj: ObjectVersion) -> str | None:

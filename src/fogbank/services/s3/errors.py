@@ -215,13 +215,25 @@ def method_not_allowed(method: str, resource: str) -> AwsError:
     )
 
 
-def invalid_object_state(storage_class: str) -> AwsError:
+def invalid_object_state(storage_class: str, access_tier: str | None = None) -> AwsError:
+    fields = {"StorageClass": storage_class}
+    if access_tier is not None:
+        fields["AccessTier"] = access_tier
     return _err(
-        "InvalidObjectState",
-        "The operation is not valid for the object's storage class",
-        403,
-        StorageClass=storage_class,
-    )
+        "InvalidObjectState", "The operation is not valid for the object's storage class", 403,
+        **fields,
+    )  # fmt: skip
+
+
+def too_many_configurations() -> AwsError:
+    return _err(
+        "TooManyConfigurations", "You are attempting to create a new configuration but have"
+        " already reached the 1,000-configuration limit.", 400,
+    )  # fmt: skip
+
+
+def no_such_configuration() -> AwsError:
+    return _err("NoSuchConfiguration", "The specified configuration does not exist.", 404)
 
 
 def not_implemented(what: str) -> AwsError:

@@ -14,6 +14,8 @@ NULL_VERSION = "null"
 STANDARD = "STANDARD"
 ARCHIVE_CLASSES = frozenset(("GLACIER", "DEEP_ARCHIVE"))
 COLD_TIER = "cold"  # the blob store tier archived bodies live in
+# Intelligent-Tiering's opt-in archive tiers: their bodies are in the cold tier too.
+IT_ARCHIVE_TIERS = frozenset(("ARCHIVE_ACCESS", "DEEP_ARCHIVE_ACCESS"))
 
 # Content headers kept with an object, by model member name (PutObject input, GetObject
 # output): what S3 stores and returns as given.
@@ -116,14 +118,26 @@ class ObjectVersion:
     acl: str | None = None  # its ACL's grants as JSON (acl/grants.py); None: private
 
     @property
+    def archive_tier(self) -> str | None:
+        """The Intelligent-Tiering archive tier it is in (ARCHIVE_ACCESS,
+        DEEP_ARCHIVE_ACCESS), if any."""
+        if self.storage_class == "INTELLIGENT_TIERING" and self.access_tier in IT_ARCHIVE_TIERS:
+            return self.access_tier
+        return None
+
+    @property
     def archived(self) -> bool:
-        """Its bytes are in an archive class (GLACIER, DEEP_ARCHIVE): not readable unless
-        restored."""
-        return self.storage_class in ARCHIVE_CLASSES and not self.delete_marker
+        """Its bytes are in an archive class (GLACIER, DEEP_ARCHIVE) or an archive tier of
+        Intelligent-Tiering: not readable unless restored."""
+        if self.delete_marker:
+            return False
+        return self.storage_class in ARCHIVE_CLASSES or self.archive_tier is not None
 
     def readable_at(self, now: float) -> bool:
         if not self.archived:
             return True
+        if self.archive_tier is not None:  # a restore brings it back to Frequent Access
+            return False
         return (
             self.restore_ready is None
             and self.restore_expiry is not None

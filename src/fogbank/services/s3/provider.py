@@ -25,6 +25,7 @@ from fogbank.services.s3.ops import (
     completion,
     copy,
     delete,
+    intelligent_tiering,
     lifecycle,
     listing,
     multipart,
@@ -61,6 +62,7 @@ TABLES: tuple[Mapping[str, EngineHandler], ...] = (
     upload_listing.HANDLERS,
     versioning.HANDLERS,
     lifecycle.HANDLERS,
+    intelligent_tiering.HANDLERS,
     restore.HANDLERS,
     sse_defaults.HANDLERS,
     {

@@ -60,26 +60,6 @@ if TYPE_CHECKING:
     )
     from fogbank.storage.blobs.store import BlobStore
 
-_MODEL_NAMES = frozenset(
-    {
-        "HOT",
-        "BlobCorrupt",
-        "BlobError",
-        "BlobExpired",
-        "BlobInfo",
-        "BlobNotFound",
-        "BlobSettings",
-        "DataKey",
-        "Extent",
-        "KeyRequired",
-        "Layout",
-        "Piece",
-        "ReadPlan",
-        "SweepReport",
-        "WrittenBlob",
-    }
-)
-
 
 def __getattr__(name: str) -> object:
     """Everything but the migrations is imported on first use (``BlobStore`` brings
@@ -89,7 +69,7 @@ def __getattr__(name: str) -> object:
         from fogbank.storage.blobs.store import BlobStore
 
         return BlobStore
-    if name in _MODEL_NAMES:
+    if name in __all__:  # the value types of .model
         from fogbank.storage.blobs import model
 
         return getattr(model, name)

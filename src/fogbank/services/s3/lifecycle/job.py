@@ -24,7 +24,13 @@ from functools import partial
 from fogbank.services.s3.engine import S3Engine
 from fogbank.services.s3.lifecycle import plan, schedule
 from fogbank.services.s3.lifecycle.timing import after_days
-from fogbank.services.s3.models import ARCHIVE_CLASSES, COLD_TIER, ObjectMeta, ObjectVersion
+from fogbank.services.s3.models import (
+    ARCHIVE_CLASSES,
+    COLD_TIER,
+    IT_ARCHIVE_TIERS,
+    ObjectMeta,
+    ObjectVersion,
+)
 from fogbank.services.s3.store import buckets as bucket_store
 from fogbank.services.s3.store import objects as object_store
 from fogbank.services.s3.store import uploads as upload_store
@@ -148,6 +154,10 @@ class LifecycleJob:
             version_store.set_storage_class(conn, obj, event.storage_class, event.due)
         elif event.kind == plan.TIER:
             version_store.set_access(conn, obj, event.storage_class, obj.last_access)
+        elif event.kind == plan.RESTORED and obj.archive_tier is not None:
+            # Intelligent-Tiering: back in Frequent Access, accessed now; no expiry.
+            version_store.set_access(conn, obj, None, event.due)
+            version_store.set_restore(conn, obj, ready=None, expiry=None, days=None)
         elif event.kind == plan.RESTORED:
             expiry = after_days(event.due, obj.restore_days or 1)
             version_store.set_restore(conn, obj, ready=None, expiry=expiry, days=obj.restore_days)
@@ -179,6 +189,8 @@ class LifecycleJob:
 def _tier_after(event: plan.Event, obj: ObjectVersion) -> str | None:
     """The tier a due event puts the version's body in, if it moves."""
     if event.kind == plan.TRANSITION and event.storage_class in ARCHIVE_CLASSES:
+        return COLD_TIER
+    if event.kind == plan.TIER and event.storage_class in IT_ARCHIVE_TIERS:
         return COLD_TIER
     if event.kind == plan.RESTORED:
         return HOT

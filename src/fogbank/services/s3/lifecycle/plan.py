@@ -15,6 +15,7 @@ from fogbank.services.s3.lifecycle.rules import RANK, Config
 from fogbank.services.s3.lifecycle.timing import after_days
 from fogbank.services.s3.models import ObjectVersion
 from fogbank.services.s3.tiering import moves
+from fogbank.services.s3.tiering_config import archive_tiers
 
 EXPIRE = "expire"  # the current version: delete (unversioned) or add a delete marker
 TRANSITION = "transition"
@@ -102,9 +103,11 @@ def events(
 ) -> list[Event]:
     """Every pending change of a key (versions newest first), earliest first."""
     out: list[Event] = []
+    archive = config.archive if config is not None else ()
     for obj in versions:
         out.extend(_restores(obj))
-        out.extend(Event(due, TIER, obj.version_id, tier) for due, tier in moves(obj))
+        opted = archive_tiers(archive, obj.key, obj.size, obj.tags) if archive else None
+        out.extend(Event(due, TIER, obj.version_id, tier) for due, tier in moves(obj, opted))
     if config is not None and config.rules:
         newer_noncurrent = 0
         for i, obj in enumerate(versions):

@@ -10,9 +10,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from fogbank.services.s3 import errors
 from fogbank.services.s3.lifecycle.timing import is_midnight
+
+if TYPE_CHECKING:
+    from fogbank.services.s3.tiering_config import ArchiveRule
 
 MAX_RULES = 1000
 MIN_IA_DAYS = 30
@@ -74,8 +78,12 @@ class Rule:
 
 @dataclass(frozen=True)
 class Config:
+    """A bucket's plan inputs: its enabled lifecycle rules, and the archive tiers its
+    Intelligent-Tiering configurations opt into (tiering_config.py)."""
+
     rules: tuple[Rule, ...]
     min_size: str = MIN_SIZE_DEFAULT
+    archive: tuple[ArchiveRule, ...] = ()
 
     def transition_allowed(self, size: int, target: str) -> bool:
         if size >= SMALL:

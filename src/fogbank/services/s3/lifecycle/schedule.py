@@ -10,8 +10,9 @@ through in key order with a cursor. The engine reads only ``WHERE due <= now``.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
-from fogbank.services.s3 import tiering
+from fogbank.services.s3 import tiering, tiering_config
 from fogbank.services.s3.lifecycle import plan, rules
 from fogbank.services.s3.models import ObjectVersion
 from fogbank.services.s3.store import buckets as bucket_store
@@ -24,7 +25,13 @@ _BULK = 400
 
 
 def config_of(conn: Conn, bucket: str) -> rules.Config | None:
-    return rules.load(bucket_store.get_config(conn, bucket, CONFIG_KIND))
+    """The bucket's lifecycle rules and Intelligent-Tiering archive tiers (one query)."""
+    docs = bucket_store.configs(conn, bucket, (CONFIG_KIND, tiering_config.CONFIG_KIND))
+    config = rules.load(docs.get(CONFIG_KIND))
+    archive = tiering_config.archive_rules(docs.get(tiering_config.CONFIG_KIND))
+    if not archive:
+        return config
+    return replace(config or rules.Config(()), archive=archive)
 
 
 def uploads_of(conn: Conn, bucket: str, key: str) -> list[plan.UploadRef]:

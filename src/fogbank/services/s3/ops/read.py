@@ -135,6 +135,8 @@ def _output(found: Found, params: Params, rules: Config | None = None) -> Output
     restore = archive.restore_header(obj)
     if restore is not None:
         out["Restore"] = restore
+    if obj.archive_tier is not None:
+        out["ArchiveStatus"] = obj.archive_tier  # HeadObject's x-amz-archive-status
     if obj.is_latest:
         expiry = plan.expiration_of(obj, rules)
         if expiry is not None:

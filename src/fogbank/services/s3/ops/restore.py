@@ -5,6 +5,10 @@ passed on the fogbank clock); the lifecycle engine completes it then (the body m
 to the hot store) and expires the copy at midnight UTC after ``Days`` (back to cold).
 A second request while one is in progress is ``RestoreAlreadyInProgress``; on a restored
 copy it only changes the expiry (200 instead of 202).
+
+An INTELLIGENT_TIERING object in the Archive Access or Deep Archive Access tier is restored
+for good: once the tier's delay has passed it is back in Frequent Access (``Days`` is not
+used; the delays are those of GLACIER and DEEP_ARCHIVE respectively).
 """
 
 from __future__ import annotations
@@ -23,9 +27,11 @@ from fogbank.services.s3.store import versions as version_store
 from fogbank.storage.db import Conn
 
 MAX_DAYS = 2_147_483_647
+# Intelligent-Tiering archive tier -> the storage class whose restore delays it has
+_ARCHIVE_LIKE = {"ARCHIVE_ACCESS": "GLACIER", "DEEP_ARCHIVE_ACCESS": "DEEP_ARCHIVE"}
 
 
-def _request(params: Params) -> tuple[int, str]:
+def _request(params: Params) -> tuple[int | None, str]:
     req = params.get("RestoreRequest")
     if not isinstance(req, Mapping):
         raise errors.malformed_xml()
@@ -34,9 +40,9 @@ def _request(params: Params) -> tuple[int, str]:
     if req.get("OutputLocation") is not None:
         raise errors.not_implemented("restores to an output location")
     days = req.get("Days")
-    if isinstance(days, bool) or not isinstance(days, int):
+    if days is not None and (isinstance(days, bool) or not isinstance(days, int)):
         raise errors.malformed_xml()
-    if not 1 <= days <= MAX_DAYS:
+    if days is not None and not 1 <= days <= MAX_DAYS:
         raise errors.invalid_argument("Days must be a positive integer", "Days", days)
     job = req.get("GlacierJobParameters")
     tier = req.get("Tier")
@@ -64,7 +70,8 @@ async def restore_object(engine: S3Engine, ctx: RequestContext, params: Params) 
                 status=403,
                 fields={"StorageClass": obj.storage_class},
             )
-        delay = RESTORE_DELAYS.get((obj.storage_class, tier))
+        like = _ARCHIVE_LIKE.get(obj.archive_tier or "", obj.storage_class)
+        delay = RESTORE_DELAYS.get((like, tier))
         if delay is None:
             raise errors.invalid_argument(
                 f"{tier} retrieval is not supported for the {obj.storage_class} storage class",
@@ -75,6 +82,12 @@ async def restore_object(engine: S3Engine, ctx: RequestContext, params: Params) 
             raise AwsError(
                 "RestoreAlreadyInProgress", "Object restore is already in progress", status=409
             )
+        if obj.archive_tier is not None:
+            version_store.set_restore(conn, obj, ready=now + delay, expiry=None, days=None)
+            schedule.reschedule(conn, bucket, key)
+            return 202
+        if days is None:
+            raise errors.malformed_xml()
         if obj.restore_expiry is not None and now < obj.restore_expiry:
             version_store.set_restore(
                 conn, obj, ready=None, expiry=after_days(now, days), days=days

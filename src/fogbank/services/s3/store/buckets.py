@@ -95,9 +95,13 @@ def get_config(conn: Conn, bucket: str, kind: str) -> object | None:
 
 
 def configs(conn: Conn, bucket: str, kinds: Sequence[str] | None = None) -> dict[str, object]:
-    rows = conn.all("SELECT kind, document FROM s3_bucket_configs WHERE bucket = ?", (bucket,))
-    out = {str(r["kind"]): json.loads(str(r["document"])) for r in rows}
-    return out if kinds is None else {k: v for k, v in out.items() if k in kinds}
+    sql, args = "SELECT kind, document FROM s3_bucket_configs WHERE bucket = ?", [bucket]
+    if kinds is not None:
+        if not kinds:
+            return {}
+        sql += f" AND kind IN ({', '.join('?' * len(kinds))})"
+        args += list(kinds)
+    return {str(r["kind"]): json.loads(str(r["document"])) for r in conn.all(sql, args)}
 
 
 def put_config(conn: Conn, bucket: str, kind: str, document: object, now: float) -> None:
