@@ -62,6 +62,9 @@ class Config:
     # Loopback addresses for EFS mount targets, "FIRST-LAST" (default
     # 127.0.128.1-127.0.255.254); each mount target listens on one, port 2049.
     efs_addresses: str | None = None
+    # A directory where RDS engine templates (initialised data directories) are kept for
+    # every data dir that names it, so that each makes them once only (docs/rds.md).
+    rds_template_cache: str | None = None
     # The passphrase the KMS root key is derived from (None: the root key file in the
     # data dir). Never printed, logged or put in a worker's environment.
     kms_passphrase: str | None = field(default=None, repr=False)
@@ -120,6 +123,8 @@ def config_from_env(env: Mapping[str, str], **overrides: object) -> Config:
         values["default_region"] = env["FOGBANK_REGION"]
     if env.get("FOGBANK_RDS_ADDRESSES"):
         values["rds_addresses"] = env["FOGBANK_RDS_ADDRESSES"]
+    if env.get("FOGBANK_RDS_TEMPLATE_CACHE"):
+        values["rds_template_cache"] = str(Path(env["FOGBANK_RDS_TEMPLATE_CACHE"]).expanduser())
     if env.get("FOGBANK_EFS_ADDRESSES"):
         values["efs_addresses"] = env["FOGBANK_EFS_ADDRESSES"]
     if env.get("FOGBANK_S3_COLD_STORE"):

@@ -10,8 +10,8 @@ from fogbank.storage.db import Database, DbSettings
 
 
 @pytest.fixture
-def db(tmp_path: Path, metadata_url_factory: Callable[[], str | None]) -> Iterator[Database]:
-    url = metadata_url_factory() or f"sqlite:///{tmp_path / 'meta.db'}"
+def db(tmp_path: Path, empty_metadata_url_factory: Callable[[], str | None]) -> Iterator[Database]:
+    url = empty_metadata_url_factory() or f"sqlite:///{tmp_path / 'meta.db'}"
     database = Database(DbSettings(url))
     try:
         yield database

@@ -33,6 +33,12 @@ T = TypeVar("T")
 SCOPE = Scope("000000000000", "us-east-1")
 
 
+def _template_cache() -> Path | None:
+    """The session's RDS template cache (tests/conftest.py), as a server would use it."""
+    cache = os.environ.get("FOGBANK_RDS_TEMPLATE_CACHE")
+    return Path(cache) if cache else None
+
+
 class RdsHarness:
     def __init__(
         self, metadata_url: str | None = None, diagnostic_tcp_offset: int | None = None
@@ -64,6 +70,7 @@ class RdsHarness:
             on_event=lambda i, m: self.events.append((i, m)),
             poll=0.5,
             diagnostic_tcp_offset=self.diagnostic_tcp_offset,
+            template_cache=_template_cache(),
         )
 
     def call(self, coro: Coroutine[Any, Any, T], timeout: float = 120.0) -> T:

@@ -90,7 +90,8 @@ def rds_settings(config: Config) -> RdsSettings:
     from fogbank.services.rds.backend import RdsSettings
 
     pool = AddressPool.parse(config.rds_addresses) if config.rds_addresses else None
-    return RdsSettings(data_dir=config.data_dir, addresses=pool)
+    cache = Path(config.rds_template_cache) if config.rds_template_cache else None
+    return RdsSettings(data_dir=config.data_dir, addresses=pool, template_cache=cache)
 
 
 def open_store(config: Config) -> Database:

@@ -22,6 +22,15 @@ def test_stopped_instance_starts_after_seven_days(
         MasterUsername="admin",
         MasterUserPassword=PASSWORD,
     )
+    wait_until(  # an instance still being created cannot be stopped (on a busy machine)
+        lambda: (
+            rds.describe_db_instances(DBInstanceIdentifier="sleepy")["DBInstances"][0][
+                "DBInstanceStatus"
+            ]
+            == "available"
+        ),
+        timeout=120,
+    )
     stopped = rds.stop_db_instance(DBInstanceIdentifier="sleepy")["DBInstance"]
     assert stopped["DBInstanceStatus"] == "stopped"
     restart = stopped["AutomaticRestartTime"]

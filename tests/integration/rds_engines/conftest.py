@@ -10,8 +10,8 @@ from tests.support.rds import RdsHarness
 
 
 @pytest.fixture(scope="module")
-def rds(metadata_url_factory: Callable[[], str | None]) -> Iterator[RdsHarness]:
-    harness = RdsHarness(metadata_url_factory())
+def rds(empty_metadata_url_factory: Callable[[], str | None]) -> Iterator[RdsHarness]:
+    harness = RdsHarness(empty_metadata_url_factory())
     try:
         yield harness
     finally:

@@ -68,8 +68,8 @@ def records(s3: Any, target: str, prefix: str) -> tuple[list[str], list[dict[str
     return keys, out
 
 
-def test_configuration_and_errors(make_server: Callable[..., FogbankServer]) -> None:
-    server = make_server()
+def test_configuration_and_errors(server: FogbankServer) -> None:
+    # the shared server: its buckets are its own, the clock stays put, logging ends off
     s3 = server.client("s3")
     source, target, other = unique_bucket(), unique_bucket(), unique_bucket()
     for name in (source, target):

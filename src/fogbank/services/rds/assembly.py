@@ -22,6 +22,7 @@ from fogbank.services.rds.engines.mariadb import MariaDB
 from fogbank.services.rds.engines.postgres import Postgres
 from fogbank.services.rds.engines.sizing import host_memory
 from fogbank.services.rds.engines.supervisor import Supervisor
+from fogbank.services.rds.engines.template_cache import TemplateCache
 from fogbank.services.rds.engines.templates import Templates
 from fogbank.services.rds.groups import ParameterGroups
 from fogbank.services.rds.instances import RdsInstances
@@ -66,11 +67,13 @@ def build_engine_layer(
     on_event: EventSink | None = None,
     poll: float = 2.0,
     diagnostic_tcp_offset: int | None = None,
+    template_cache: Path | None = None,
 ) -> RdsEngineLayer:
     """``servers``: the installed servers (found on this machine when None).
 
     ``diagnostic_tcp_offset`` (benchmarks only) makes every engine also listen on TCP at
     its endpoint address and port + offset, bypassing the front and the security groups.
+    ``template_cache``: a directory of engine templates shared with other data dirs.
     """
     run_as = RunAs.for_this_process()
     catalog = Catalog(discover_servers() if servers is None else servers)
@@ -92,7 +95,8 @@ def build_engine_layer(
     )
     supervisor = None
     if primary:
-        templates = Templates(paths.templates, engines, db, clock.time)
+        cache = TemplateCache(template_cache, run_as) if template_cache is not None else None
+        templates = Templates(paths.templates, engines, db, clock.time, cache)
         actions = Actions(
             db=db,
             clock=clock,

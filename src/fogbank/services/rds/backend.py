@@ -41,6 +41,7 @@ SETTLE_SECONDS = 15.0
 class RdsSettings:
     data_dir: Path | None  # None: offline (documentation tools); nothing can be started
     addresses: AddressPool | None = None  # endpoint addresses (default 127.0.2.1 ...)
+    template_cache: Path | None = None  # engine templates shared between data dirs
     settle_seconds: float = SETTLE_SECONDS
 
 
@@ -92,6 +93,7 @@ class RdsBackend:
             primary=self.primary,
             servers=servers,
             addresses=self.settings.addresses,
+            template_cache=self.settings.template_cache,
         )
         await layer.start()
         return layer

@@ -77,6 +77,10 @@ _SIMPLE: dict[str, tuple[str, str | None, bool]] = {
     "GetBucketEncryption": ("s3:GetEncryptionConfiguration", None, False),
     "DeleteBucketEncryption": ("s3:PutEncryptionConfiguration", None, False),
     "ListMultipartUploads": ("s3:ListBucketMultipartUploads", None, False),
+    "GetBucketAcl": ("s3:GetBucketAcl", None, False),
+    "PutBucketAcl": ("s3:PutBucketAcl", None, False),
+    "GetObjectAcl": ("s3:GetObjectAcl", "s3:GetObjectVersionAcl", True),
+    "PutObjectAcl": ("s3:PutObjectAcl", "s3:PutObjectVersionAcl", True),
     "GetObject": ("s3:GetObject", "s3:GetObjectVersion", True),
     "HeadObject": ("s3:GetObject", "s3:GetObjectVersion", True),
     "DeleteObject": ("s3:DeleteObject", "s3:DeleteObjectVersion", True),
@@ -107,7 +111,12 @@ def _write_keys(params: Params) -> dict[str, ContextValue]:
     for member, key in (("ACL", "s3:x-amz-acl"), ("StorageClass", "s3:x-amz-storage-class"),
                         ("ServerSideEncryption", "s3:x-amz-server-side-encryption"),
                         ("SSEKMSKeyId", "s3:x-amz-server-side-encryption-aws-kms-key-id"),
-                        ("ContentType", "s3:x-amz-content-type")):  # fmt: skip
+                        ("ContentType", "s3:x-amz-content-type"),
+                        ("GrantFullControl", "s3:x-amz-grant-full-control"),
+                        ("GrantRead", "s3:x-amz-grant-read"),
+                        ("GrantReadACP", "s3:x-amz-grant-read-acp"),
+                        ("GrantWrite", "s3:x-amz-grant-write"),
+                        ("GrantWriteACP", "s3:x-amz-grant-write-acp")):  # fmt: skip
         value = params.get(member)
         if value is not None:
             keys[key] = str(value)
@@ -217,7 +226,8 @@ async def requirements_for(
         if params.get("ObjectOwnership") is not None:
             context["s3:x-amz-object-ownership"] = str(params["ObjectOwnership"])
         return (Requirement(action, resource, None, context),)
-    if op in ("PutObject", "CreateMultipartUpload", "UploadPart", "CompleteMultipartUpload"):
+    if op in ("PutObject", "CreateMultipartUpload", "UploadPart", "CompleteMultipartUpload",
+              "PutObjectAcl", "PutBucketAcl"):  # fmt: skip
         context.update(_write_keys(params))
     found: list[Requirement] = []
     if op in _REQUEST_TAGS and params.get("Tagging"):

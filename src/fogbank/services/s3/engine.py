@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from fogbank.core.clock import Clock
 from fogbank.services.s3 import errors
+from fogbank.services.s3.acl.directory import AccountDirectory
 from fogbank.services.s3.bucket_cache import MISSING, BucketCache
 from fogbank.services.s3.models import Bucket
 from fogbank.services.s3.sse.keys import SseKeys
@@ -46,6 +47,7 @@ class S3Engine:
         self.cache = cache
         self.sse = sse  # server-side encryption's data keys
         self.limits = limits or S3Limits()
+        self.accounts = AccountDirectory(db)  # ACL grantees: canonical ids, e-mail addresses
 
     @property
     def blobs(self) -> BlobStore:

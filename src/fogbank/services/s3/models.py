@@ -115,6 +115,7 @@ class ObjectVersion:
     sse: SseRecord | None = None  # None: stored unencrypted (written before SSE was built)
     access_tier: str | None = None  # INTELLIGENT_TIERING's tier; None: Frequent Access
     last_access: float | None = None  # INTELLIGENT_TIERING: last GET; None: last write
+    acl: str | None = None  # its ACL's grants as JSON (acl/grants.py); None: private
 
     @property
     def archive_tier(self) -> str | None:
@@ -165,3 +166,4 @@ class Upload:
     checksum_type: str | None
     tags: tuple[tuple[str, str], ...] = ()
     sse: SseRecord | None = None
+    acl: str | None = None  # the ACL the completed object gets (JSON); None: private

@@ -13,11 +13,13 @@ from fogbank.core.jobs import Job
 from fogbank.services.base import Handler, Output, Params, ServiceProvider
 from fogbank.services.s3 import access, cors
 from fogbank.services.s3.access_logs.delivery import AccessLogDelivery
+from fogbank.services.s3.acl import access as acl_access
 from fogbank.services.s3.client import S3Client
 from fogbank.services.s3.engine import S3Engine
 from fogbank.services.s3.lifecycle.job import LifecycleJob
 from fogbank.services.s3.ops import (
     access_logging,
+    acl,
     bucket_config,
     buckets,
     completion,
@@ -50,6 +52,7 @@ TABLES: tuple[Mapping[str, EngineHandler], ...] = (
     buckets.HANDLERS,
     bucket_config.HANDLERS,
     policy.HANDLERS,
+    acl.HANDLERS,
     access_logging.HANDLERS,
     read.HANDLERS,
     delete.HANDLERS,
@@ -129,6 +132,7 @@ class S3Service(ServiceProvider):
 
     async def requirements(self, ctx: RequestContext, params: Params) -> Sequence[Requirement]:
         found = await access.requirements_for(self.engine, ctx, params)
+        found = await acl_access.with_object_owners(self.engine, found)
         for requirement in found:  # anonymous / cross-account: the owner's CloudTrail
             owner = requirement.resource_account
             if owner is not None and owner != ctx.account_id:

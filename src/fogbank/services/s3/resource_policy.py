@@ -17,7 +17,9 @@ from collections import OrderedDict
 from fogbank.authz.requirements import Requirement, ResourcePolicy
 from fogbank.core.context import RequestContext
 from fogbank.services.s3 import bucket_policy, public_access
+from fogbank.services.s3.acl import access as acl_access
 from fogbank.services.s3.engine import S3Engine
+from fogbank.services.s3.models import Bucket
 
 _ARN_PREFIX = "arn:aws:s3:::"
 _LOCKOUT_SAFE = frozenset({"s3:getbucketpolicy", "s3:putbucketpolicy", "s3:deletebucketpolicy"})
@@ -75,18 +77,45 @@ class BucketPolicies:
         if bucket is None:
             return None
         text = await engine.bucket_config(bucket.name, "policy")
+        extra = await acl_access.statements(engine, ctx, requirement, bucket)
+        policy = await self._bucket_policy(ctx, requirement, bucket, text)
+        if extra:
+            policy = merged(policy, extra)
+        return None if policy is None else ResourcePolicy(policy, bucket.owner_account)
+
+    async def _bucket_policy(
+        self, ctx: RequestContext, requirement: Requirement, bucket: Bucket, text: object
+    ) -> str | None:
         if not isinstance(text, str):
             return None
         principal = ctx.principal
         insider = not principal.is_anonymous and principal.account_id == bucket.owner_account
         if insider and principal.is_root and requirement.action.lower() in _LOCKOUT_SAFE:
             return None
+        owner = requirement.resource_account or bucket.owner_account
+        if owner != bucket.owner_account:  # an object another account owns: denies only
+            return self.analysis(text).deny_only
         if not insider:
             analysis = self.analysis(text)
             if analysis.public:
-                settings = await public_access.effective(engine, bucket.name, bucket.owner_account)
+                settings = await public_access.effective(
+                    self._engine, bucket.name, bucket.owner_account
+                )
                 if settings.restrict_public_buckets:
-                    if analysis.deny_only is None:
-                        return None
-                    text = analysis.deny_only
-        return ResourcePolicy(text, bucket.owner_account)
+                    return analysis.deny_only
+        return text
+
+
+def merged(policy: str | None, extra: list[dict[str, object]]) -> str:
+    """``policy`` (JSON text, or none) with the ``extra`` statements (ACL grants) added."""
+    doc: dict[str, object] = {"Version": "2012-10-17", "Statement": []}
+    if policy is not None:
+        try:
+            loaded = json.loads(policy)
+        except ValueError:
+            loaded = None
+        if isinstance(loaded, dict):
+            doc = loaded
+    found = doc.get("Statement")
+    listed = found if isinstance(found, list) else ([found] if isinstance(found, dict) else [])
+    return json.dumps({**doc, "Statement": [*listed, *extra]})

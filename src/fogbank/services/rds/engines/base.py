@@ -118,6 +118,11 @@ class Engine(Protocol):
         """Initialise a pristine data directory at ``dest``; return the engine's parameters."""
         ...
 
+    def template_recipe(self) -> str:
+        """How ``make_template`` initialises a data directory (the tool's options), for
+        telling templates made differently apart (template_cache.py)."""
+        ...
+
     def write_config(
         self,
         layout: Layout,

@@ -26,6 +26,12 @@ from fogbank.services.rds.models import ParameterDef
 
 ADMIN_USER = "rdsadmin"
 SOCKET = "mysqld.sock"
+# mariadb-install-db's options for a template (besides --no-defaults and the data dir)
+INSTALL_OPTIONS = (
+    "--auth-root-authentication-method=normal",
+    "--skip-test-db",
+    "--skip-name-resolve",
+)
 MASTER_PRIVILEGES = (
     "SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, RELOAD, PROCESS, REFERENCES, INDEX,"
     " ALTER, SHOW DATABASES, CREATE TEMPORARY TABLES, LOCK TABLES, EXECUTE,"
@@ -312,6 +318,9 @@ class MariaDB:
 
     # -- the template -------------------------------------------------------------------
 
+    def template_recipe(self) -> str:
+        return " ".join(("mariadb-install-db", *INSTALL_OPTIONS))
+
     async def make_template(self, dest: Path) -> dict[str, ParameterDef]:
         run_as = self.run_as
         work = dest.with_name(dest.name + ".work")
@@ -327,9 +336,7 @@ class MariaDB:
                 str(install),
                 "--no-defaults",
                 f"--datadir={layout.data}",
-                "--auth-root-authentication-method=normal",
-                "--skip-test-db",
-                "--skip-name-resolve",
+                *INSTALL_OPTIONS,
             ],
             run_as,
         )

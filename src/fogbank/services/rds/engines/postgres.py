@@ -30,6 +30,15 @@ from fogbank.services.rds.models import ParameterDef
 
 ADMIN_USER = "rdsadmin"
 INITDB_CONF = "postgresql.initdb.conf"
+INITDB_OPTIONS = (
+    "-U",
+    ADMIN_USER,
+    "-E",
+    "UTF8",
+    "--locale=C.UTF-8",
+    "--auth=scram-sha-256",
+    "--no-sync",
+)
 FIXED = frozenset(
     {
         "config_file",
@@ -270,6 +279,9 @@ class Postgres:
 
     # -- the template --------------------------------------------------------------------
 
+    def template_recipe(self) -> str:
+        return " ".join(("initdb", *INITDB_OPTIONS))
+
     async def make_template(self, dest: Path) -> dict[str, ParameterDef]:
         work = dest.with_name(dest.name + ".work")
         shutil.rmtree(work, ignore_errors=True)
@@ -283,14 +295,8 @@ class Postgres:
                 str(self.server.bin_dir / "initdb"),
                 "-D",
                 str(layout.data),
-                "-U",
-                ADMIN_USER,
-                "-E",
-                "UTF8",
-                "--locale=C.UTF-8",
-                "--auth=scram-sha-256",
+                *INITDB_OPTIONS,
                 f"--pwfile={pwfile}",
-                "--no-sync",
             ],
             self.run_as,
         )

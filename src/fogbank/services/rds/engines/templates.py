@@ -4,6 +4,8 @@ Made once (``mariadb-install-db`` / ``initdb``, then the server is started to re
 parameters) under ``<data-dir>/rds/templates/<server>``; a new instance's data directory
 is a copy, which is what makes creation take about a second. The parameter definitions
 go to the store (``rds_engine_parameters``), where every gateway process can read them.
+With a template cache (template_cache.py), a template some other data directory made
+already is copied from there instead of being made again.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 from fogbank.services.rds import group_store
 from fogbank.services.rds.engines import params
 from fogbank.services.rds.engines.base import Engine
+from fogbank.services.rds.engines.template_cache import TemplateCache
 from fogbank.services.rds.models import ParameterDef
 from fogbank.storage.db import Database
 
@@ -26,8 +29,10 @@ class Templates:
         engines: Mapping[str, Engine],
         db: Database,
         now: Callable[[], float],
+        cache: TemplateCache | None = None,
     ) -> None:
         self.root = root
+        self.cache = cache
         self.engines = engines
         self.db = db
         self.now = now
@@ -49,7 +54,11 @@ class Templates:
                 self._defs[server] = params.defs_from_json(stored)
                 return self._defs[server]
             self.root.mkdir(parents=True, exist_ok=True)
-            defs = await self.engines[server].make_template(self.path(server))
+            engine = self.engines[server]
+            if self.cache is None:
+                defs = await engine.make_template(self.path(server))
+            else:
+                defs = await self.cache.ensure(engine, self.path(server), engine.make_template)
             text = params.defs_to_json(defs)
             now = self.now()
             await self.db.write(lambda c: group_store.put_definitions(c, server, text, now))

@@ -8,6 +8,7 @@ from __future__ import annotations
 from fogbank.core.context import RequestContext
 from fogbank.services.s3 import errors
 from fogbank.services.s3.access_logs import config
+from fogbank.services.s3.acl import grants, ownership
 from fogbank.services.s3.engine import S3Engine
 from fogbank.services.s3.models import Bucket
 from fogbank.services.s3.ops.bucket_config import _delete, _get, _put
@@ -57,7 +58,7 @@ async def put_bucket_logging(engine: S3Engine, ctx: RequestContext, params: Para
         policy if isinstance(policy, str) else None,
         target.name, str(doc["TargetPrefix"]), bucket.name, bucket.owner_account,
     )  # fmt: skip
-    if not allowed:
+    if not allowed and not await _log_delivery_granted(engine, target):
         raise config.invalid_target(target_name, NO_PERMISSION)
     await _put(engine, ctx, bucket.name, config.KIND, doc)
     return {}
@@ -69,6 +70,17 @@ async def get_bucket_logging(engine: S3Engine, ctx: RequestContext, params: Para
     if not isinstance(doc, dict):
         return {}
     return {"LoggingEnabled": doc}
+
+
+async def _log_delivery_granted(engine: S3Engine, target: Bucket) -> bool:
+    """The target bucket's ACL lets the log delivery group write (ACLs enabled)."""
+    if await ownership.mode(engine, target.name) == ownership.ENFORCED:
+        return False
+    acl = grants.from_doc(await engine.bucket_config(target.name, "acl"), target.owner_account)
+    return any(
+        g.uri == grants.LOG_DELIVERY and g.permission in (grants.WRITE, grants.FULL_CONTROL)
+        for g in acl
+    )
 
 
 HANDLERS = {

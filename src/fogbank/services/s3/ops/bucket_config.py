@@ -7,6 +7,8 @@ from collections.abc import Mapping
 
 from fogbank.core.context import RequestContext
 from fogbank.services.s3 import cors, errors, tags
+from fogbank.services.s3.acl import errors as acl_errors
+from fogbank.services.s3.acl import grants as acl_grants
 from fogbank.services.s3.engine import S3Engine
 from fogbank.services.s3.ops.common import Output, Params, touch_bucket
 from fogbank.services.s3.store import buckets as bucket_store
@@ -115,6 +117,14 @@ async def put_bucket_ownership_controls(
     value = rules[0].get("ObjectOwnership")
     if value not in OWNERSHIP_VALUES:
         raise errors.malformed_xml()
+    if value == "BucketOwnerEnforced":
+        await engine.bucket(name)
+        stored = await engine.bucket_config(name, "acl")
+        if stored is not None:
+            bucket = await engine.bucket(name)
+            acl = acl_grants.from_doc(stored, bucket.owner_account)
+            if not acl_grants.owner_only(acl, bucket.owner_account):
+                raise acl_errors.invalid_with_ownership()
     await _put(engine, ctx, name, "ownership", [{"ObjectOwnership": value}])
     return {}
 

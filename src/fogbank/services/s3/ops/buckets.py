@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 
 from fogbank.core.context import RequestContext
 from fogbank.services.s3 import errors, names, public_access
+from fogbank.services.s3.acl import ownership as acl_ownership
 from fogbank.services.s3.engine import S3Engine
 from fogbank.services.s3.lifecycle import schedule
 from fogbank.services.s3.models import Bucket
@@ -51,6 +53,7 @@ async def create_bucket(engine: S3Engine, ctx: RequestContext, params: Params) -
     tags = bucket_config.tag_pairs(config.get("Tags")) if isinstance(config, Mapping) else []
     if tags:
         bucket_config.check_tags(tags, limit=50)
+    acl = await acl_ownership.for_new_bucket(engine, params, ctx.account_id, ownership)
     now = engine.now()
     bucket = Bucket(name, ctx.account_id, region, now, "Enabled" if lock else None, lock)
 
@@ -69,6 +72,8 @@ async def create_bucket(engine: S3Engine, ctx: RequestContext, params: Params) -
         bucket_store.put_config(conn, name, public_access.KIND, public_access.ALL_ON, now)
         if tags:
             bucket_store.put_config(conn, name, "tagging", tags, now)
+        if acl is not None:
+            bucket_store.put_config(conn, name, "acl", json.loads(acl), now)
         return True
 
     created = await engine.db.write(create)

@@ -143,7 +143,7 @@ async def complete_multipart_upload(
             parts=tuple(
                 Part(p.number, p.size, p.etag, p.last_modified, p.checksums) for p in parts
             ),
-            tags=upload.tags, sse=upload.sse,
+            tags=upload.tags, sse=upload.sse, acl=upload.acl,
         )  # fmt: skip
         result = commit_object(engine, conn, obj, cond=cond)
         for blob_id in upload_store.delete(conn, upload.upload_id):

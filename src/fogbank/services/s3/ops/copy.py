@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from fogbank.core.context import RequestContext
 from fogbank.core.errors import AwsError
 from fogbank.services.s3 import archive, checksums, conditions, copy_source, errors, names
+from fogbank.services.s3.acl import ownership
 from fogbank.services.s3.engine import S3Engine
 from fogbank.services.s3.etags import quote
 from fogbank.services.s3.models import ObjectVersion
@@ -102,6 +103,7 @@ async def copy_object(engine: S3Engine, ctx: RequestContext, params: Params) -> 
     meta = meta_of(params) if meta_directive == "REPLACE" else source.meta
     tags = tuple(object_tags(params)) if tag_directive == "REPLACE" else source.tags
     source_keys = await sse_apply.read_keys(engine, source, params, sse_apply.SOURCE_PREFIX)
+    owner, acl = await ownership.for_object_write(engine, ctx, params, target_bucket)
     data_key, sse = await sse_apply.for_write(
         engine, ctx, params, target_bucket, key, request=sse_request
     )
@@ -116,8 +118,8 @@ async def copy_object(engine: S3Engine, ctx: RequestContext, params: Params) -> 
     obj = ObjectVersion(
         bucket=bucket, key=key, version_id="", is_latest=True, delete_marker=False,
         blob_id=written.blob_id, size=source.size, etag=source.etag,
-        last_modified=engine.now(), storage_class=storage, owner_account=ctx.account_id,
-        meta=meta, checksum=checksum, parts=source.parts, tags=tags, sse=sse,
+        last_modified=engine.now(), storage_class=storage, owner_account=owner,
+        meta=meta, checksum=checksum, parts=source.parts, tags=tags, sse=sse, acl=acl,
     )  # fmt: skip
     cond = WriteConditions.of(params)
     stored = await engine.db.write(

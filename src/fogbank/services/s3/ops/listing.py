@@ -6,7 +6,9 @@ from collections.abc import Callable
 
 from fogbank.core.context import RequestContext
 from fogbank.services.s3 import errors, listing
+from fogbank.services.s3.acl import ownership
 from fogbank.services.s3.engine import S3Engine
+from fogbank.services.s3.models import Bucket
 from fogbank.services.s3.ops.common import Output, Params, as_int, owner, text, touch_bucket, when
 from fogbank.services.s3.store import objects as object_store
 from fogbank.services.s3.store.rows import row_float, row_int
@@ -53,7 +55,11 @@ def _key(row: Row) -> str:
     return str(row["key"])
 
 
-def _entries(rows: list[Row], url: bool, with_owner: bool) -> list[dict[str, object]]:
+def _entries(
+    rows: list[Row], url: bool, with_owner: bool, enforced_owner: str | None = None
+) -> list[dict[str, object]]:
+    """Listing entries; with ``enforced_owner`` (BucketOwnerEnforced) every object is the
+    bucket owner's, whoever wrote it."""
     out = []
     owners: dict[str, dict[str, str]] = {}
     algorithms: dict[str, list[str]] = {}
@@ -72,10 +78,16 @@ def _entries(rows: list[Row], url: bool, with_owner: bool) -> list[dict[str, obj
             entry["ChecksumAlgorithm"] = algorithms.setdefault(name, [name])
             entry["ChecksumType"] = row["checksum_type"]
         if with_owner:
-            account = str(row["owner_account"])
+            account = enforced_owner or str(row["owner_account"])
             entry["Owner"] = owners.get(account) or owners.setdefault(account, owner(account))
         out.append(entry)
     return out
+
+
+async def enforced_owner(engine: S3Engine, bucket: Bucket) -> str | None:
+    if await ownership.mode(engine, bucket.name) == ownership.ENFORCED:
+        return bucket.owner_account
+    return None
 
 
 def _enc(value: str | None, url: bool) -> str | None:
@@ -93,13 +105,14 @@ async def list_objects(engine: S3Engine, ctx: RequestContext, params: Params) ->
     limit = max_keys(params)
     url = encoding(params)
     found = await engine.db.read(_walk(engine, bucket.name, prefix, delimiter, marker, limit))
+    forced = await enforced_owner(engine, bucket)
     out: Output = {
         "Name": bucket.name,
         "Prefix": _enc(prefix, url),
         "Marker": _enc(marker or "", url),
         "MaxKeys": limit,
         "IsTruncated": found.truncated,
-        "Contents": _entries(found.contents, url, with_owner=True),
+        "Contents": _entries(found.contents, url, with_owner=True, enforced_owner=forced),
         "CommonPrefixes": [{"Prefix": _enc(p, url)} for p in found.prefixes],
     }
     if delimiter:
@@ -126,7 +139,9 @@ async def list_objects_v2(engine: S3Engine, ctx: RequestContext, params: Params)
             "The continuation token provided is incorrect", "continuation-token", token
         )
     found = await engine.db.read(_walk(engine, bucket.name, prefix, delimiter, after, limit))
-    contents = _entries(found.contents, url, with_owner=bool(params.get("FetchOwner")))
+    fetch = bool(params.get("FetchOwner"))
+    enforced = await enforced_owner(engine, bucket) if fetch else None
+    contents = _entries(found.contents, url, with_owner=fetch, enforced_owner=enforced)
     out: Output = {
         "Name": bucket.name,
         "Prefix": _enc(prefix, url),

@@ -10,6 +10,7 @@ from __future__ import annotations
 from fogbank.core.context import RequestContext
 from fogbank.core.streams import Body, BytesBody
 from fogbank.services.s3 import checksums, errors, names
+from fogbank.services.s3.acl import ownership
 from fogbank.services.s3.copy_source import parse_copy_range
 from fogbank.services.s3.engine import S3Engine
 from fogbank.services.s3.etags import quote
@@ -60,6 +61,7 @@ async def create_multipart_upload(engine: S3Engine, ctx: RequestContext, params:
     bucket = str(params["Bucket"])
     key = names.check_key(str(params["Key"]))
     found = await engine.bucket(bucket)
+    owner, acl = await ownership.for_object_write(engine, ctx, params, found)
     _, sse = await sse_apply.for_write(engine, ctx, params, found, key)
     algorithm = checksums.normalize_algorithm(
         params.get("ChecksumAlgorithm"), "x-amz-checksum-algorithm"
@@ -67,10 +69,10 @@ async def create_multipart_upload(engine: S3Engine, ctx: RequestContext, params:
     kind = _checksum_type(algorithm, text(params, "ChecksumType"))
     upload = Upload(
         upload_id=new_upload_id(), bucket=bucket, key=key, initiated=engine.now(),
-        owner_account=ctx.account_id, initiator_arn=ctx.principal.arn,
+        owner_account=owner, initiator_arn=ctx.principal.arn,
         initiator_id=ctx.principal.principal_id, storage_class=storage_class(params),
         meta=meta_of(params), checksum_algorithm=algorithm, checksum_type=kind,
-        tags=tuple(object_tags(params)), sse=sse,
+        tags=tuple(object_tags(params)), sse=sse, acl=acl,
     )  # fmt: skip
 
     def create(conn: Conn) -> None:

@@ -16,6 +16,7 @@ from fogbank.core.context import RequestContext
 from fogbank.core.outputs import HEADERS, STATUS
 from fogbank.core.streams import Body, BytesBody, WrappedBody
 from fogbank.services.s3 import archive, checksums, errors, names, tags
+from fogbank.services.s3.acl import ownership
 from fogbank.services.s3.engine import S3Engine
 from fogbank.services.s3.etags import quote as quote_etag
 from fogbank.services.s3.ops.common import Output, Params, touch_object
@@ -90,6 +91,8 @@ async def post_object(engine: S3Engine, ctx: RequestContext, params: Params) -> 
     object_tags = tags.from_tagging_xml(fields.get("tagging"))
     tags.check(object_tags, limit=tags.OBJECT_LIMIT)
     claim = checksums.Claim(None, None, None, checksums.content_md5(fields.get("content-md5")))
+    acl_request = {"ACL": fields["acl"]} if "acl" in fields else {}
+    owner, acl = await ownership.for_object_write(engine, ctx, acl_request, found)
     sse_fields = sse_access.post_params(form)
     data_key, sse = await sse_apply.for_write(engine, ctx, sse_fields, found, key)
     written = await write_body(
@@ -106,7 +109,7 @@ async def post_object(engine: S3Engine, ctx: RequestContext, params: Params) -> 
     obj = new_object(
         ctx, engine, bucket, key, blob_id=written.blob_id, size=written.size,
         etag=written.etag, meta=meta, storage=storage, checksum=checksum, tags=tuple(object_tags),
-        sse=sse,
+        sse=sse, owner_account=owner, acl=acl,
     )  # fmt: skip
     stored = await engine.db.write(lambda c: commit_object(engine, c, obj, written=written))
     touch_object(ctx, bucket, key)

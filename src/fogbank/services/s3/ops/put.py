@@ -7,6 +7,7 @@ from __future__ import annotations
 from fogbank.core.context import RequestContext
 from fogbank.core.streams import Body, BytesBody
 from fogbank.services.s3 import archive, checksums, errors, names
+from fogbank.services.s3.acl import ownership
 from fogbank.services.s3.engine import S3Engine
 from fogbank.services.s3.etags import quote
 from fogbank.services.s3.ops.common import Output, Params, touch_object
@@ -51,6 +52,7 @@ async def put_object(engine: S3Engine, ctx: RequestContext, params: Params) -> O
     bucket_name = str(params["Bucket"])
     key = names.check_key(str(params["Key"]))
     bucket = await engine.bucket(bucket_name)
+    owner, acl = await ownership.for_object_write(engine, ctx, params, bucket)
     data_key, sse = await sse_apply.for_write(engine, ctx, params, bucket, key)
     body = params.get("Body")
     if not isinstance(body, Body):
@@ -68,6 +70,7 @@ async def put_object(engine: S3Engine, ctx: RequestContext, params: Params) -> O
         ctx, engine, bucket_name, key,
         blob_id=written.blob_id, size=written.size, etag=written.etag, meta=meta,
         storage=storage, checksum=checksum, tags=tuple(object_tag_list), sse=sse,
+        owner_account=owner, acl=acl,
     )  # fmt: skip
     stored = await engine.db.write(
         lambda c: commit_object(engine, c, obj, written=written, cond=cond)

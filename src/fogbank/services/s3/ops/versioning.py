@@ -19,7 +19,7 @@ from fogbank.services.s3.engine import S3Engine
 from fogbank.services.s3.etags import quote
 from fogbank.services.s3.models import NULL_VERSION, ObjectVersion
 from fogbank.services.s3.ops.common import Output, Params, owner, text, touch_bucket, when
-from fogbank.services.s3.ops.listing import encoding, max_keys
+from fogbank.services.s3.ops.listing import encoding, enforced_owner, max_keys
 from fogbank.services.s3.store import buckets as bucket_store
 from fogbank.services.s3.store import objects as object_store
 from fogbank.services.s3.store import versions as version_store
@@ -190,13 +190,13 @@ def _common_prefix(key: str, prefix: str, delimiter: str | None) -> str | None:
     return None if i < 0 else key[: i + len(delimiter)]
 
 
-def _entry(obj: ObjectVersion, url: bool) -> dict[str, object]:
+def _entry(obj: ObjectVersion, url: bool, enforced_owner: str | None = None) -> dict[str, object]:
     entry: dict[str, object] = {
         "Key": listing.url_encode(obj.key) if url else obj.key,
         "VersionId": obj.version_id,
         "IsLatest": obj.is_latest,
         "LastModified": when(obj.last_modified),
-        "Owner": owner(obj.owner_account),
+        "Owner": owner(enforced_owner or obj.owner_account),
     }
     if obj.delete_marker:
         return entry
@@ -237,6 +237,7 @@ async def list_object_versions(engine: S3Engine, ctx: RequestContext, params: Pa
         )
     )
     enc = listing.url_encode if url else (lambda v: v)
+    forced = await enforced_owner(engine, bucket)
     out: Output = {
         "Name": bucket.name,
         "Prefix": enc(prefix),
@@ -244,8 +245,8 @@ async def list_object_versions(engine: S3Engine, ctx: RequestContext, params: Pa
         "VersionIdMarker": version_marker or "",
         "MaxKeys": limit,
         "IsTruncated": found.truncated,
-        "Versions": [_entry(o, url) for o in found.items if not o.delete_marker],
-        "DeleteMarkers": [_entry(o, url) for o in found.items if o.delete_marker],
+        "Versions": [_entry(o, url, forced) for o in found.items if not o.delete_marker],
+        "DeleteMarkers": [_entry(o, url, forced) for o in found.items if o.delete_marker],
         "CommonPrefixes": [{"Prefix": enc(p)} for p in found.prefixes],
     }
     if delimiter:

@@ -181,7 +181,6 @@ def new_object(
         etag=etag,
         last_modified=engine.now(),
         storage_class=storage,
-        owner_account=ctx.account_id,
         meta=meta,
-        **extra,  # type: ignore[arg-type]
+        **{"owner_account": ctx.account_id, **extra},  # type: ignore[arg-type]
     )

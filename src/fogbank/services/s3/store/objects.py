@@ -91,6 +91,7 @@ def version_from(row: Row) -> ObjectVersion:
         sse=SseRecord.from_json(row["sse"]),
         access_tier=None if row["access_tier"] is None else str(row["access_tier"]),
         last_access=_opt_float(row["last_access"]),
+        acl=None if row["acl"] is None else str(row["acl"]),
     )
 
 
@@ -132,7 +133,8 @@ def row_values(obj: ObjectVersion, sse: str | None, acl: str | None) -> tuple[ob
         None if obj.checksum is None else obj.checksum.algorithm,
         None if obj.checksum is None else obj.checksum.type,
         _parts_json(obj.parts), tags_json(obj.tags),
-        sse if sse is not None else (obj.sse.to_json() if obj.sse is not None else None), acl,
+        sse if sse is not None else (obj.sse.to_json() if obj.sse is not None else None),
+        acl if acl is not None else obj.acl,
     )  # fmt: skip
 
 
@@ -221,6 +223,13 @@ def set_tags(conn: Conn, obj: ObjectVersion, tags: Sequence[tuple[str, str]]) ->
     conn.execute(
         "UPDATE s3_objects SET tags = ? WHERE bucket = ? AND key = ? AND version_id = ?",
         (tags_json(tags), obj.bucket, obj.key, obj.version_id),
+    )
+
+
+def set_acl(conn: Conn, obj: ObjectVersion, acl: str | None) -> None:
+    conn.execute(
+        "UPDATE s3_objects SET acl = ? WHERE bucket = ? AND key = ? AND version_id = ?",
+        (acl, obj.bucket, obj.key, obj.version_id),
     )
 
 

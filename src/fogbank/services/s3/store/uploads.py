@@ -31,6 +31,7 @@ def _upload(row: Row) -> Upload:
         checksum_type=None if kind is None else str(kind),
         tags=tags_from(row["tags"]),
         sse=SseRecord.from_json(row["sse"]),
+        acl=None if row["acl"] is None else str(row["acl"]),
     )
 
 
@@ -52,7 +53,8 @@ def insert(conn: Conn, up: Upload, sse: str | None = None, acl: str | None = Non
         (up.upload_id, up.bucket, up.key, up.initiated, up.owner_account, up.initiator_arn,
          up.initiator_id, up.storage_class, up.meta.to_json(), up.checksum_algorithm,
          up.checksum_type, tags_json(up.tags),
-         sse if sse is not None else (up.sse.to_json() if up.sse is not None else None), acl),
+         sse if sse is not None else (up.sse.to_json() if up.sse is not None else None),
+         acl if acl is not None else up.acl),
     )  # fmt: skip
 
 

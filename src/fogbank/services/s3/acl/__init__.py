@@ -1,0 +1,1 @@
+"""Access control lists: grants, canned ACLs, request parsing, and what grants allow."""
