@@ -40,7 +40,7 @@ from fogbank.storage.db import Conn
 
 log = logging.getLogger("fogbank.s3.lifecycle")
 MAX_ROUNDS = 1000  # changes applied to one key in one run
-RETRY_S = 60.0  # a restore whose bytes could not be moved back is tried again this much later
+RESTORE_RETRY_S = 60.0  # a restore whose bytes could not be moved back: tried again then
 RETRY_S = 3600.0  # a key whose processing failed is tried again this much later
 
 
@@ -121,7 +121,7 @@ class LifecycleJob:
                     log.exception("moving the body of %s/%s failed", bucket, key)
                     if tier == HOT:  # a restore completes only with its bytes readable
                         await engine.db.write(
-                            lambda c: schedule.set_due(c, bucket, key, now + RETRY_S)
+                            lambda c: schedule.set_due(c, bucket, key, now + RESTORE_RETRY_S)
                         )
                         return
         stats.changes += await engine.db.write(partial(self._apply, bucket=bucket, key=key,
