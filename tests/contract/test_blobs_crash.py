@@ -128,7 +128,7 @@ def test_kill_9_at_random_moments(db: Database, tmp_path: Path) -> None:
         missing = all_committed - all_deleting - names
         assert not missing, f"committed objects are missing after round {round_no}: {missing}"
         assert not (all_deleted & names), "a deleted object came back"
-    assert len(all_committed) > ROUNDS  # the child did real work (fewer on a loaded machine)
+    assert len(all_committed) > 10 * ROUNDS  # the child did real work
     print("sweeps in the child:", SWEPT)
     later = time.time() + 10 * SETTINGS.grace_s
     meta, store = open_store(url, root)
