@@ -133,12 +133,8 @@ class FileSystem:
         """Remove a name; the change carries the victim's new attributes if it lives on."""
         victim = tx.find(parent, name)
         freed = remove(tx, ident, parent, name, self._keep_if_open)
-        after = None
-        if victim is not None and victim not in {parent}:
-            try:
-                after = tx.get(victim)
-            except FsError:
-                after = None
+        # The victim lives on if it has other names or is still open (None once purged).
+        after = tx.current(victim) if victim is not None and victim != parent else None
         return freed, Change(after, (tx.get(parent),))
 
     async def unlink(self, ident: Identity, parent: int, name: bytes) -> Change:
