@@ -41,9 +41,13 @@ def _template_cache() -> Path | None:
 
 class RdsHarness:
     def __init__(
-        self, metadata_url: str | None = None, diagnostic_tcp_offset: int | None = None
+        self,
+        metadata_url: str | None = None,
+        diagnostic_tcp_offset: int | None = None,
+        kernel_routes: str = "off",
     ) -> None:
         self.diagnostic_tcp_offset = diagnostic_tcp_offset
+        self.kernel_routes = kernel_routes
         self.dir = Path(tempfile.mkdtemp(prefix="fogbank-rds-test-"))
         self.url = metadata_url or f"sqlite:///{self.dir / 'metadata.db'}"
         self.rules = CidrRules()
@@ -70,6 +74,7 @@ class RdsHarness:
             on_event=lambda i, m: self.events.append((i, m)),
             poll=0.5,
             diagnostic_tcp_offset=self.diagnostic_tcp_offset,
+            kernel_routes=self.kernel_routes,
             template_cache=_template_cache(),
         )
 
