@@ -52,8 +52,9 @@ class RdsHarness:
         self.url = metadata_url or f"sqlite:///{self.dir / 'metadata.db'}"
         self.rules = CidrRules()
         self.events: list[tuple[str, str]] = []
-        # A loopback /24 of this run's own, so parallel runs never share an endpoint.
-        a, b = random.randint(100, 250), random.randint(1, 250)
+        # A loopback /24 of this run's own, so parallel runs never share an endpoint (and
+        # none is another run's twin: see tests/integration/rds/clients.address_range).
+        a, b = random.randint(64, 127), random.randint(1, 250)
         self.pool = AddressPool(f"127.{a}.{b}.1", f"127.{a}.{b}.254")
         self.loop = uvloop.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
