@@ -63,8 +63,10 @@ class FuseOps(FileOps):
         parent, name = self.sino(r.nodeid), _name(r.body)
         if len(name) > NAME_MAX:
             raise FsError(errno.ENAMETOOLONG)
-        if self.listings.absent(parent, name):
-            raise FsError(errno.ENOENT)  # the whole directory is known here: no trip
+        # The whole directory is known here: no trip, unless a notice of another client's
+        # change may still be on its way to the listing (close-to-open across mounts).
+        if self.rpc.caught_up() and self.listings.absent(parent, name):
+            raise FsError(errno.ENOENT)
         return self._entry(self.rpc.call(Op.LOOKUP, self.ctx(r), parent, name))
 
     def getattr(self, r: Request) -> bytes:

@@ -6,11 +6,14 @@ caller can keep several block reads or writes in flight (read-ahead, write-back)
 
 from __future__ import annotations
 
+import array
 import contextlib
 import errno
+import fcntl
 import itertools
 import queue
 import socket
+import termios
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -88,6 +91,7 @@ class RpcClient:
         self._pending_lock = threading.Lock()
         self._closed: BaseException | None = None
         self._reader: threading.Thread | None = None
+        self._handling = False  # the reader has taken a frame off the socket, not done yet
         # Called (on the reader thread) with the server's cache invalidations.
         self.on_notify: Callable[[Value], None] | None = None
 
@@ -205,22 +209,43 @@ class RpcClient:
     def _read_loop(self) -> None:
         try:
             while True:
-                msg_id, status, body = _read_frame(self._sock)
-                if msg_id == 0:
-                    if status == Op.NOTIFY and self.on_notify is not None:
-                        self.on_notify(wire.decode(body))
-                    continue
-                with self._pending_lock:
-                    fut = self._pending.pop(msg_id, None)
-                if fut is None:
-                    continue
-                value = wire.decode(body)
-                if status:
-                    fut.set_exception(FsError(status, str(value) if value is not None else ""))
-                else:
-                    fut.set_result(value)
+                # Wait for a frame without taking it off the socket, so that ``caught_up``
+                # sees it either still in the socket or being handled.
+                if not self._sock.recv(1, socket.MSG_PEEK):
+                    raise ConnectionError("data plane connection closed")
+                self._handling = True
+                try:
+                    self._handle(*_read_frame(self._sock))
+                finally:
+                    self._handling = False
         except (OSError, ConnectionError, ValueError) as exc:
             self._fail(exc)
+
+    def _handle(self, msg_id: int, status: int, body: bytearray) -> None:
+        if msg_id == 0:
+            if status == Op.NOTIFY and self.on_notify is not None:
+                self.on_notify(wire.decode(body))
+            return
+        with self._pending_lock:
+            fut = self._pending.pop(msg_id, None)
+        if fut is None:
+            return
+        value = wire.decode(body)
+        if status:
+            fut.set_exception(FsError(status, str(value) if value is not None else ""))
+        else:
+            fut.set_result(value)
+
+    def caught_up(self) -> bool:
+        """Whether every frame that had reached this client when called has been handled
+        (the server's notices of other clients' changes included). The socket is looked
+        at first: a frame is either still there or, once taken, being handled."""
+        waiting = array.array("i", [0])
+        try:
+            fcntl.ioctl(self._sock.fileno(), termios.FIONREAD, waiting, True)
+        except OSError:
+            return False
+        return waiting[0] == 0 and not self._handling
 
     def _fail(self, exc: BaseException) -> None:
         with self._pending_lock:
