@@ -15,6 +15,7 @@ import queue
 import socket
 import termios
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -92,6 +93,7 @@ class RpcClient:
         self._closed: BaseException | None = None
         self._reader: threading.Thread | None = None
         self._handling = False  # the reader has taken a frame off the socket, not done yet
+        self._handled = threading.Condition()  # notified as each frame is done with
         # Called (on the reader thread) with the server's cache invalidations.
         self.on_notify: Callable[[Value], None] | None = None
 
@@ -213,11 +215,14 @@ class RpcClient:
                 # sees it either still in the socket or being handled.
                 if not self._sock.recv(1, socket.MSG_PEEK):
                     raise ConnectionError("data plane connection closed")
-                self._handling = True
+                with self._handled:
+                    self._handling = True
                 try:
                     self._handle(*_read_frame(self._sock))
                 finally:
-                    self._handling = False
+                    with self._handled:
+                        self._handling = False
+                        self._handled.notify_all()
         except (OSError, ConnectionError, ValueError) as exc:
             self._fail(exc)
 
@@ -236,7 +241,7 @@ class RpcClient:
         else:
             fut.set_result(value)
 
-    def caught_up(self) -> bool:
+    def _caught_up(self) -> bool:
         """Whether every frame that had reached this client when called has been handled
         (the server's notices of other clients' changes included). The socket is looked
         at first: a frame is either still there or, once taken, being handled."""
@@ -246,6 +251,20 @@ class RpcClient:
         except OSError:
             return False
         return waiting[0] == 0 and not self._handling
+
+    def catch_up(self, timeout: float) -> bool:
+        """Wait (at most ``timeout`` seconds) until every frame that had reached this
+        client when called has been handled; False if that did not happen in time.
+        Answers to this client's own requests usually arrive around the caller's next
+        call (a close's RELEASE, say), so waiting for them beats a round trip."""
+        deadline = time.monotonic() + timeout
+        with self._handled:
+            while not self._caught_up():
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 or self._closed is not None:
+                    return False
+                self._handled.wait(remaining)
+        return True
 
     def _fail(self, exc: BaseException) -> None:
         with self._pending_lock:
