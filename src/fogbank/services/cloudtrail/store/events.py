@@ -220,21 +220,24 @@ class PendingEvent:
 def after_cursor(
     conn: Conn, account_id: str, batch: int, seq: int, limit: int
 ) -> list[PendingEvent]:
-    """Claimed events of an account past a trail's cursor, in (batch, seq) order."""
+    """Claimed events of an account past a trail's cursor, in (batch, seq) order.
+
+    ``batch >= ?`` is what starts the index range at the cursor (with only the OR, SQLite
+    walked the account's whole history from its first claimed event on every call)."""
     rows = conn.all(
         "SELECT batch, seq, account_id, region, event_time, event_name, event_source,"
         " read_only, management, record FROM cloudtrail_events"
-        " WHERE batch IS NOT NULL AND (batch > ? OR (batch = ? AND seq > ?))"
-        " AND account_id = ? ORDER BY batch, seq LIMIT ?",
-        (batch, batch, seq, account_id, limit),
+        " WHERE account_id = ? AND batch >= ? AND (batch > ? OR seq > ?)"
+        " ORDER BY batch, seq LIMIT ?",
+        (account_id, batch, batch, seq, limit),
     )
     return [
         PendingEvent(
-            batch=int(str(r["batch"])),
-            seq=int(str(r["seq"])),
+            batch=_int(r["batch"]),
+            seq=_int(r["seq"]),
             account_id=str(r["account_id"]),
             region=str(r["region"]),
-            event_time=float(str(r["event_time"])),
+            event_time=_float(r["event_time"]),
             event_name=str(r["event_name"]),
             event_source=str(r["event_source"]),
             read_only=bool(r["read_only"]),
@@ -243,6 +246,14 @@ def after_cursor(
         )
         for r in rows
     ]
+
+
+def _int(value: object) -> int:
+    return value if isinstance(value, int) else int(str(value))
+
+
+def _float(value: object) -> float:
+    return float(value) if isinstance(value, (int, float)) else float(str(value))
 
 
 # -- retention -------------------------------------------------------------------------
