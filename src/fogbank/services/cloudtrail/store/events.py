@@ -217,19 +217,41 @@ class PendingEvent:
     record: str
 
 
+_PAST_CURSOR = "account_id = ? AND batch >= ? AND (batch > ? OR seq > ?)"
+
+
 def after_cursor(
-    conn: Conn, account_id: str, batch: int, seq: int, limit: int
+    conn: Conn,
+    account_id: str,
+    batch: int,
+    seq: int,
+    limit: int,
+    until_time: float | None = None,
 ) -> list[PendingEvent]:
     """Claimed events of an account past a trail's cursor, in (batch, seq) order.
 
+    With ``until_time``, only those before the first one (in that order) whose time is
+    ``until_time`` or later: a slot's delivery stops there, and what follows waits for a
+    later slot, so reading (and decoding) it now would be wasted.
+
     ``batch >= ?`` is what starts the index range at the cursor (with only the OR, SQLite
     walked the account's whole history from its first claimed event on every call)."""
+    where, params = _PAST_CURSOR, [account_id, batch, batch, seq]
+    if until_time is not None:
+        stop = conn.one(
+            f"SELECT batch, seq FROM cloudtrail_events WHERE {_PAST_CURSOR}"  # noqa: S608
+            " AND event_time >= ? ORDER BY batch, seq LIMIT 1",
+            (*params, until_time),
+        )
+        if stop is not None:
+            stop_batch = _int(stop["batch"])
+            where += " AND batch <= ? AND (batch < ? OR seq < ?)"
+            params += [stop_batch, stop_batch, _int(stop["seq"])]
     rows = conn.all(
-        "SELECT batch, seq, account_id, region, event_time, event_name, event_source,"
-        " read_only, management, record FROM cloudtrail_events"
-        " WHERE account_id = ? AND batch >= ? AND (batch > ? OR seq > ?)"
+        "SELECT batch, seq, account_id, region, event_time, event_name, event_source,"  # noqa: S608
+        f" read_only, management, record FROM cloudtrail_events WHERE {where}"
         " ORDER BY batch, seq LIMIT ?",
-        (account_id, batch, batch, seq, limit),
+        (*params, limit),
     )
     return [
         PendingEvent(
