@@ -241,10 +241,14 @@ def after_cursor(
     walked the account's whole history from its first claimed event on every call)."""
     where, params = _PAST_CURSOR, [account_id, batch, batch, seq]
     if until_time is not None:
+        # Looked for among the next ``limit`` events only: a backlog (events claimed from
+        # before the trail started, say) is read a chunk at a time, and a search through
+        # all of it for every chunk would cost its square.
         stop = conn.one(
-            f"SELECT batch, seq FROM cloudtrail_events WHERE {_PAST_CURSOR}"  # noqa: S608
-            " AND event_time >= ? ORDER BY batch, seq LIMIT 1",
-            (*params, until_time),
+            "SELECT batch, seq FROM (SELECT batch, seq, event_time FROM cloudtrail_events"  # noqa: S608
+            f" WHERE {_PAST_CURSOR} ORDER BY batch, seq LIMIT ?) AS ahead"
+            " WHERE event_time >= ? ORDER BY batch, seq LIMIT 1",
+            (*params, limit, until_time),
         )
         if stop is not None:
             stop_batch = _int(stop["batch"])
