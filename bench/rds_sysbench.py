@@ -96,9 +96,15 @@ def main() -> None:
     parser.add_argument("--tables", type=int, default=4)
     parser.add_argument("--table-size", type=int, default=10000)
     parser.add_argument("--relaxed", action="store_true")
+    parser.add_argument(
+        "--kernel-routes",
+        choices=("auto", "on", "off"),
+        default="auto",
+        help="the product's setting FOGBANK_RDS_KERNEL_ROUTES (off: every byte via the front)",
+    )
     options = parser.parse_args()
 
-    rds = RdsHarness(diagnostic_tcp_offset=TCP_OFFSET)
+    rds = RdsHarness(diagnostic_tcp_offset=TCP_OFFSET, kernel_routes=options.kernel_routes)
     try:
         rds.rules.set_rules("sg-bench", [Rule("127.0.0.0/8")])
         family = rds.layer.catalog.resolve(options.engine, None)[1]

@@ -3,14 +3,14 @@
 # Usage: scripts/setup-system.sh [run|test]
 #   run:  what `fogbank up` needs on its embedded defaults, including the database servers
 #         that answer for RDS (MariaDB for mysql/mariadb, PostgreSQL for postgres) and
-#         fuse3 for `fogbank mount`
+#         fuse3 for `fogbank mount`, nftables for RDS kernel routes (docs/rds.md)
 #   test: that, plus what the test suite and benchmarks need (curl, sysbench; fio, sshfs and
 #         an OpenSSH server for the EFS benchmark)
 set -euo pipefail
 mode="${1:-run}"
 
 want=(python3 python3-venv python3-dev gcc ca-certificates
-      postgresql mariadb-server mariadb-client acl fuse3)
+      postgresql mariadb-server mariadb-client acl fuse3 nftables)
 if [ "$mode" = "test" ]; then
   want+=(curl sysbench fio sshfs openssh-server)
 fi

@@ -65,6 +65,8 @@ class Config:
     # A directory where RDS engine templates (initialised data directories) are kept for
     # every data dir that names it, so that each makes them once only (docs/rds.md).
     rds_template_cache: str | None = None
+    # RDS kernel routes (docs/rds.md): "auto" (on when root and nft are there), "on", "off".
+    rds_kernel_routes: str = "auto"
     # The passphrase the KMS root key is derived from (None: the root key file in the
     # data dir). Never printed, logged or put in a worker's environment.
     kms_passphrase: str | None = field(default=None, repr=False)
@@ -125,6 +127,8 @@ def config_from_env(env: Mapping[str, str], **overrides: object) -> Config:
         values["rds_addresses"] = env["FOGBANK_RDS_ADDRESSES"]
     if env.get("FOGBANK_RDS_TEMPLATE_CACHE"):
         values["rds_template_cache"] = str(Path(env["FOGBANK_RDS_TEMPLATE_CACHE"]).expanduser())
+    if env.get("FOGBANK_RDS_KERNEL_ROUTES"):
+        values["rds_kernel_routes"] = env["FOGBANK_RDS_KERNEL_ROUTES"].strip().lower()
     if env.get("FOGBANK_EFS_ADDRESSES"):
         values["efs_addresses"] = env["FOGBANK_EFS_ADDRESSES"]
     if env.get("FOGBANK_S3_COLD_STORE"):
@@ -175,6 +179,10 @@ def validate(config: Config) -> None:
         from fogbank.services.rds.addresses import AddressPool as RdsAddresses
 
         RdsAddresses.parse(config.rds_addresses)
+    if config.rds_kernel_routes not in ("auto", "on", "off"):
+        raise ValueError(
+            f"FOGBANK_RDS_KERNEL_ROUTES must be auto, on or off: {config.rds_kernel_routes!r}"
+        )
     if config.efs_addresses is not None:
         from fogbank.services.efs.serving.addresses import AddressPool as EfsAddresses
 

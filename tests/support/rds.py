@@ -41,15 +41,20 @@ def _template_cache() -> Path | None:
 
 class RdsHarness:
     def __init__(
-        self, metadata_url: str | None = None, diagnostic_tcp_offset: int | None = None
+        self,
+        metadata_url: str | None = None,
+        diagnostic_tcp_offset: int | None = None,
+        kernel_routes: str = "off",
     ) -> None:
         self.diagnostic_tcp_offset = diagnostic_tcp_offset
+        self.kernel_routes = kernel_routes
         self.dir = Path(tempfile.mkdtemp(prefix="fogbank-rds-test-"))
         self.url = metadata_url or f"sqlite:///{self.dir / 'metadata.db'}"
         self.rules = CidrRules()
         self.events: list[tuple[str, str]] = []
-        # A loopback /24 of this run's own, so parallel runs never share an endpoint.
-        a, b = random.randint(100, 250), random.randint(1, 250)
+        # A loopback /24 of this run's own, so parallel runs never share an endpoint (and
+        # none is another run's twin: see tests/integration/rds/clients.address_range).
+        a, b = random.randint(64, 127), random.randint(1, 250)
         self.pool = AddressPool(f"127.{a}.{b}.1", f"127.{a}.{b}.254")
         self.loop = uvloop.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
@@ -70,6 +75,7 @@ class RdsHarness:
             on_event=lambda i, m: self.events.append((i, m)),
             poll=0.5,
             diagnostic_tcp_offset=self.diagnostic_tcp_offset,
+            kernel_routes=self.kernel_routes,
             template_cache=_template_cache(),
         )
 

@@ -91,7 +91,12 @@ def rds_settings(config: Config) -> RdsSettings:
 
     pool = AddressPool.parse(config.rds_addresses) if config.rds_addresses else None
     cache = Path(config.rds_template_cache) if config.rds_template_cache else None
-    return RdsSettings(data_dir=config.data_dir, addresses=pool, template_cache=cache)
+    return RdsSettings(
+        data_dir=config.data_dir,
+        addresses=pool,
+        template_cache=cache,
+        kernel_routes=config.rds_kernel_routes,
+    )
 
 
 def open_store(config: Config) -> Database:

@@ -16,8 +16,10 @@ PASSWORD = "Lab-pass-2024"
 
 
 def address_range() -> str:
-    """A loopback /24 of this server's own, so that parallel test servers never share one."""
-    a, b = random.randint(100, 250), random.randint(1, 250)
+    """A loopback /24 of this server's own, so that parallel test servers never share one.
+    127.64-127.x.x: their engines' twins (kernel routes) are in 127.192-255.x.x, where no
+    endpoint is."""
+    a, b = random.randint(64, 127), random.randint(1, 250)
     return f"127.{a}.{b}.1-127.{a}.{b}.254"
 
 

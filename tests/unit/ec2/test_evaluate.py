@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass
 
 import pytest
 
-from fogbank.services.ec2.evaluate import compile_group, evaluate
+from fogbank.services.ec2.evaluate import admitted_networks, compile_group, evaluate
 from fogbank.services.ec2.models import RuleSpec, Source, SourceKind
 
 G1 = "sg-0123456789abcdef0"
@@ -161,3 +162,40 @@ def test_ipv6_refusal_suggests_an_ipv6_rule() -> None:
 def test_no_groups_and_bad_addresses() -> None:
     assert "in no security group" in evaluate([], "127.0.0.1", "tcp", 1).message
     assert not evaluate([compile_group(G1, "x", [], {})], "not-an-ip", "tcp", 1).allowed
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_admitted_networks_agree_with_evaluate(case: Case) -> None:
+    """What a packet filter may pass unasked: never a client ``evaluate`` refuses, and
+    every IPv4 client it admits by an IPv4 or group rule."""
+    members: dict[str, frozenset[str]] = {}
+    for gid, address in case.members:
+        members[gid] = members.get(gid, frozenset()) | {address}
+    compiled = compile_group(G1, "db", case.rules, members)
+    result = evaluate([compiled], case.client, case.protocol, case.port)
+    networks = admitted_networks([compiled], case.protocol, case.port)
+    try:
+        client = ipaddress.ip_address(case.client)
+    except ValueError:
+        client = None
+    passed = any(client is not None and client in n for n in networks)
+    assert not passed or result.allowed
+    by_v4 = all(r.source.kind in (SourceKind.CIDR4, SourceKind.GROUP) for r in case.rules)
+    if isinstance(client, ipaddress.IPv4Address) and by_v4:
+        assert passed is result.allowed
+
+
+def test_admitted_networks_merge_and_skip_missing_groups() -> None:
+    rules = [
+        tcp(3306, 3306, v4("127.0.0.0/25")),
+        tcp(3306, 3306, v4("127.0.0.128/25")),
+        tcp(3306, 3306, v4("127.0.0.7/32")),
+        tcp(3306, 3306, v6("::1/128")),
+        tcp(5432, 5432, v4("10.0.0.0/8")),
+        tcp(3306, 3306, group(PEER)),
+    ]
+    compiled = compile_group(G1, "db", rules, {PEER: frozenset({"10.1.1.1", "::2"})})
+    gone = compile_group(G2, None, [tcp(0, 65535, v4("0.0.0.0/0"))], {})
+    found = [str(n) for n in admitted_networks([compiled, gone], "tcp", 3306)]
+    assert found == ["10.1.1.1/32", "127.0.0.0/24"]
+    assert admitted_networks([compiled], "udp", 3306) == ()

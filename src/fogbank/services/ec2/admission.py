@@ -15,7 +15,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from fogbank.services.ec2.changes import ChangeSignal
-from fogbank.services.ec2.evaluate import Admission, CompiledGroup, compile_group, evaluate
+from fogbank.services.ec2.evaluate import (
+    Admission,
+    CompiledGroup,
+    admitted_networks,
+    compile_group,
+    evaluate,
+)
 from fogbank.services.ec2.models import SourceKind
 from fogbank.services.ec2.store import attachments
 from fogbank.services.ec2.store import groups as group_store
@@ -36,6 +42,7 @@ class _Entry:
     version: tuple[int, int]
     loaded_at: float
     decisions: dict[tuple[str, str, int], Admission] = field(default_factory=dict)
+    networks: dict[tuple[str, int], tuple[str, ...]] = field(default_factory=dict)
 
 
 def load(
@@ -102,6 +109,18 @@ class Admitter:
     ) -> tuple[CompiledGroup, ...]:
         """The groups' compiled inbound rules, as admission sees them now."""
         return (await self._entry(account_id, region, group_ids)).groups
+
+    async def admitted_networks(
+        self, account_id: str, region: str, group_ids: Sequence[str], protocol: str, port: int
+    ) -> tuple[str, ...]:
+        """The IPv4 networks ``admit`` allows to (protocol, port) as the rules are now."""
+        entry = await self._entry(account_id, region, group_ids)
+        key = (protocol.lower(), port)
+        networks = entry.networks.get(key)
+        if networks is None:
+            networks = tuple(str(n) for n in admitted_networks(entry.groups, *key))
+            entry.networks[key] = networks
+        return networks
 
     async def admit(
         self,

@@ -62,6 +62,12 @@ class Ec2Client:
         """May ``client_ip`` connect to ``protocol``/``port`` of a resource in these groups?"""
         return await self.admitter.admit(account_id, region, group_ids, client_ip, protocol, port)
 
+    async def admitted_networks(
+        self, account_id: str, region: str, group_ids: Sequence[str], protocol: str, port: int
+    ) -> tuple[str, ...]:
+        """The IPv4 networks ``admit`` allows to ``protocol``/``port`` (for packet filters)."""
+        return await self.admitter.admitted_networks(account_id, region, group_ids, protocol, port)
+
     # -- usage and membership ------------------------------------------------------
 
     async def register_usage(

@@ -69,6 +69,32 @@ def _source_matches(rule: CompiledRule, addr: Address) -> bool:
     return addr.version == rule.network.version and addr in rule.network
 
 
+def admitted_networks(
+    groups: Sequence[CompiledGroup], protocol: str, port: int
+) -> tuple[ipaddress.IPv4Network, ...]:
+    """Every IPv4 source ``evaluate`` admits to (protocol, port), as few networks as cover it.
+
+    For a packet filter that lets these connections through without asking (RDS kernel
+    routes): it never admits more than ``evaluate`` would. IPv6 rules and prefix lists
+    are left out; their connections are still decided by ``evaluate``.
+    """
+    found: list[ipaddress.IPv4Network] = []
+    for group in groups:
+        if group.name is None:
+            continue
+        for rule in group.rules:
+            if not admits(rule.spec, protocol, port):
+                continue
+            if rule.spec.source.kind is SourceKind.GROUP:
+                for member in rule.members:
+                    addr = _address(member)
+                    if isinstance(addr, ipaddress.IPv4Address):
+                        found.append(ipaddress.IPv4Network(addr))
+            elif isinstance(rule.network, ipaddress.IPv4Network):
+                found.append(rule.network)
+    return tuple(ipaddress.collapse_addresses(found))
+
+
 def _groups_text(groups: Sequence[CompiledGroup]) -> str:
     parts = [
         f"{g.group_id} ({g.name})" if g.name is not None else f"{g.group_id} (does not exist)"

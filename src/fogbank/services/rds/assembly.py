@@ -19,6 +19,7 @@ from fogbank.services.rds.engines.catalog import MARIADB, Catalog, Server, disco
 from fogbank.services.rds.engines.doorbell import Doorbell
 from fogbank.services.rds.engines.front import Front
 from fogbank.services.rds.engines.mariadb import MariaDB
+from fogbank.services.rds.engines.netfilter import KernelRoutes
 from fogbank.services.rds.engines.postgres import Postgres
 from fogbank.services.rds.engines.sizing import host_memory
 from fogbank.services.rds.engines.supervisor import Supervisor
@@ -68,12 +69,15 @@ def build_engine_layer(
     poll: float = 2.0,
     diagnostic_tcp_offset: int | None = None,
     template_cache: Path | None = None,
+    kernel_routes: str = "off",
 ) -> RdsEngineLayer:
     """``servers``: the installed servers (found on this machine when None).
 
     ``diagnostic_tcp_offset`` (benchmarks only) makes every engine also listen on TCP at
     its endpoint address and port + offset, bypassing the front and the security groups.
     ``template_cache``: a directory of engine templates shared with other data dirs.
+    ``kernel_routes``: "auto", "on" or "off" (engines/netfilter.py); with a diagnostic
+    offset the routes lead to that listener, which stays reachable directly.
     """
     run_as = RunAs.for_this_process()
     catalog = Catalog(discover_servers() if servers is None else servers)
@@ -97,17 +101,19 @@ def build_engine_layer(
     if primary:
         cache = TemplateCache(template_cache, run_as) if template_cache is not None else None
         templates = Templates(paths.templates, engines, db, clock.time, cache)
+        kernel = KernelRoutes.detect(kernel_routes, guard=diagnostic_tcp_offset is None)
         actions = Actions(
             db=db,
             clock=clock,
             paths=paths,
             engines=engines,
             templates=templates,
-            front=Front(admitter),
+            front=Front(admitter, kernel),
             run_as=run_as,
             host_memory=host_memory(),
             on_event=on_event,
             diagnostic_tcp_offset=diagnostic_tcp_offset,
+            engine_tcp=kernel is not None,
         )
         supervisor = Supervisor(actions, intents, progress, poll=poll)
     return RdsEngineLayer(catalog, instances, groups, supervisor)

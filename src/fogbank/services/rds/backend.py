@@ -42,6 +42,7 @@ class RdsSettings:
     data_dir: Path | None  # None: offline (documentation tools); nothing can be started
     addresses: AddressPool | None = None  # endpoint addresses (default 127.0.2.1 ...)
     template_cache: Path | None = None  # engine templates shared between data dirs
+    kernel_routes: str = "auto"  # "auto" | "on" | "off" (engines/netfilter.py)
     settle_seconds: float = SETTLE_SECONDS
 
 
@@ -94,6 +95,7 @@ class RdsBackend:
             servers=servers,
             addresses=self.settings.addresses,
             template_cache=self.settings.template_cache,
+            kernel_routes=self.settings.kernel_routes,
         )
         await layer.start()
         return layer

@@ -16,7 +16,7 @@ from typing import Protocol
 
 from fogbank.core.errors import AwsError
 from fogbank.services.rds import errors
-from fogbank.services.rds.engines.admission import Admission, AdmissionRequest
+from fogbank.services.rds.engines.admission import Admission, AdmissionRequest, Guard
 
 MEMBER_KIND = "rds-instance"
 
@@ -60,6 +60,10 @@ class Ec2(Protocol):
         protocol: str,
         port: int,
     ) -> Ec2Admission: ...
+
+    async def admitted_networks(
+        self, account_id: str, region: str, group_ids: Sequence[str], protocol: str, port: int
+    ) -> tuple[str, ...]: ...
 
     async def set_membership(
         self,
@@ -192,6 +196,13 @@ class EndpointAdmitter:
             request.port,
         )
         return Admission(answer.allowed, answer.message)
+
+    async def admitted_networks(self, guard: Guard) -> tuple[str, ...]:
+        if not guard.publicly_accessible:
+            return ()  # every client here is outside the VPC (see admit)
+        return await self.ec2.admitted_networks(
+            guard.account_id, guard.region, guard.security_group_ids, "tcp", guard.port
+        )
 
 
 def _outside_vpcs(client_ip: str) -> bool:

@@ -15,9 +15,11 @@ from pathlib import Path
 
 from fogbank.core.clock import Clock
 from fogbank.services.rds import group_store, store
+from fogbank.services.rds.addresses import can_bind
 from fogbank.services.rds.engines import base, params, sizing
 from fogbank.services.rds.engines.base import Bootstrap, Engine, EngineError, Layout, RunAs
 from fogbank.services.rds.engines.front import Front, Target
+from fogbank.services.rds.engines.netfilter import twin
 from fogbank.services.rds.engines.runtime import InstanceRuntime
 from fogbank.services.rds.engines.templates import Templates
 from fogbank.services.rds.models import Event, ParameterDef, Status
@@ -79,6 +81,7 @@ class Actions:
         host_memory: int,
         on_event: EventSink | None = None,
         diagnostic_tcp_offset: int | None = None,
+        engine_tcp: bool = False,
     ) -> None:
         self.db = db
         self.clock = clock
@@ -90,6 +93,7 @@ class Actions:
         self.host_memory = host_memory
         self.on_event = on_event
         self.diagnostic_tcp_offset = diagnostic_tcp_offset
+        self.engine_tcp = engine_tcp  # engines listen on TCP at their twin (kernel routes)
         self.runtimes: dict[str, InstanceRuntime] = {}
 
     def runtime(self, rec: Record) -> InstanceRuntime:
@@ -129,7 +133,9 @@ class Actions:
     def _target(self, rec: Record) -> Target:
         i = rec.instance
         rt = self.runtimes.get(rec.resource_id)
-        backend = rt.socket_path() if rt is not None and rt.accepting else None
+        accepting = rt is not None and rt.accepting
+        backend = rt.socket_path() if rt is not None and accepting else None
+        engine_tcp = rt.layout.tcp if rt is not None and accepting else None
         return Target(
             resource_id=i.resource_id,
             instance_id=i.instance_id,
@@ -138,6 +144,7 @@ class Actions:
             publicly_accessible=i.publicly_accessible,
             status=i.status,
             backend=backend,
+            engine_tcp=engine_tcp,
             account_id=i.scope.account_id,
             region=i.scope.region,
         )
@@ -151,6 +158,19 @@ class Actions:
             rec = await self.status(rec, Status.INCOMPATIBLE_NETWORK, reason)
             await self.event(rec, f"The DB instance's endpoint is unusable: {reason}", ("failure",))
             raise EngineError(reason) from exc
+
+    async def _engine_listener(self, rec: Record) -> tuple[str, int] | None:
+        """Where the engine listens on TCP, if anywhere (besides its unix socket)."""
+        i = rec.instance
+        if self.diagnostic_tcp_offset is not None:
+            return (i.address, i.port + self.diagnostic_tcp_offset)
+        if not self.engine_tcp:
+            return None
+        address = twin(i.address)
+        if not await asyncio.to_thread(can_bind, address, i.port):
+            log.warning("%s:%s taken: the front serves all of %s", address, i.port, i.instance_id)
+            return None
+        return (address, i.port)
 
     async def _defs(self, rec: Record) -> dict[str, ParameterDef]:
         return await self.templates.ensure(rec.instance.server)
@@ -204,8 +224,7 @@ class Actions:
         desired, _methods = await self.db.read(
             lambda c: desired_parameters(c, rec, rt.engine, defs, self.host_memory)
         )
-        if self.diagnostic_tcp_offset is not None:
-            rt.layout = replace(rt.layout, tcp=(i.address, i.port + self.diagnostic_tcp_offset))
+        rt.layout = replace(rt.layout, tcp=await self._engine_listener(rec))
         engine, layout = rt.engine, rt.layout
         port = layout.tcp[1] if layout.tcp is not None else i.port
         engine.write_config(layout, port, desired, defs, bootstrap=bootstrap is not None)

@@ -24,6 +24,18 @@ class AdmissionRequest:
 
 
 @dataclass(frozen=True)
+class Guard:
+    """An endpoint as its security groups see it: for admitting whole networks at once."""
+
+    instance_id: str
+    security_group_ids: tuple[str, ...]
+    publicly_accessible: bool
+    port: int
+    account_id: str = ""
+    region: str = ""
+
+
+@dataclass(frozen=True)
 class Admission:
     ok: bool
     message: str = ""  # why not, naming the group(s) and the missing rule
@@ -32,10 +44,20 @@ class Admission:
 class Admitter(Protocol):
     async def admit(self, request: AdmissionRequest) -> Admission: ...
 
+    async def admitted_networks(self, guard: Guard) -> tuple[str, ...]:
+        """IPv4 networks (CIDR text) whose every client ``admit`` would let in now.
+
+        What a packet filter may let through without asking; never more than ``admit``.
+        """
+        ...
+
 
 class AllowAll:
     async def admit(self, request: AdmissionRequest) -> Admission:
         return Admission(True)
+
+    async def admitted_networks(self, guard: Guard) -> tuple[str, ...]:
+        return ("0.0.0.0/0",)
 
 
 @dataclass(frozen=True)
@@ -83,6 +105,17 @@ class CidrRules:
 
     def authorize(self, group_id: str, rule: Rule) -> None:
         self._rules[group_id] = (*self._rules.get(group_id, ()), rule)
+
+    async def admitted_networks(self, guard: Guard) -> tuple[str, ...]:
+        found = [
+            ipaddress.ip_network(rule.cidr, False)
+            for group in guard.security_group_ids
+            for rule in self._rules.get(group, ())
+            if rule.protocol in ("-1", "all")
+            or (rule.protocol == "tcp" and rule.from_port <= guard.port <= rule.to_port)
+        ]
+        v4 = [n for n in found if isinstance(n, ipaddress.IPv4Network)]
+        return tuple(str(n) for n in ipaddress.collapse_addresses(v4))
 
     async def admit(self, request: AdmissionRequest) -> Admission:
         for group in request.security_group_ids:

@@ -60,8 +60,8 @@ class Layout:
     """An instance's files: ``<root>/data`` (the engine's own), config, log, socket dir."""
 
     root: Path
-    # Diagnostics only (benchmarks): the engine also listens on this TCP address, which
-    # bypasses the front and so the security groups. None in normal operation.
+    # The engine's TCP listener besides its unix socket: the endpoint's twin, reached only
+    # through kernel routes (netfilter.py), or a benchmark's diagnostic port. None: none.
     tcp: tuple[str, int] | None = None
 
     @property

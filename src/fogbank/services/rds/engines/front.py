@@ -7,6 +7,11 @@ protocol objects on the event loop (uvloop in the server), with flow control: a 
 cannot write fast enough pauses reading on the other. This measured faster than a pair of
 ``os.splice`` threads per connection (docs/performance.md).
 
+With kernel routes (netfilter.py), connections from networks the groups admit never
+reach the front: the kernel hands them to the engine's own TCP listener. The front keeps
+them in step with the targets and the groups' rules (``_sync``) and still serves every
+other connection, refusals included.
+
 Later the front is where IAM database authentication intercepts the handshake.
 """
 
@@ -21,12 +26,14 @@ from pathlib import Path
 from typing import cast
 
 from fogbank.services.rds.engines import wire
-from fogbank.services.rds.engines.admission import AdmissionRequest, Admitter
+from fogbank.services.rds.engines.admission import AdmissionRequest, Admitter, Guard
+from fogbank.services.rds.engines.netfilter import KernelRoutes, Route
 
 log = logging.getLogger("fogbank.rds.front")
 
 REFUSAL_TIMEOUT = 10.0
 WRITE_BUFFER_HIGH = 1 << 20  # large results stream without pausing the engine often
+SYNC_INTERVAL = 0.05  # how often kernel routes look at the groups' rules (a stat each)
 
 
 @dataclass(frozen=True)
@@ -40,6 +47,7 @@ class Target:
     publicly_accessible: bool
     status: str
     backend: Path | None  # the engine's socket; None while it is not accepting
+    engine_tcp: tuple[str, int] | None = None  # its TCP listener, for kernel routes
     account_id: str = ""
     region: str = ""
 
@@ -224,9 +232,68 @@ class Endpoint:
 class Front:
     """All endpoint listeners of this process (the supervising one)."""
 
-    def __init__(self, admitter: Admitter) -> None:
+    def __init__(self, admitter: Admitter, kernel: KernelRoutes | None = None) -> None:
         self.admitter = admitter
+        self.kernel = kernel
         self._endpoints: dict[str, Endpoint] = {}
+        self._changed = asyncio.Event()
+        self._sync_task: asyncio.Task[None] | None = None
+        self._closing = False
+
+    def _touch(self) -> None:
+        if self.kernel is None or self._closing:
+            return
+        self._changed.set()
+        if self._sync_task is None:
+            self._sync_task = asyncio.get_running_loop().create_task(self._sync())
+
+    async def _sync(self) -> None:
+        """Keep the kernel routes equal to what the endpoints and the groups say now."""
+        assert self.kernel is not None
+        kernel = self.kernel
+        seen: set[tuple[str, int]] = set()
+        while True:
+            # (not wait_for's cancellation: before 3.12 it can be lost when the wait ends)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._changed.wait(), SYNC_INTERVAL)
+            self._changed.clear()
+            if self._closing:
+                return
+            try:
+                routes = await self._routes()
+                endpoints = {r.endpoint for r in routes}
+                if not endpoints <= seen:  # a new endpoint: no dead process's rule for it
+                    await asyncio.to_thread(kernel.sweep)
+                    seen |= endpoints
+                script = kernel.plan(routes)
+                if script is not None:
+                    await asyncio.to_thread(kernel.write, script)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("RDS kernel routes: sync failed")
+
+    async def _routes(self) -> list[Route]:
+        routes = []
+        for endpoint in list(self._endpoints.values()):
+            t = endpoint.target
+            if t.engine_tcp is None:
+                continue
+            guard = Guard(
+                t.instance_id,
+                t.security_group_ids,
+                t.publicly_accessible,
+                endpoint.port,
+                t.account_id,
+                t.region,
+            )
+            try:
+                sources = await self.admitter.admitted_networks(guard)
+            except Exception:
+                log.exception("admitted networks of %s", t.instance_id)
+                sources = ()  # the front decides, connection by connection
+            routes.append(Route((endpoint.address, endpoint.port), t.engine_tcp, sources))
+        return routes
 
     async def expose(self, address: str, port: int, target: Target) -> None:
         """Listen on ``(address, port)`` for ``target`` (or just update what it serves).
@@ -236,6 +303,7 @@ class Front:
         current = self._endpoints.get(target.resource_id)
         if current is not None and (current.address, current.port) == (address, port):
             current.target = target
+            self._touch()
             return
         if current is not None:
             await current.close()
@@ -243,11 +311,13 @@ class Front:
         endpoint = Endpoint(address, port, target, self.admitter)
         await endpoint.open()
         self._endpoints[target.resource_id] = endpoint
+        self._touch()
 
     def update(self, target: Target) -> None:
         current = self._endpoints.get(target.resource_id)
         if current is not None:
             current.target = target
+            self._touch()
 
     def endpoint(self, resource_id: str) -> tuple[str, int] | None:
         current = self._endpoints.get(resource_id)
@@ -257,7 +327,15 @@ class Front:
         current = self._endpoints.pop(resource_id, None)
         if current is not None:
             await current.close()
+            self._touch()
 
     async def close(self) -> None:
+        self._closing = True
+        self._changed.set()
         for rid in list(self._endpoints):
             await self.remove(rid)
+        task, self._sync_task = self._sync_task, None
+        if task is not None:
+            await task
+        if self.kernel is not None:
+            await asyncio.to_thread(self.kernel.close)

@@ -199,11 +199,11 @@ class Postgres:
         ]
         lines += [f"{n} = {_conf_value(v)}" for n, v in sorted(applied.items()) if n not in FIXED]
         base.write_file(layout.config, "\n".join(lines) + "\n", self.run_as)
-        hba = ["# Written by fogbank: local (unix socket) connections only, SCRAM passwords."]
+        hba = ["# Written by fogbank: SCRAM passwords; TCP only from loopback (kernel routes)."]
         if bootstrap:  # first start: fogbank sets its own password, then this line goes
             hba.append(f"local all {ADMIN_USER} trust")
         hba.append("local all all scram-sha-256")
-        if layout.tcp is not None:  # diagnostics only
+        if layout.tcp is not None:  # reached through the endpoint's kernel route only
             hba.append("host all all 127.0.0.0/8 scram-sha-256")
         base.write_file(layout.data / "pg_hba.conf", "\n".join(hba) + "\n", self.run_as)
 
