@@ -1,12 +1,15 @@
 """sysbench oltp_read_write against an RDS instance: through its endpoint vs. directly.
 
 The engine layer runs in this process (as in fogbank's primary), with one instance.
-Three ways to the same engine, in alternating runs whose medians are compared:
+Three ways to the same engine, in alternating runs (the order rotating from one round to
+the next) whose medians are compared:
 "unix" is sysbench on the engine's own unix socket (the fastest path there is); "tcp" is
 sysbench on a TCP port the engine listens on directly (``diagnostic_tcp_offset``, for
 benchmarks only: the same transport as the endpoint, without the front); "front" is
-sysbench on the instance's endpoint (TCP 127.0.x.y:3306/5432), through the admission
-check and the byte pump. Run as root (the engine socket belongs to the engine user):
+sysbench on the instance's endpoint (TCP 127.0.x.y:3306/5432): with kernel routes (the
+default when root and nft are there) the kernel hands the admitted connection to the
+engine's listener; with ``--kernel-routes off`` the front admits it and pumps the bytes.
+Run as root (the engine socket belongs to the engine user):
 
     .venv/bin/python -m bench.rds_sysbench --engine mysql --threads 4 --time 20 --runs 3
 
@@ -142,8 +145,8 @@ def main() -> None:
         )
         modes = ("unix", "tcp", "front")
         results: dict[str, list[float]] = {mode: [] for mode in modes}
-        for _ in range(options.runs):
-            for mode in modes:
+        for n in range(options.runs):
+            for mode in modes[n % 3 :] + modes[: n % 3]:  # no path always runs last
                 args = sysbench_args(options.engine, target, socket_path, mode)
                 tps = run_sysbench(args, "run", options)
                 results[mode].append(tps)
