@@ -15,6 +15,7 @@ from concurrent.futures import Executor
 from pathlib import Path
 from typing import cast
 
+from fogbank.core.lru import Lru
 from fogbank.core.streams import FileSlice
 from fogbank.storage.blobs import crypto
 from fogbank.storage.blobs.disk import Disk
@@ -71,9 +72,12 @@ class _File:
 
 
 class BlobReader:
-    def __init__(self, disk: Disk, executor: Executor) -> None:
+    def __init__(self, disk: Disk, executor: Executor, decryptors: int = 4096) -> None:
         self._disk = disk
         self._executor = executor
+        # A blob's decryptor holds its subkey (an HKDF derivation): kept for blobs read
+        # recently, by data key and blob (blobs never change once written).
+        self._decryptors: Lru[tuple[bytes, str, int], crypto.Decryptor] = Lru(decryptors)
 
     def open(
         self, plan: ReadPlan, keys: Sequence[DataKey] = ()
@@ -130,7 +134,11 @@ class BlobReader:
         blob = piece.blob
         if blob.cipher != crypto.CIPHER or blob.key_ref is None:
             raise BlobCorrupt(f"blob {blob.blob_id} uses unknown cipher {blob.cipher!r}")
-        dec = crypto.Decryptor(keyring[blob.key_ref], blob.blob_id, blob.size)
+        key = keyring[blob.key_ref]
+        dec = self._decryptors.get_or_make(
+            (key.key, blob.blob_id, blob.size),
+            lambda: crypto.Decryptor(key, blob.blob_id, blob.size),
+        )
 
         def stored_at(offset: int, length: int) -> bytes:
             return file.pread_exact(length, base + offset)
