@@ -101,9 +101,7 @@ def build_engine_layer(
     if primary:
         cache = TemplateCache(template_cache, run_as) if template_cache is not None else None
         templates = Templates(paths.templates, engines, db, clock.time, cache)
-        kernel = KernelRoutes.detect(kernel_routes)
-        if kernel is not None and diagnostic_tcp_offset is not None:
-            kernel.guard = False
+        kernel = KernelRoutes.detect(kernel_routes, guard=diagnostic_tcp_offset is None)
         actions = Actions(
             db=db,
             clock=clock,

@@ -108,7 +108,7 @@ class KernelRoutes:
         self._refused: str | None = None  # not retried until the routes change
 
     @classmethod
-    def detect(cls, setting: str | None) -> KernelRoutes | None:
+    def detect(cls, setting: str | None, *, guard: bool = True) -> KernelRoutes | None:
         """On when root and ``nft`` is installed (``setting``: "auto"/None, "on", "off")."""
         mode = (setting or "auto").lower()
         if mode == "off":
@@ -120,7 +120,7 @@ class KernelRoutes:
             if mode == "on":
                 log.warning("RDS kernel routes need root and nft; using the front only")
             return None
-        return cls(nft)
+        return cls(nft, guard=guard)
 
     def sweep(self) -> None:
         """Drop tables left by fogbank processes that died without cleaning up (kill -9)."""
