@@ -2,15 +2,23 @@
 verified, recorded in the event history) with and without a logging trail.
 
     PYTHONPATH=src python bench/cloudtrail_overhead.py [--seconds 15] [--rounds 2]
-                                                       [--connections 16] [--time-scale 60]
+                                                       [--connections 16] [--time-scale 300]
 
 One gateway process serves (a subprocess of this script, with the fogbank clock running
-``--time-scale`` times faster, so that the trail delivers a log file every 5/scale real
-minutes and signs a digest every 60/scale real minutes during the run). Its trail delivers
-to a local directory standing in for S3 (the bench's own double, as in the tests). A load
-generator process replays a pre-signed request over keep-alive connections. Phases
-alternate: no trail logging, trail logging (log file validation on), and so on; the ratio
-of the means is printed.
+``--time-scale`` times faster, so that the trail delivers a log file every 300/scale real
+seconds and signs a digest every 3600/scale real seconds during the run). Its trail
+delivers to a local directory standing in for S3 (the bench's own double, as in the
+tests), with log file validation on. A load generator process replays a pre-signed request
+over keep-alive connections and times itself.
+
+Phases are ordered ABBA in every round: no trail logging, trail logging, trail logging, no
+trail logging. Throughput drifts over a run (the event history grows; other work on the
+machine comes and goes), and with alternating phases (A B A B ...) a steady decline is
+charged to B; ABBA gives both sides the same mean position in each round, so a linear
+drift cancels out. After StopLogging the bench waits for the trail's last delivery (its
+final log file and digest) before the next phase, so that it is not charged to "no trail".
+Printed: each phase, the ratio of the means and each round's ratio (their spread is the
+noise), and the server process's CPU time per request in each kind of phase.
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ACCESS_KEY = "AKIAFOGBANKBENCH0001"
@@ -165,32 +174,61 @@ async def _connection(port: int, request: bytes, until: float, counts: list[int]
         writer.close()
 
 
-def load(port: int, seconds: float, connections: int, out: multiprocessing.Queue[int]) -> None:
+def load(
+    port: int, seconds: float, connections: int, out: multiprocessing.Queue[tuple[int, float]]
+) -> None:
     request = signed_request(port)
     counts = [0]
 
-    async def main() -> None:
-        until = time.monotonic() + seconds
+    async def main() -> float:
+        started = time.monotonic()
+        until = started + seconds
         await asyncio.gather(
             *(_connection(port, request, until, counts) for _ in range(connections))
         )
+        return time.monotonic() - started
 
-    asyncio.run(main())
-    out.put(counts[0])
+    elapsed = asyncio.run(main())
+    out.put((counts[0], elapsed))
 
 
 def measure(port: int, seconds: float, connections: int) -> float:
+    """Requests per second over the load generator's own run (its start-up not counted)."""
     ctx = multiprocessing.get_context("spawn")
-    queue: multiprocessing.Queue[int] = ctx.Queue()
+    queue: multiprocessing.Queue[tuple[int, float]] = ctx.Queue()
     proc = ctx.Process(target=load, args=(port, seconds, connections, queue))
-    started = time.monotonic()
     proc.start()
-    done = queue.get()
+    done, elapsed = queue.get()
     proc.join()
-    return done / max(time.monotonic() - started - 0.0, seconds)
+    return done / elapsed
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc; 0.0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 # -- the run ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Phases:
+    """Requests per second of each phase, in order, and the server's CPU per request."""
+
+    without: list[float] = field(default_factory=list)
+    with_trail: list[float] = field(default_factory=list)
+    cpu_without: list[float] = field(default_factory=list)  # CPU seconds per request
+    cpu_with: list[float] = field(default_factory=list)
+    logs: int = 0
+    digests: int = 0
+
+
+def _mean(values: list[float]) -> float:
+    return sum(values) / len(values)
 
 
 def main() -> None:
@@ -212,30 +250,47 @@ def main() -> None:
     if args.serve:
         serve(Path(args.serve[0]), Path(args.serve[1]), args.time_scale, not args.no_record)
         return
-    without, with_trail, logs, digests = run(args, record=True)
-    mean_without = sum(without) / len(without)
-    mean_with = sum(with_trail) / len(with_trail)
+    result = run(args, record=True)
     print(
         f"GetCallerIdentity, 1 gateway process, {args.connections} connections, "
-        f"{args.seconds:.0f} s phases, clock x{args.time_scale:g}"
+        f"{args.seconds:g} s phases in ABBA rounds, clock x{args.time_scale:g}"
     )
-    print("without a logging trail: " + ", ".join(f"{r:.0f}" for r in without) + " req/s")
-    print("with a logging trail:    " + ", ".join(f"{r:.0f}" for r in with_trail) + " req/s")
-    print(f"ratio (with / without): {mean_with / mean_without:.3f}")
-    print(f"delivered: {logs} log files, {digests} digest files")
+    print("without a logging trail: " + _rates(result.without) + " req/s")
+    print("with a logging trail:    " + _rates(result.with_trail) + " req/s")
+    ratio = _mean(result.with_trail) / _mean(result.without)
+    rounds = [
+        (result.with_trail[2 * r] + result.with_trail[2 * r + 1])
+        / (result.without[2 * r] + result.without[2 * r + 1])
+        for r in range(args.rounds)
+    ]
+    print(f"ratio (with / without): {ratio:.3f}  (rounds: {', '.join(f'{x:.3f}' for x in rounds)})")
+    if result.cpu_without and result.cpu_with:
+        cpu_without = _mean(result.cpu_without) * 1e6
+        cpu_with = _mean(result.cpu_with) * 1e6
+        print(
+            f"server CPU per request: {cpu_without:.0f} us without, {cpu_with:.0f} us with"
+            f" a logging trail ({cpu_without / cpu_with:.3f})"
+        )
+    print(f"delivered: {result.logs} log files, {result.digests} digest files")
     if args.unrecorded:
-        bare, _, _, _ = run(args, record=False, trail=False)
-        mean_bare = sum(bare) / len(bare)
-        print("no event recorded at all: " + ", ".join(f"{r:.0f}" for r in bare) + " req/s")
-        print(f"recording cost (recorded, no trail / unrecorded): {mean_without / mean_bare:.3f}")
+        bare = run(args, record=False, trail=False).without
+        mean_bare = _mean(bare)
+        print("no event recorded at all: " + _rates(bare) + " req/s")
+        print(
+            "recording cost (recorded, no trail / unrecorded): "
+            f"{_mean(result.without) / mean_bare:.3f}"
+        )
 
 
-def run(
-    args: argparse.Namespace, record: bool, trail: bool = True
-) -> tuple[list[float], list[float], int, int]:
-    """Start a server, alternate the phases, stop it; (without, with, logs, digests)."""
+def _rates(values: list[float]) -> str:
+    return ", ".join(f"{r:.0f}" for r in values)
+
+
+def run(args: argparse.Namespace, record: bool, trail: bool = True) -> Phases:
+    """Start a server, run the ABBA rounds, stop it."""
     import boto3
 
+    result = Phases()
     with tempfile.TemporaryDirectory(prefix="fogbank-bench-") as tmp:
         data_dir, port_file = Path(tmp) / "data", Path(tmp) / "port"
         argv = [sys.executable, __file__, "--time-scale", str(args.time_scale)]
@@ -259,23 +314,48 @@ def run(
             )
             ct.create_trail(Name="bench", S3BucketName=BUCKET, EnableLogFileValidation=True)
             measure(port, 3.0, args.connections)  # warm-up
-            without: list[float] = []
-            with_trail: list[float] = []
+            logging = False
+            order = [False, True, True, False] if trail else [False, False]
             for _ in range(args.rounds):
-                without.append(measure(port, args.seconds, args.connections))
-                if not trail:
-                    continue
-                ct.start_logging(Name="bench")
-                with_trail.append(measure(port, args.seconds, args.connections))
+                for with_trail in order:
+                    if with_trail and not logging:
+                        ct.start_logging(Name="bench")
+                    elif logging and not with_trail:
+                        ct.stop_logging(Name="bench")
+                        _await_final_delivery(ct)
+                    logging = with_trail
+                    cpu = cpu_seconds(server.pid)
+                    rate = measure(port, args.seconds, args.connections)
+                    per_request = (cpu_seconds(server.pid) - cpu) / (rate * args.seconds)
+                    if with_trail:
+                        result.with_trail.append(rate)
+                        result.cpu_with.append(per_request)
+                    else:
+                        result.without.append(rate)
+                        result.cpu_without.append(per_request)
+            if logging:
                 ct.stop_logging(Name="bench")
-            time.sleep(2)
+            _await_final_delivery(ct)
             files = list((data_dir / "s3" / BUCKET).rglob("*.json.gz"))
-            logs = sum(1 for p in files if "/CloudTrail/" in str(p))
-            digests = sum(1 for p in files if "/CloudTrail-Digest/" in str(p))
+            result.logs = sum(1 for p in files if "/CloudTrail/" in str(p))
+            result.digests = sum(1 for p in files if "/CloudTrail-Digest/" in str(p))
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(30)
-    return without, with_trail, logs, digests
+    return result
+
+
+def _await_final_delivery(ct: object, timeout: float = 30.0) -> None:
+    """Wait until a stopped trail has delivered its final digest (the one that ends at
+    the StopLogging time, delivered with the last log files)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        status = ct.get_trail_status(Name="bench")  # type: ignore[attr-defined]
+        stopped, digested = status.get("StopLoggingTime"), status.get("LatestDigestDeliveryTime")
+        if stopped is None or (digested is not None and digested >= stopped):
+            return
+        time.sleep(0.2)
+    raise SystemExit("the stopped trail did not deliver its final digest in time")
 
 
 if __name__ == "__main__":

@@ -53,6 +53,36 @@ def test_claims_number_events_in_commit_order(ct: CloudTrailKit) -> None:
     assert other == []
 
 
+def test_a_read_past_the_cursor_stops_at_the_first_event_of_a_later_slot(
+    ct: CloudTrailKit,
+) -> None:
+    """In claim order, not time order: an earlier event claimed after the first late one
+    waits too (the delivery of a slot stops at the first event that belongs to a later
+    one)."""
+    now = ct.clock.now()
+    ids = [
+        ct.record("sts", "GetCallerIdentity", at=now + 1),
+        ct.record("sts", "GetCallerIdentity", at=now + 2),
+        ct.record("sts", "GetCallerIdentity", at=now + 10),  # the first late one
+        ct.record("sts", "GetCallerIdentity", at=now + 3),  # earlier, but claimed after
+    ]
+    ct.db.write_sync(event_store.claim)
+
+    def read(until: float | None, limit: int = 100) -> list[str]:
+        found = ct.db.read_sync(
+            lambda c: event_store.after_cursor(
+                c, ACCOUNT, batch=0, seq=0, limit=limit, until_time=until
+            )
+        )
+        return [json.loads(p.record)["eventID"] for p in found]
+
+    assert read(None) == ids
+    assert read(now + 10) == ids[:2]  # event_time >= until_time stops the read
+    assert read(now + 10.5) == ids
+    assert read(now + 1) == []
+    assert read(now + 10, limit=1) == ids[:1]
+
+
 def test_signing_keys_one_per_region_and_period(ct: CloudTrailKit) -> None:
     at = ct.clock.now()
     made = run(ct.engine.signing_key(REGION, at))

@@ -16,15 +16,15 @@ import pytest
 from fogbank.core.clock import Clock
 from fogbank.services.efs.fs.model import BLOCK_SIZE, ROOT, ROOT_INO, FsError, Identity
 from fogbank.services.efs.fs.schema import MIGRATIONS
-from fogbank.services.efs.fs.store import FsStore
-from fogbank.storage.db import Database, DbSettings
+from fogbank.services.efs.fs.store import FsStore, fast_handle
+from fogbank.storage.db import Database
 from fogbank.storage.migrations import migrate
 
 
 @pytest.fixture
 def store(db: Database, tmp_path: Path) -> Iterator[FsStore]:
     migrate(db, MIGRATIONS)
-    fast = Database(DbSettings(db.settings.url, batch_window_s=0.0, durable_commits=False))
+    fast = fast_handle(db.settings.url)  # as the gateway and the data plane build it
     io = ThreadPoolExecutor(4)
     try:
         yield FsStore(db, tmp_path, Clock(), io, fast_db=fast)

@@ -17,6 +17,7 @@ from fogbank.services.efs.rpc.client import RpcClient
 from fogbank.services.efs.rpc.wire import Op, as_bytes, as_list
 
 __all__ = ["FuseOps", "Request"]
+CATCH_UP_S = 0.005  # how long a lookup waits for frames in hand before asking the server
 
 
 class FuseOps(FileOps):
@@ -63,8 +64,14 @@ class FuseOps(FileOps):
         parent, name = self.sino(r.nodeid), _name(r.body)
         if len(name) > NAME_MAX:
             raise FsError(errno.ENAMETOOLONG)
-        if self.listings.absent(parent, name):
-            raise FsError(errno.ENOENT)  # the whole directory is known here: no trip
+        # The whole directory is known here: no trip, once every notice of other clients'
+        # changes that has reached this client is applied (close-to-open across mounts).
+        if (
+            self.listings.absent(parent, name)
+            and self.rpc.catch_up(CATCH_UP_S)
+            and self.listings.absent(parent, name)
+        ):
+            raise FsError(errno.ENOENT)
         return self._entry(self.rpc.call(Op.LOOKUP, self.ctx(r), parent, name))
 
     def getattr(self, r: Request) -> bytes:

@@ -222,3 +222,23 @@ def test_parallel_unaligned_reads_of_one_descriptor(plane: DataPlane, mounts: li
         os.close(fd)
     for (off, size), data in zip(ranges, got, strict=True):
         assert data == payload[off : off + size]
+
+
+def test_a_name_made_in_one_mount_is_found_at_once_in_another(
+    plane: DataPlane, mounts: list[Mount]
+) -> None:
+    """B knows the directory's whole listing (it just read it), so it answers lookups of
+    missing names itself; A's create must make B ask the server again before B's next
+    lookup, not whenever B's client gets round to reading the server's notice."""
+    a = _mount(plane, mounts, "fs-shared")
+    b = _mount(plane, mounts, "fs-shared")
+    (a.path / "race").mkdir()
+    misses = 0
+    for i in range(300):
+        assert f"f{i}" not in os.listdir(b.path / "race")  # B's listing is now complete
+        (a.path / "race" / f"f{i}").write_bytes(b"x")  # created and closed in A
+        try:
+            assert (b.path / "race" / f"f{i}").read_bytes() == b"x"
+        except FileNotFoundError:
+            misses += 1
+    assert misses == 0

@@ -617,3 +617,23 @@ def test_huge_parameters_are_omitted_with_their_size(
     params = rec["requestParameters"]
     assert params["omitted"] is True
     assert params["originalSize"] > 200_000
+
+
+def test_event_ids_are_uuids_that_grow_with_time() -> None:
+    """Version 7 UUIDs: the event history's index on them is appended at its end."""
+    import uuid
+
+    from fogbank.audit.record import event_id
+
+    earlier = [event_id(1_700_000_000_000_000_000 + i * 1_000_000) for i in range(50)]
+    later = event_id(1_700_000_000_050_000_000)
+    for text in [*earlier, later]:
+        parsed = uuid.UUID(text)
+        assert str(parsed) == text
+        assert parsed.version == 7
+        assert parsed.variant == uuid.RFC_4122
+    assert sorted(earlier) == earlier
+    assert max(earlier) < later
+    assert int(later.replace("-", "")[:12], 16) == 1_700_000_000_050  # Unix milliseconds
+    same_ms = {event_id(1_700_000_000_000_000_000) for _ in range(1000)}
+    assert len(same_ms) == 1000  # 74 random bits apart within one millisecond

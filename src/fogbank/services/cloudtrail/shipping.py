@@ -48,6 +48,11 @@ class Shipper:
             trail = await db.read(partial(trail_store.by_id, trail_id=trail_id))
             if trail is None:
                 return
+            boundary = None
+            if trail.finalize_at is None:
+                boundary = planning.grid_boundary(trail.next_slot, now)
+                if boundary is None:
+                    return  # no slot due yet: nothing to read
             pending = await db.read(
                 partial(
                     event_store.after_cursor,
@@ -55,6 +60,8 @@ class Shipper:
                     batch=trail.cursor_batch,
                     seq=trail.cursor_seq,
                     limit=self._chunk,
+                    # the first event of a later slot ends this delivery (``planning``)
+                    until_time=boundary,
                 )
             )
             exhausted = len(pending) < self._chunk

@@ -16,13 +16,13 @@ from fogbank.core.clock import Clock
 from fogbank.services.ec2.client import Ec2Client
 from fogbank.services.efs.access import IdentityLookup, no_identities
 from fogbank.services.efs.engine import NFS_PORT, EfsEngine, Limits
-from fogbank.services.efs.fs.store import FsStore
+from fogbank.services.efs.fs.store import FsStore, fast_handle
 from fogbank.services.efs.provider import EfsService
 from fogbank.services.efs.serving.addresses import DEFAULT_RANGE, AddressPool
 from fogbank.services.efs.serving.host import DataPlaneHost
 from fogbank.services.efs.serving.wake import Wake
 from fogbank.services.kms.client import KmsClient
-from fogbank.storage.db import Database, DbSettings
+from fogbank.storage.db import Database
 
 WAKE_STAMP = "efs/targets.stamp"
 
@@ -43,7 +43,7 @@ class EfsDeps:
 
 
 def build_efs(deps: EfsDeps) -> EfsService:
-    fast = Database(DbSettings(deps.db.settings.url, batch_window_s=0.0, durable_commits=False))
+    fast = fast_handle(deps.db.settings.url)
     io = ThreadPoolExecutor(16, thread_name_prefix="efs-io")
     store = FsStore(deps.db, deps.data_dir, deps.clock, io, fast_db=fast)
     engine = EfsEngine(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from fogbank.services.cloudtrail.events import EventRow
 from fogbank.storage.db import Conn, Row
@@ -203,8 +204,10 @@ def last_batch(conn: Conn) -> int:
     return int(str(value)) if value is not None else 0
 
 
-@dataclass(frozen=True)
-class PendingEvent:
+class PendingEvent(NamedTuple):
+    """A claimed event as delivery reads it (a named tuple: thousands are made per
+    delivery, and a frozen dataclass's ``__init__`` costs several times more)."""
+
     batch: int
     seq: int
     account_id: str
@@ -217,24 +220,53 @@ class PendingEvent:
     record: str
 
 
+_PAST_CURSOR = "account_id = ? AND batch >= ? AND (batch > ? OR seq > ?)"
+
+
 def after_cursor(
-    conn: Conn, account_id: str, batch: int, seq: int, limit: int
+    conn: Conn,
+    account_id: str,
+    batch: int,
+    seq: int,
+    limit: int,
+    until_time: float | None = None,
 ) -> list[PendingEvent]:
-    """Claimed events of an account past a trail's cursor, in (batch, seq) order."""
+    """Claimed events of an account past a trail's cursor, in (batch, seq) order.
+
+    With ``until_time``, only those before the first one (in that order) whose time is
+    ``until_time`` or later: a slot's delivery stops there, and what follows waits for a
+    later slot, so reading (and decoding) it now would be wasted.
+
+    ``batch >= ?`` is what starts the index range at the cursor (with only the OR, SQLite
+    walked the account's whole history from its first claimed event on every call)."""
+    where, params = _PAST_CURSOR, [account_id, batch, batch, seq]
+    if until_time is not None:
+        # Looked for among the next ``limit`` events only: a backlog (events claimed from
+        # before the trail started, say) is read a chunk at a time, and a search through
+        # all of it for every chunk would cost its square.
+        stop = conn.one(
+            "SELECT batch, seq FROM (SELECT batch, seq, event_time FROM cloudtrail_events"  # noqa: S608
+            f" WHERE {_PAST_CURSOR} ORDER BY batch, seq LIMIT ?) AS ahead"
+            " WHERE event_time >= ? ORDER BY batch, seq LIMIT 1",
+            (*params, limit, until_time),
+        )
+        if stop is not None:
+            stop_batch = _int(stop["batch"])
+            where += " AND batch <= ? AND (batch < ? OR seq < ?)"
+            params += [stop_batch, stop_batch, _int(stop["seq"])]
     rows = conn.all(
-        "SELECT batch, seq, account_id, region, event_time, event_name, event_source,"
-        " read_only, management, record FROM cloudtrail_events"
-        " WHERE batch IS NOT NULL AND (batch > ? OR (batch = ? AND seq > ?))"
-        " AND account_id = ? ORDER BY batch, seq LIMIT ?",
-        (batch, batch, seq, account_id, limit),
+        "SELECT batch, seq, account_id, region, event_time, event_name, event_source,"  # noqa: S608
+        f" read_only, management, record FROM cloudtrail_events WHERE {where}"
+        " ORDER BY batch, seq LIMIT ?",
+        (*params, limit),
     )
     return [
         PendingEvent(
-            batch=int(str(r["batch"])),
-            seq=int(str(r["seq"])),
+            batch=_int(r["batch"]),
+            seq=_int(r["seq"]),
             account_id=str(r["account_id"]),
             region=str(r["region"]),
-            event_time=float(str(r["event_time"])),
+            event_time=_float(r["event_time"]),
             event_name=str(r["event_name"]),
             event_source=str(r["event_source"]),
             read_only=bool(r["read_only"]),
@@ -243,6 +275,14 @@ def after_cursor(
         )
         for r in rows
     ]
+
+
+def _int(value: object) -> int:
+    return value if isinstance(value, int) else int(str(value))
+
+
+def _float(value: object) -> float:
+    return float(value) if isinstance(value, (int, float)) else float(str(value))
 
 
 # -- retention -------------------------------------------------------------------------

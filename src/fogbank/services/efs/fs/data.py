@@ -7,12 +7,12 @@ wraps each half in its transaction.
 from __future__ import annotations
 
 import errno
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from fogbank.services.efs.fs import perms
 from fogbank.services.efs.fs.blocks import INLINE_MAX, BlockCodec, BlockStore
+from fogbank.services.efs.fs.checksum import block_checksum
 from fogbank.services.efs.fs.model import BLOCK_SIZE, STANDARD, Attr, FsError
 from fogbank.services.efs.fs.tables import Tx, as_bytes, as_int
 
@@ -177,7 +177,7 @@ def store_blocks(
             buf[lo - base : hi - base] = piece
             content = bytes(buf)
         sealed = codec.seal(aad(ino, idx), content)
-        crc = zlib.crc32(sealed)
+        crc = block_checksum(sealed)
         if len(sealed) <= INLINE_MAX:
             out.append(NewBlock(idx, len(content), len(sealed), crc, None, bytes(sealed)))
         else:

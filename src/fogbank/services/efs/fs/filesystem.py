@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import errno
 import time
-import zlib
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import Executor
@@ -14,6 +13,7 @@ from typing import TypeVar
 from fogbank.core.clock import Clock
 from fogbank.services.efs.fs import attrs, data, namespace, perms
 from fogbank.services.efs.fs.blocks import BlockCodec, BlockStore
+from fogbank.services.efs.fs.checksum import block_checksum
 from fogbank.services.efs.fs.data import BlockRef
 from fogbank.services.efs.fs.keyed_lock import KeyedLocks
 from fogbank.services.efs.fs.model import (
@@ -133,12 +133,8 @@ class FileSystem:
         """Remove a name; the change carries the victim's new attributes if it lives on."""
         victim = tx.find(parent, name)
         freed = remove(tx, ident, parent, name, self._keep_if_open)
-        after = None
-        if victim is not None and victim not in {parent}:
-            try:
-                after = tx.get(victim)
-            except FsError:
-                after = None
+        # The victim lives on if it has other names or is still open (None once purged).
+        after = tx.current(victim) if victim is not None and victim != parent else None
         return freed, Change(after, (tx.get(parent),))
 
     async def unlink(self, ident: Identity, parent: int, name: bytes) -> Change:
@@ -288,7 +284,7 @@ class FileSystem:
                 sealed = self._blocks.get(self.fs_id, ref.blob_key, ref.storage_class)
             else:
                 continue
-            if zlib.crc32(sealed) != ref.checksum:
+            if block_checksum(sealed) != ref.checksum:
                 raise FsError(errno.EIO, f"block {ref.idx} of inode {ino} is damaged")
             out[ref.idx] = self._codec.open(self._aad(ino, ref.idx), sealed)[: ref.length]
         return out

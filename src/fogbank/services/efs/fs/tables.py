@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import errno
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from fogbank.services.efs.fs.model import STANDARD, Attr, FsError
@@ -57,6 +57,7 @@ class Tx:
     fs_id: str
     now_ns: int
     now_s: float  # fogbank clock, simulated epoch seconds (lifecycle)
+    purged: set[int] = field(default_factory=set, compare=False)  # inodes deleted here
 
     def get(self, ino: int) -> Attr:
         row = self.conn.one(
@@ -66,6 +67,10 @@ class Tx:
         if row is None:
             raise FsError(errno.ENOENT, f"inode {ino}")
         return to_attr(row)
+
+    def current(self, ino: int) -> Attr | None:
+        """An inode's attributes now, or None if this transaction deleted it."""
+        return None if ino in self.purged else self.get(ino)
 
     def find(self, parent: int, name: bytes) -> int | None:
         value = self.conn.scalar(
@@ -173,6 +178,7 @@ class Tx:
 
     def purge(self, ino: int) -> list[str]:
         """Delete an inode and its rows; returns the block keys to delete after commit."""
+        self.purged.add(ino)
         rows = self.conn.all(
             "SELECT blob_key FROM efs_fs_blocks WHERE fs_id = ? AND ino = ?"
             " AND blob_key IS NOT NULL",

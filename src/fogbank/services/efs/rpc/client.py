@@ -6,12 +6,16 @@ caller can keep several block reads or writes in flight (read-ahead, write-back)
 
 from __future__ import annotations
 
+import array
 import contextlib
 import errno
+import fcntl
 import itertools
 import queue
 import socket
+import termios
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -88,6 +92,8 @@ class RpcClient:
         self._pending_lock = threading.Lock()
         self._closed: BaseException | None = None
         self._reader: threading.Thread | None = None
+        self._handling = False  # the reader has taken a frame off the socket, not done yet
+        self._handled = threading.Condition()  # notified as each frame is done with
         # Called (on the reader thread) with the server's cache invalidations.
         self.on_notify: Callable[[Value], None] | None = None
 
@@ -205,22 +211,60 @@ class RpcClient:
     def _read_loop(self) -> None:
         try:
             while True:
-                msg_id, status, body = _read_frame(self._sock)
-                if msg_id == 0:
-                    if status == Op.NOTIFY and self.on_notify is not None:
-                        self.on_notify(wire.decode(body))
-                    continue
-                with self._pending_lock:
-                    fut = self._pending.pop(msg_id, None)
-                if fut is None:
-                    continue
-                value = wire.decode(body)
-                if status:
-                    fut.set_exception(FsError(status, str(value) if value is not None else ""))
-                else:
-                    fut.set_result(value)
+                # Wait for a frame without taking it off the socket, so that ``caught_up``
+                # sees it either still in the socket or being handled.
+                if not self._sock.recv(1, socket.MSG_PEEK):
+                    raise ConnectionError("data plane connection closed")
+                with self._handled:
+                    self._handling = True
+                try:
+                    self._handle(*_read_frame(self._sock))
+                finally:
+                    with self._handled:
+                        self._handling = False
+                        self._handled.notify_all()
         except (OSError, ConnectionError, ValueError) as exc:
             self._fail(exc)
+
+    def _handle(self, msg_id: int, status: int, body: bytearray) -> None:
+        if msg_id == 0:
+            if status == Op.NOTIFY and self.on_notify is not None:
+                self.on_notify(wire.decode(body))
+            return
+        with self._pending_lock:
+            fut = self._pending.pop(msg_id, None)
+        if fut is None:
+            return
+        value = wire.decode(body)
+        if status:
+            fut.set_exception(FsError(status, str(value) if value is not None else ""))
+        else:
+            fut.set_result(value)
+
+    def _caught_up(self) -> bool:
+        """Whether every frame that had reached this client when called has been handled
+        (the server's notices of other clients' changes included). The socket is looked
+        at first: a frame is either still there or, once taken, being handled."""
+        waiting = array.array("i", [0])
+        try:
+            fcntl.ioctl(self._sock.fileno(), termios.FIONREAD, waiting, True)
+        except OSError:
+            return False
+        return waiting[0] == 0 and not self._handling
+
+    def catch_up(self, timeout: float) -> bool:
+        """Wait (at most ``timeout`` seconds) until every frame that had reached this
+        client when called has been handled; False if that did not happen in time.
+        Answers to this client's own requests usually arrive around the caller's next
+        call (a close's RELEASE, say), so waiting for them beats a round trip."""
+        deadline = time.monotonic() + timeout
+        with self._handled:
+            while not self._caught_up():
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 or self._closed is not None:
+                    return False
+                self._handled.wait(remaining)
+        return True
 
     def _fail(self, exc: BaseException) -> None:
         with self._pending_lock:

@@ -19,7 +19,7 @@ from fogbank.auth.credentials import Credential
 from fogbank.core.clock import Clock
 from fogbank.core.principal import Principal, root_principal
 from fogbank.services.efs.fs.schema import MIGRATIONS
-from fogbank.services.efs.fs.store import FsStore
+from fogbank.services.efs.fs.store import FsStore, fast_handle
 from fogbank.services.efs.rpc.auth import (
     ALL_CLIENT_ACTIONS,
     AccessPoint,
@@ -63,7 +63,7 @@ async def serve(config: dict[str, object]) -> None:
     url = f"sqlite:///{data_dir}/meta.db"
     db = Database(DbSettings(url))
     migrate(db, MIGRATIONS)
-    fast = Database(DbSettings(url, batch_window_s=0.0, durable_commits=False))
+    fast = fast_handle(url)
     io = ThreadPoolExecutor(16, thread_name_prefix="efs-io")
     store = FsStore(db, data_dir, Clock(), io, fast_db=fast)
     aps = {str(d["id"]): _access_point(d) for d in config.get("access_points", [])}  # type: ignore[attr-defined]
