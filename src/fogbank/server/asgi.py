@@ -94,11 +94,27 @@ async def send_response(send: Send, response: HttpResponse, method: str) -> None
     if method == "HEAD":
         await send({"type": "http.response.body", "body": b""})
         return
+    # The chunk that completes the declared length ends the body (no extra empty message).
+    remaining = _declared_length(headers)
+    ended = False
     chunks = _file_chunks(body) if isinstance(body, FileSlice) else body
     async for chunk in chunks:
-        if chunk:
+        if chunk and not ended:
+            if remaining is not None:
+                remaining -= len(chunk)
+            ended = remaining is not None and remaining <= 0
+            await send({"type": "http.response.body", "body": chunk, "more_body": not ended})
+        elif chunk:  # more than the declared length: the server refuses it
             await send({"type": "http.response.body", "body": chunk, "more_body": True})
-    await send({"type": "http.response.body", "body": b""})
+    if not ended:
+        await send({"type": "http.response.body", "body": b""})
+
+
+def _declared_length(headers: list[tuple[bytes, bytes]]) -> int | None:
+    for name, value in headers:
+        if name == b"content-length" and value.isdigit():
+            return int(value)
+    return None
 
 
 async def _file_chunks(part: FileSlice) -> AsyncIterator[bytes]:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Protocol, TypeVar
 
 T = TypeVar("T")
+U = TypeVar("U")
 
 SqlParams = Sequence[object]
 
@@ -276,6 +277,12 @@ class _DictRow(dict[str, object]):
         return list(super().keys())
 
 
+def _then(
+    read: Callable[[Callable[[Conn], T]], T], fn: Callable[[Conn], T], then: Callable[[T], U]
+) -> U:
+    return then(read(fn))
+
+
 @dataclass
 class _WriteItem:
     fn: Callable[[Conn], object]
@@ -342,6 +349,13 @@ class Database:
     async def read(self, fn: Callable[[Conn], T]) -> T:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._readers, self.read_sync, fn)
+
+    async def read_then(self, fn: Callable[[Conn], T], then: Callable[[T], U]) -> U:
+        """``then(await read(fn))``, with ``then`` run in the reading thread once the
+        SQL is done: for blocking work that follows the read at once (reading a small
+        file the read located), one thread hop instead of two."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._readers, _then, self.read_sync, fn, then)
 
     async def write(self, fn: Callable[[Conn], T]) -> T:
         """Run ``fn`` in its own savepoint of the next group commit; return once durable."""

@@ -49,6 +49,14 @@ def stored_size(size: int) -> int:
     return size + TAG * chunk_count(size)
 
 
+def span_of(size: int, start: int, end: int) -> tuple[int, int]:
+    """(offset, length) in the stored bytes of a ``size``-byte blob of the chunks that
+    plaintext ``[start, end)`` overlaps (``end > start``)."""
+    first, last = start // CHUNK, (end - 1) // CHUNK
+    stop = min((last + 1) * STORED_CHUNK, stored_size(size))
+    return first * STORED_CHUNK, stop - first * STORED_CHUNK
+
+
 def _subkey(key: DataKey, blob_id: str) -> AESGCM:
     hkdf = HKDF(algorithm=SHA256(), length=32, salt=SALT, info=bytes.fromhex(blob_id))
     return AESGCM(hkdf.derive(key.key))

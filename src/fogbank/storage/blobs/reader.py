@@ -12,9 +12,11 @@ import asyncio
 import os
 from collections.abc import AsyncIterator, Sequence
 from concurrent.futures import Executor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
+from fogbank.core.lru import Lru
 from fogbank.core.streams import FileSlice
 from fogbank.storage.blobs import crypto
 from fogbank.storage.blobs.disk import Disk
@@ -30,6 +32,17 @@ from fogbank.storage.blobs.model import (
 
 READ_CHUNK = 1024 * 1024
 _CHUNKS_PER_READ = READ_CHUNK // crypto.CHUNK
+SMALL_READ = 16 * 1024
+"""Reads of at most this many bytes can be read whole ahead (``preread``) and decrypted
+where they are used: less work than a thread hop."""
+
+
+@dataclass(frozen=True)
+class Preread:
+    """The stored bytes of a small single-piece read (encrypted or not), read ahead."""
+
+    plan: ReadPlan
+    stored: bytes
 
 
 def stored_location(disk: Disk, blob: BlobInfo) -> tuple[Path, int]:
@@ -71,9 +84,12 @@ class _File:
 
 
 class BlobReader:
-    def __init__(self, disk: Disk, executor: Executor) -> None:
+    def __init__(self, disk: Disk, executor: Executor, decryptors: int = 4096) -> None:
         self._disk = disk
         self._executor = executor
+        # A blob's decryptor holds its subkey (an HKDF derivation): kept for blobs read
+        # recently, by data key and blob (blobs never change once written).
+        self._decryptors: Lru[tuple[bytes, str, int], crypto.Decryptor] = Lru(decryptors)
 
     def open(
         self, plan: ReadPlan, keys: Sequence[DataKey] = ()
@@ -88,6 +104,49 @@ class BlobReader:
             path, base = stored_location(self._disk, piece.blob)
             return FileSlice(str(path), base + piece.offset, piece.length)
         return self._stream(plan.pieces, keyring)
+
+    def preread(self, plan: ReadPlan) -> Preread | None:
+        """Blocking (call it in a thread): the stored bytes of a small read of one local
+        piece, for ``open_preread``; None for any other read (``open`` it)."""
+        if len(plan.pieces) != 1 or plan.length > SMALL_READ:
+            return None
+        piece = plan.pieces[0]
+        blob = piece.blob
+        if blob.tier not in self._disk.roots:
+            return None
+        if blob.cipher is None:
+            offset, length = piece.offset, piece.length
+        elif blob.cipher == crypto.CIPHER:
+            offset, length = crypto.span_of(blob.size, piece.offset, piece.offset + piece.length)
+        else:
+            return None
+        path, base = stored_location(self._disk, blob)
+        file = _File(path)
+        try:
+            return Preread(plan, file.pread_exact(length, base + offset))
+        finally:
+            file.close()
+
+    def open_preread(self, pre: Preread, keys: Sequence[DataKey] = ()) -> bytes:
+        """The plaintext of a ``preread`` (decrypted and authenticated here: small)."""
+        piece = pre.plan.pieces[0]
+        blob = piece.blob
+        if blob.cipher is None:
+            return pre.stored
+        keyring = {k.key_ref: k for k in keys}
+        if blob.key_ref is None or blob.key_ref not in keyring:
+            raise KeyRequired(blob.key_ref or "")
+        dec = self._decryptor(keyring[blob.key_ref], blob)
+        first = piece.offset // crypto.CHUNK
+        plain = dec.open_chunks(first, pre.stored)
+        at = piece.offset - first * crypto.CHUNK
+        return bytes(memoryview(plain)[at : at + piece.length])
+
+    def _decryptor(self, key: DataKey, blob: BlobInfo) -> crypto.Decryptor:
+        return self._decryptors.get_or_make(
+            (key.key, blob.blob_id, blob.size),
+            lambda: crypto.Decryptor(key, blob.blob_id, blob.size),
+        )
 
     def file_slices(self, plan: ReadPlan) -> tuple[FileSlice, ...] | None:
         """The plan as slices of files, if no piece is encrypted (for ``sendfile``)."""
@@ -130,7 +189,7 @@ class BlobReader:
         blob = piece.blob
         if blob.cipher != crypto.CIPHER or blob.key_ref is None:
             raise BlobCorrupt(f"blob {blob.blob_id} uses unknown cipher {blob.cipher!r}")
-        dec = crypto.Decryptor(keyring[blob.key_ref], blob.blob_id, blob.size)
+        dec = self._decryptor(keyring[blob.key_ref], blob)
 
         def stored_at(offset: int, length: int) -> bytes:
             return file.pread_exact(length, base + offset)

@@ -22,7 +22,7 @@ from fogbank.storage.blobs.model import (
     SweepReport,
     WrittenBlob,
 )
-from fogbank.storage.blobs.reader import BlobReader
+from fogbank.storage.blobs.reader import BlobReader, Preread
 from fogbank.storage.blobs.remote import S3RemoteTier
 from fogbank.storage.blobs.segments import SegmentAppender
 from fogbank.storage.blobs.sweep import Sweeper
@@ -135,6 +135,15 @@ class BlobStore:
 
     def file_slices(self, plan: ReadPlan) -> tuple[FileSlice, ...] | None:
         return self._reader.file_slices(plan)
+
+    def preread(self, plan: ReadPlan) -> Preread | None:
+        """Blocking: a small read's stored bytes, read now (in the thread that located
+        them, to save a thread hop); None when the read is not small (``open`` it)."""
+        return self._reader.preread(plan)
+
+    def open_preread(self, pre: Preread, keys: Sequence[DataKey] = ()) -> bytes:
+        """A ``preread``'s plaintext (authenticated, if encrypted)."""
+        return self._reader.open_preread(pre, keys)
 
     async def read(
         self,

@@ -76,6 +76,28 @@ def reschedule(conn: Conn, bucket: str, key: str) -> float | None:
     return due
 
 
+def reschedule_written(conn: Conn, latest: ObjectVersion) -> float | None:
+    """``reschedule`` after ``latest`` became its key's latest version (the version it
+    replaced, if any, gone or now noncurrent).
+
+    Without a lifecycle configuration or archive tiers, a version's events (a restore's
+    end, Intelligent-Tiering moves) depend on that version alone, and no row in the index
+    means no version of the key had any; the other versions and the key's uploads then
+    cannot be due, and only the new version's own events need computing, which for most
+    writes means none and no statement at all. Otherwise (or if ``latest`` carries restore
+    or access state of its own, which new versions do not) the whole key is recomputed.
+    """
+    bucket, key = latest.bucket, latest.key
+    fresh = latest.restore_ready is None and latest.restore_expiry is None
+    fresh = fresh and latest.access_tier is None and latest.last_access is None
+    if not fresh or config_of(conn, bucket) is not None or due_of(conn, bucket, key) is not None:
+        return reschedule(conn, bucket, key)
+    due = plan.next_due(plan.events(key, [latest], (), None))
+    if due is not None:
+        set_due(conn, bucket, key, due)
+    return due
+
+
 def record_access(conn: Conn, bucket: str, key: str, version_id: str, now: float) -> None:
     """An Intelligent-Tiering version was read: back to Frequent Access, and its tier
     moves counted from now (one write per read, for INTELLIGENT_TIERING only)."""

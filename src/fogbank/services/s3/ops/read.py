@@ -5,7 +5,7 @@ or a stream of chunks (composite, encrypted)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 
 from fogbank.core.context import RequestContext
@@ -23,7 +23,8 @@ from fogbank.services.s3.ranges import ByteRange, parse_range
 from fogbank.services.s3.sse import apply as sse_apply
 from fogbank.services.s3.sse.record import SSE_C
 from fogbank.services.s3.store import objects as object_store
-from fogbank.storage.blobs import ReadPlan
+from fogbank.storage.blobs import BlobError, ReadPlan
+from fogbank.storage.blobs.reader import Preread
 from fogbank.storage.db import Conn
 
 
@@ -51,6 +52,7 @@ class Found:
     window: ByteRange | None  # the bytes to return, None: all of them
     part_number: int | None
     plan: ReadPlan | None
+    pre: Preread | None = None  # a small body's stored bytes, read with the metadata
 
 
 def find_object(conn: Conn, bucket: str, key: str, version_id: str | None) -> ObjectVersion:
@@ -118,6 +120,25 @@ def _lookup(engine: S3Engine, params: Params, *, with_plan: bool) -> Callable[[C
     return read
 
 
+def _with_body(engine: S3Engine, found: Found) -> Found:
+    """Blocking (the metadata read's thread): a small body's stored bytes read at once;
+    if that fails, the body is read as any other (and fails in its turn)."""
+    if found.plan is None:
+        return found
+    try:
+        pre = engine.blobs.preread(found.plan)
+    except (BlobError, OSError):
+        return found
+    return found if pre is None else replace(found, pre=pre)
+
+
+async def _find(engine: S3Engine, params: Params) -> Found:
+    """GetObject's lookup, with a small body read in the same thread hop."""
+    return await engine.db.read_then(
+        _lookup(engine, params, with_plan=True), partial(_with_body, engine)
+    )
+
+
 def _output(found: Found, params: Params, rules: Config | None = None) -> Output:
     obj = found.obj
     out: Output = {
@@ -182,7 +203,7 @@ async def prefetch(
     and kept for the operation, which then reads nothing again. None when the lookup
     fails: the operation makes it again and answers the error in its turn."""
     try:
-        found = await engine.db.read(_lookup(engine, dict(params), with_plan=True))
+        found = await _find(engine, dict(params))
     except AwsError:
         return None
     ctx.memo[_FOUND] = found
@@ -193,17 +214,15 @@ async def get_object(engine: S3Engine, ctx: RequestContext, params: Params) -> O
     bucket = await engine.bucket(str(params["Bucket"]))
     _check_overrides(ctx, params)
     kept = ctx.memo.pop(_FOUND, None)
-    found = (
-        kept
-        if isinstance(kept, Found)
-        else await engine.db.read(_lookup(engine, params, with_plan=True))
-    )
+    found = kept if isinstance(kept, Found) else await _find(engine, params)
     touch_object(ctx, bucket.name, found.obj.key)
     keys = await sse_apply.read_keys(engine, found.obj, params)
     await note_access(engine, found.obj)
     out = _output(found, params, await lifecycle_config(engine, bucket.name))
     if found.plan is None:
         out["Body"] = b""
+    elif found.pre is not None:
+        out["Body"] = engine.blobs.open_preread(found.pre, keys)
     else:
         out["Body"] = engine.blobs.open(found.plan, keys)
     return out

@@ -153,7 +153,7 @@ def commit_object(
         engine.blobs.add_reference(conn, blob_id)
     for blob_id in released:
         engine.blobs.release(conn, blob_id)
-    schedule.reschedule(conn, obj.bucket, obj.key)
+    schedule.reschedule_written(conn, stored)
     return stored
 
 

@@ -29,6 +29,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from fogbank.core.errors import AwsError
+from fogbank.core.lru import Lru
 from fogbank.services.kms.client import KmsClient
 from fogbank.services.s3 import errors
 from fogbank.services.s3.models import bucket_arn, object_arn
@@ -74,9 +75,12 @@ def _arn_parts(arn: str) -> tuple[str, str]:
 
 
 class SseKeys:
-    def __init__(self, kms: KmsClient, sealer: Sealer) -> None:
+    def __init__(self, kms: KmsClient, sealer: Sealer, opened: int = 4096) -> None:
         self.kms = kms
         self._sealer = sealer
+        # SSE-S3 data keys already unsealed (as KMS keeps its opened key material): a
+        # read of a recently read object needs no root-key decryption.
+        self._opened: Lru[tuple[str, bytes], bytes] = Lru(opened)
 
     async def create(
         self, request: SseRequest, *, account_id: str, region: str, bucket: str, key: str
@@ -145,7 +149,10 @@ class SseKeys:
                 raise kms_error(exc) from None
             return DataKey(data, record.key_ref)
         try:
-            data = self._sealer.unseal(record.wrapped, _S3_AAD + record.key_ref.encode())
+            data = self._opened.get_or_make(
+                (record.key_ref, record.wrapped),
+                lambda: self._sealer.unseal(record.wrapped, _S3_AAD + record.key_ref.encode()),
+            )
         except Exception:
             raise AwsError(
                 "InternalError", "The object's data key cannot be opened.", status=500,
