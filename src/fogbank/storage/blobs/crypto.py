@@ -49,12 +49,17 @@ def stored_size(size: int) -> int:
     return size + TAG * chunk_count(size)
 
 
+def chunks_span(size: int, first: int, last: int) -> tuple[int, int]:
+    """(offset, length) of chunks ``first..last`` in the stored bytes of a ``size``-byte
+    blob."""
+    stop = min((last + 1) * STORED_CHUNK, stored_size(size))
+    return first * STORED_CHUNK, stop - first * STORED_CHUNK
+
+
 def span_of(size: int, start: int, end: int) -> tuple[int, int]:
     """(offset, length) in the stored bytes of a ``size``-byte blob of the chunks that
     plaintext ``[start, end)`` overlaps (``end > start``)."""
-    first, last = start // CHUNK, (end - 1) // CHUNK
-    stop = min((last + 1) * STORED_CHUNK, stored_size(size))
-    return first * STORED_CHUNK, stop - first * STORED_CHUNK
+    return chunks_span(size, start // CHUNK, (end - 1) // CHUNK)
 
 
 def _subkey(key: DataKey, blob_id: str) -> AESGCM:
@@ -131,8 +136,7 @@ class Decryptor(_Chunked):
 
     def stored_span(self, first: int, last: int) -> tuple[int, int]:
         """(offset, length) of chunks ``first..last`` in the stored bytes."""
-        end = min((last + 1) * STORED_CHUNK, stored_size(self.size))
-        return first * STORED_CHUNK, end - first * STORED_CHUNK
+        return chunks_span(self.size, first, last)
 
     def open_chunks(self, first: int, stored: Buffer) -> bytearray:
         """Plaintext of the consecutive chunks starting at ``first`` held in ``stored``,

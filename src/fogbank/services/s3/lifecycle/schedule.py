@@ -84,7 +84,7 @@ def reschedule_written(conn: Conn, latest: ObjectVersion) -> float | None:
     end, Intelligent-Tiering moves) depend on that version alone, and no row in the index
     means no version of the key had any; the other versions and the key's uploads then
     cannot be due, and only the new version's own events need computing, which for most
-    writes means none and no statement at all. Otherwise (or if ``latest`` carries restore
+    writes means none and nothing written. Otherwise (or if ``latest`` carries restore
     or access state of its own, which new versions do not) the whole key is recomputed.
     """
     bucket, key = latest.bucket, latest.key
