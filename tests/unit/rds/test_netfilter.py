@@ -23,7 +23,7 @@ class Nft:
     def __call__(self, argv: Sequence[str], script: str) -> str:
         if list(argv[1:]) == ["-j", "list", "tables"]:
             return json.dumps({"nftables": [{"table": {"name": n}} for n in self.tables]})
-        if self.fail and "dnat" in script:
+        if self.fail and "dnat to" in script:
             raise OSError("nft: Error: syntax error")
         self.scripts.append(script)
         return ""
@@ -65,25 +65,37 @@ def test_no_admitted_network_means_no_route_but_still_a_guard() -> None:
 def test_unchanged_routes_are_not_written_again() -> None:
     nft = Nft()
     routes = KernelRoutes("nft", runner=nft)
-    script = routes.plan([ROUTE])
-    assert script is not None
-    routes.write(script)
-    assert routes.plan([ROUTE]) is None
-    assert routes.plan([]) is not None
+    assert routes.changed([ROUTE])
+    routes.write([ROUTE])
+    assert not routes.changed([ROUTE])
+    assert routes.changed([])
     routes.close()
     assert nft.scripts[-1].endswith(f"delete table ip {routes.table}\n")
 
 
-def test_a_refused_script_drops_the_table_and_is_not_retried() -> None:
+def test_refused_routes_leave_only_the_guards_and_are_not_retried() -> None:
     nft = Nft()
     routes = KernelRoutes("nft", runner=nft)
     nft.fail = True
-    script = routes.plan([ROUTE])
-    assert script is not None
-    routes.write(script)
-    assert nft.scripts == [f"table ip {routes.table}\ndelete table ip {routes.table}\n"]
-    assert routes.plan([ROUTE]) is None  # the same routes: not tried again
-    assert routes.plan([]) is not None  # other routes are
+    routes.write([ROUTE])
+    assert len(nft.scripts) == 1
+    kept = nft.scripts[0]
+    assert "reject with tcp reset" in kept and "dnat to" not in kept
+    assert not routes.changed([ROUTE])  # the same routes: not tried again
+    assert routes.changed([])  # other routes are
+
+
+def test_when_even_the_guards_are_refused_the_table_is_dropped() -> None:
+    def refuse_all(argv: Sequence[str], script: str) -> str:
+        if "delete table" in script and "chain" not in script:
+            dropped.append(script)
+            return ""
+        raise OSError("nft: Error: Could not process rule")
+
+    dropped: list[str] = []
+    routes = KernelRoutes("nft", runner=refuse_all)
+    routes.write([ROUTE])
+    assert dropped == [f"table ip {routes.table}\ndelete table ip {routes.table}\n"]
 
 
 def test_sweep_drops_only_tables_of_dead_processes() -> None:

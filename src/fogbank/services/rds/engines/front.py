@@ -265,9 +265,8 @@ class Front:
                 if not endpoints <= seen:  # a new endpoint: no dead process's rule for it
                     await asyncio.to_thread(kernel.sweep)
                     seen |= endpoints
-                script = kernel.plan(routes)
-                if script is not None:
-                    await asyncio.to_thread(kernel.write, script)
+                if kernel.changed(routes):
+                    await asyncio.to_thread(kernel.write, routes)
             except asyncio.CancelledError:
                 raise
             except Exception:

@@ -138,21 +138,34 @@ class KernelRoutes:
                 self._runner([self.nft, "-f", "-"], f"delete table ip {name}\n")
                 log.info("dropped stale RDS kernel routes %s", name)
 
-    def plan(self, routes: Sequence[Route]) -> str | None:
-        """The script that makes the table hold exactly ``routes``; None: it already does."""
-        script = render(self.table, sorted(routes, key=lambda r: r.endpoint), self.guard)
-        return None if script in (self._applied, self._refused) else script
+    def _render(self, routes: Sequence[Route]) -> str:
+        return render(self.table, sorted(routes, key=lambda r: r.endpoint), self.guard)
 
-    def write(self, script: str) -> None:
-        """Apply a ``plan`` (blocking). When nft refuses, the table is dropped rather than
-        left stale: every connection then goes through the front, which decides afresh."""
+    def changed(self, routes: Sequence[Route]) -> bool:
+        """Whether ``write(routes)`` has anything to do (cheap: no nft call)."""
+        return self._render(routes) not in (self._applied, self._refused)
+
+    def write(self, routes: Sequence[Route]) -> None:
+        """Make the table hold exactly ``routes`` (blocking). When nft refuses, the table
+        keeps only the guards (no route: every connection goes through the front, which
+        decides afresh, and no engine listener is reachable around it); if even that is
+        refused, the table is dropped. The refused routes are not retried until they
+        change."""
         self._touched = True
+        script = self._render(routes)
         try:
             self._runner([self.nft, "-f", "-"], script)
         except (OSError, subprocess.SubprocessError) as exc:
             log.warning("RDS kernel routes not applied (the front serves all): %s", exc)
-            self._applied, self._refused = None, script
-            self._drop()
+            self._refused = script
+            guards = self._render([Route(r.endpoint, r.engine, ()) for r in routes])
+            try:
+                self._runner([self.nft, "-f", "-"], guards)
+                self._applied = guards
+            except (OSError, subprocess.SubprocessError) as again:
+                log.error("RDS kernel routes: even the guards were refused: %s", again)
+                self._applied = None
+                self._drop()
             return
         self._applied, self._refused = script, None
 
