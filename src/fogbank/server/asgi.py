@@ -82,7 +82,7 @@ async def send_response(send: Send, response: HttpResponse, method: str) -> None
     body = response.body
     headers = _encode_headers(response)
     names = {k for k, _ in headers}
-    if isinstance(body, bytes):
+    if isinstance(body, bytes | bytearray | memoryview):  # a whole read's body is a view
         if b"content-length" not in names:
             headers.append((b"content-length", str(len(body)).encode()))
         await send({"type": "http.response.start", "status": response.status, "headers": headers})

@@ -233,7 +233,7 @@ class Gateway:
 
 def _summary(request: HttpRequest, response: HttpResponse, started: float) -> HttpSummary:
     body = response.body
-    sent: int | None = len(body) if isinstance(body, bytes) else None
+    sent: int | None = len(body) if isinstance(body, bytes | bytearray | memoryview) else None
     if sent is None:
         length = response.header("content-length")
         sent = int(length) if length and length.isdigit() else None

@@ -141,11 +141,18 @@ class Decryptor(_Chunked):
     def open_chunks(self, first: int, stored: Buffer) -> bytearray:
         """Plaintext of the consecutive chunks starting at ``first`` held in ``stored``,
         decrypted in place into one buffer (no per-chunk copies to join)."""
+        with memoryview(stored) as view:
+            size = len(view)
+            out = bytearray(size - TAG * -(-size // STORED_CHUNK))
+            with memoryview(out) as target:
+                self.open_chunks_into(first, view, target)
+        return out
+
+    def open_chunks_into(self, first: int, stored: Buffer, target: memoryview) -> int:
+        """``open_chunks`` into the start of ``target`` (a writable buffer at least as
+        long as the plaintext); the number of plaintext bytes."""
         view = memoryview(stored)
         size = len(view)
-        count = -(-size // STORED_CHUNK)
-        out = bytearray(size - TAG * count)
-        target = memoryview(out)
         index, pos, at = first, 0, 0
         try:
             while pos < size:
@@ -166,9 +173,8 @@ class Decryptor(_Chunked):
                 pos += len(piece)
                 at += n
         finally:
-            target.release()
             view.release()
-        return out
+        return at
 
     def read_range(self, start: int, end: int, stored_at: StoredReader) -> bytearray:
         """Plaintext ``[start, end)``, reading only the chunks it overlaps."""

@@ -4,6 +4,11 @@ A single plain piece becomes a ``FileSlice`` so that the edge can ``sendfile`` i
 else (encrypted bytes, several pieces) is an async iterator of chunks of at most
 ``READ_CHUNK`` bytes, each read (and decrypted) in a thread. Encrypted pieces read and
 authenticate only the 64 KiB chunks their range overlaps.
+
+A read of one local piece of at most ``READ_CHUNK`` bytes can instead be read whole
+(``read_whole``): one thread reads the stored bytes into a pooled buffer and decrypts them
+into another, and the body is a view of that one (no stream to iterate, no allocation or
+zero-filling of a megabyte per read; see ``buffers``).
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from typing import cast
 from fogbank.core.lru import Lru
 from fogbank.core.streams import FileSlice
 from fogbank.storage.blobs import crypto
+from fogbank.storage.blobs.buffers import BufferPool
 from fogbank.storage.blobs.disk import Disk
 from fogbank.storage.blobs.model import (
     BlobCorrupt,
@@ -32,6 +38,8 @@ from fogbank.storage.blobs.model import (
 
 READ_CHUNK = 1024 * 1024
 _CHUNKS_PER_READ = READ_CHUNK // crypto.CHUNK
+WHOLE_BUFFERS = 16
+"""Buffers kept per pool for whole reads (stored bytes; plaintext): a megabyte each."""
 SMALL_READ = 16 * 1024
 """Reads of at most this many bytes can be read whole ahead (``preread``) and decrypted
 where they are used: less work than a thread hop."""
@@ -77,6 +85,13 @@ class _File:
             self._fd = os.open(self._path, os.O_RDONLY | os.O_CLOEXEC)
         return _pread_exact(self._fd, length, offset)
 
+    def preadv_exact(self, into: memoryview, offset: int) -> None:
+        if self._fd is None:
+            self._fd = os.open(self._path, os.O_RDONLY | os.O_CLOEXEC)
+        done = os.preadv(self._fd, [into], offset)
+        if done != len(into):
+            raise BlobCorrupt(f"stored bytes end early ({done} of {len(into)} at {offset})")
+
     def close(self) -> None:
         if self._fd is not None:
             os.close(self._fd)
@@ -90,6 +105,10 @@ class BlobReader:
         # A blob's decryptor holds its subkey (an HKDF derivation): kept for blobs read
         # recently, by data key and blob (blobs never change once written).
         self._decryptors: Lru[tuple[bytes, str, int], crypto.Decryptor] = Lru(decryptors)
+        # An unaligned read of READ_CHUNK bytes overlaps one chunk more than it holds.
+        chunks = _CHUNKS_PER_READ + 1
+        self._stored_buffers = BufferPool(chunks * crypto.STORED_CHUNK, WHOLE_BUFFERS)
+        self._plain_buffers = BufferPool(chunks * crypto.CHUNK, WHOLE_BUFFERS)
 
     def open(
         self, plan: ReadPlan, keys: Sequence[DataKey] = ()
@@ -141,6 +160,53 @@ class BlobReader:
         plain = dec.open_chunks(first, pre.stored)
         at = piece.offset - first * crypto.CHUNK
         return bytes(memoryview(plain)[at : at + piece.length])
+
+    async def read_whole(self, plan: ReadPlan, keys: Sequence[DataKey] = ()) -> bytes | None:
+        """The bytes of a read of one local piece of at most ``READ_CHUNK`` bytes, read
+        (and decrypted, authenticated) in one thread hop; None for any other read
+        (``open`` it). The bytes are a view of a pooled buffer: keep the view (not a
+        copy of its address) as long as they are needed."""
+        if len(plan.pieces) != 1 or plan.length > READ_CHUNK:
+            return None
+        piece = plan.pieces[0]
+        blob = piece.blob
+        if blob.tier not in self._disk.roots:
+            return None
+        dec: crypto.Decryptor | None = None
+        if blob.cipher is not None:
+            keyring = {k.key_ref: k for k in keys}
+            if blob.key_ref is None or blob.key_ref not in keyring:
+                raise KeyRequired(blob.key_ref or "")
+            if blob.cipher != crypto.CIPHER:
+                raise BlobCorrupt(f"blob {blob.blob_id} uses unknown cipher {blob.cipher!r}")
+            dec = self._decryptor(keyring[blob.key_ref], blob)
+        path, base = stored_location(self._disk, blob)
+        loop = asyncio.get_running_loop()
+        view = await loop.run_in_executor(self._executor, self._whole, path, base, piece, dec)
+        # A memoryview, never changed after: it goes to the socket (or wherever the
+        # body goes) without a copy.
+        return cast(bytes, view)
+
+    def _whole(
+        self, path: Path, base: int, piece: Piece, dec: crypto.Decryptor | None
+    ) -> memoryview:
+        file = _File(path)
+        try:
+            if dec is None:
+                buf = self._plain_buffers.take()
+                out = memoryview(buf)[: piece.length]
+                file.preadv_exact(out, base + piece.offset)
+                return out
+            offset, length = crypto.span_of(dec.size, piece.offset, piece.offset + piece.length)
+            stored = self._stored_buffers.take()
+            plain = self._plain_buffers.take()
+            with memoryview(stored) as sview, sview[:length] as span:
+                file.preadv_exact(span, base + offset)
+                at = piece.offset - piece.offset // crypto.CHUNK * crypto.CHUNK
+                dec.open_chunks_into(piece.offset // crypto.CHUNK, span, memoryview(plain))
+            return memoryview(plain)[at : at + piece.length]
+        finally:
+            file.close()
 
     def _decryptor(self, key: DataKey, blob: BlobInfo) -> crypto.Decryptor:
         return self._decryptors.get_or_make(

@@ -224,7 +224,8 @@ async def get_object(engine: S3Engine, ctx: RequestContext, params: Params) -> O
     elif found.pre is not None:
         out["Body"] = engine.blobs.open_preread(found.pre, keys)
     else:
-        out["Body"] = engine.blobs.open(found.plan, keys)
+        whole = await engine.blobs.read_whole(found.plan, keys)
+        out["Body"] = engine.blobs.open(found.plan, keys) if whole is None else whole
     return out
 
 
