@@ -157,7 +157,7 @@ class Gateway:
                     secure_transport=request.scheme == "https",
                     status=response.status,
                     params=call.params if call else None,
-                    output=output,
+                    output=_without_body(output),
                     error_code=trace.error,
                     error_message=trace.error_message,
                     context=ctx,
@@ -229,6 +229,15 @@ class Gateway:
                 }
             },
         )
+
+
+def _without_body(output: Mapping[str, object] | None) -> Mapping[str, object] | None:
+    """The output for the audit: without the response body, which no record keeps
+    (``audit.redaction``) and which a queued event must not hold on to (a GET's body is
+    a megabyte of a pooled read buffer, lent again only once nothing refers to it)."""
+    if output is None or "Body" not in output:
+        return output
+    return {k: v for k, v in output.items() if k != "Body"}
 
 
 def _summary(request: HttpRequest, response: HttpResponse, started: float) -> HttpSummary:
