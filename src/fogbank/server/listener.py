@@ -54,7 +54,9 @@ class _Protocol(HttpToolsProtocol):
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         super().connection_made(transport)  # type: ignore[arg-type]
-        self.transport = HeadHolding(self.transport, self.loop)
+        if transport.get_extra_info("sslcontext") is None:
+            # (A TLS transport's writelines would join head and body: a copy.)
+            self.transport = HeadHolding(self.transport, self.loop)
 
 
 class Listener:

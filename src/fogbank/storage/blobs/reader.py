@@ -38,8 +38,11 @@ from fogbank.storage.blobs.model import (
 
 READ_CHUNK = 1024 * 1024
 _CHUNKS_PER_READ = READ_CHUNK // crypto.CHUNK
-WHOLE_BUFFERS = 16
-"""Buffers kept per pool for whole reads (stored bytes; plaintext): a megabyte each."""
+WHOLE_BUFFERS = 8
+"""Buffers kept per pool for whole reads, a megabyte each, made as reads first need them:
+plaintext (a body holds its buffer until the socket has taken it) and stored bytes (held
+only by a reading thread, so no more than the executor has threads). A read that finds
+every kept buffer in use gets a fresh one, as before pooling."""
 SMALL_READ = 16 * 1024
 """Reads of at most this many bytes can be read whole ahead (``preread``) and decrypted
 where they are used: less work than a thread hop."""
