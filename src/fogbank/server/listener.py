@@ -17,11 +17,9 @@ import time
 from collections.abc import Callable, Iterable
 
 from uvicorn.config import Config as UvicornConfig
-from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn.server import ServerState
 
 from fogbank.server.asgi import Receive, Scope, Send
-from fogbank.server.heads import HeadHolding
 
 log = logging.getLogger("fogbank.listener")
 
@@ -49,16 +47,6 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-class _Protocol(HttpToolsProtocol):
-    """uvicorn's HTTP/1.1 protocol, writing each response's head with its body."""
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        super().connection_made(transport)  # type: ignore[arg-type]
-        if transport.get_extra_info("sslcontext") is None:
-            # (A TLS transport's writelines would join head and body: a copy.)
-            self.transport = HeadHolding(self.transport, self.loop)
-
-
 class Listener:
     def __init__(self, app: AsgiApp, tls: ssl.SSLContext | None = None) -> None:
         self.config = UvicornConfig(
@@ -81,7 +69,11 @@ class Listener:
         self._ticker: asyncio.Task[None] | None = None
 
     def _protocol(self) -> asyncio.Protocol:
-        return _Protocol(config=self.config, server_state=self.state, app_state={})
+        return self.config.http_protocol_class(  # type: ignore[call-arg]
+            config=self.config,
+            server_state=self.state,
+            app_state={},
+        )
 
     async def start(self, sock: socket.socket) -> None:
         self._update_date()
