@@ -170,7 +170,8 @@ class Session:
 
     async def _unlink(self, a: list[Value]) -> Value:
         parent, name = self._ino(a[1]), as_bytes(a[2])
-        change = await self.fs.unlink(self._ident(a[0]), parent, name)
+        stamp = as_int(a[3]) if len(a) > 3 and a[3] is not None else None
+        change = await self.fs.unlink(self._ident(a[0]), parent, name, stamp)
         gone: list[Value] = [["i", change.attr.ino]] if change.attr is not None else []
         self.broadcast(self.id, [["e", parent, name], ["i", parent], *gone])
         return self._changed(change)
