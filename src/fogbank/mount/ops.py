@@ -2,38 +2,27 @@
 
 from __future__ import annotations
 
-import dataclasses
 import errno
-import logging
 import stat
 import time
 from collections.abc import Callable
-from concurrent.futures import Future
 
 from fogbank.mount import kernel as k
 from fogbank.mount import replies
 from fogbank.mount.ops_base import Request, _name
-from fogbank.mount.ops_files import FileOps
-from fogbank.mount.unlinks import Unlinks
+from fogbank.mount.ops_pipelined import PipelinedOps
 from fogbank.services.efs.fs.model import NAME_MAX, FsError, SetAttr
 from fogbank.services.efs.rpc import codec
 from fogbank.services.efs.rpc.client import RpcClient
-from fogbank.services.efs.rpc.wire import Op, Value, as_bytes, as_list
+from fogbank.services.efs.rpc.wire import Op, as_bytes, as_list
 
 __all__ = ["FuseOps", "Request"]
-log = logging.getLogger(__name__)
 CATCH_UP_S = 0.005  # how long a lookup waits for frames in hand before asking the server
 
 
-class FuseOps(FileOps):
+class FuseOps(PipelinedOps):
     def __init__(self, rpc: RpcClient, root_ino: int, timeout: float = 1.0) -> None:
         super().__init__(rpc, root_ino, timeout)
-        # Unlinks answered before the server has (see ``mount/unlinks``); the runner turns
-        # it on when the kernel's permission checks match the server's (no access point
-        # identity), root is not squashed and the mount is writable.
-        self.pipeline_unlinks = False
-        self.root_access = True  # False: the server squashes root to nobody
-        self.unlinks = Unlinks()
         self.handlers: dict[int, Callable[[Request], bytes | None]] = {
             k.Opcode.LOOKUP: self.lookup,
             k.Opcode.GETATTR: self.getattr,
@@ -152,78 +141,6 @@ class FuseOps(FileOps):
         mode, _umask = k.MKDIR_IN.unpack_from(r.body)
         name = _name(r.body[k.MKDIR_IN.size :])
         return self._create(r, name, stat.S_IFDIR | (mode & 0o7777), 0, None)
-
-    def unlink(self, r: Request) -> bytes:
-        parent, name = self.sino(r.nodeid), _name(r.body)
-        if (
-            self.pipeline_unlinks
-            and self.listings.present(parent, name)
-            and self._pipelined(r, parent, name)
-        ):
-            return b""
-        with self._lock:
-            cached = self._dirs.get(parent)
-        stamp = None if cached is None else self.unlinks.stamp(cached[0])
-        sent = time.time_ns()
-        change = self._change(self.rpc.call(Op.UNLINK, self.ctx(r), parent, name, stamp))
-        if change.dirs and change.dirs[0].mtime_ns != stamp:
-            self.unlinks.learn(sent, change.dirs[0])
-        self.listings.remove(parent, name)
-        return b""
-
-    def _pipelined(self, r: Request, parent: int, name: bytes) -> bool:
-        """Answer an unlink before the server has: the name is in the listing this client
-        knows and the kernel has checked the caller's permissions as the server will."""
-        if r.uid == 0 and not self.root_access:
-            return False
-        with self._lock:
-            cached = self._dirs.get(parent)
-            if cached is None or cached[1] <= time.monotonic():
-                return False
-            stamp = self.unlinks.stamp(cached[0])
-            if stamp is None:
-                return False
-            after = dataclasses.replace(cached[0], mtime_ns=stamp, ctime_ns=stamp)
-            self._dirs[parent] = (after, cached[1])
-        self.listings.remove(parent, name)
-        self.unlinks.begin(parent)
-        self.rpc.pipeline(
-            Op.UNLINK,
-            (self.ctx(r), parent, name, stamp),
-            lambda fut: self._unlinked(fut, parent, name),
-        )
-        return True
-
-    def _late_error(self, ino: int) -> FsError | None:
-        return self.unlinks.take_error(ino)
-
-    def _unlinked(self, fut: Future[Value], parent: int, name: bytes) -> None:
-        """The server's answer to a pipelined unlink (on the RPC reader thread)."""
-        exc = fut.exception()
-        if exc is not None:
-            self.unlinks.end(parent, None)
-            err = exc if isinstance(exc, FsError) else FsError(errno.EIO, str(exc))
-            if err.errno != errno.ENOENT:  # ENOENT: gone anyway (another client removed it)
-                log.warning(
-                    "unlink of %r in %d failed after it was answered: %s", name, parent, err
-                )
-                self.unlinks.fail(parent, err)
-            with self._lock:
-                self._dirs.pop(parent, None)
-            self.listings.drop(parent)
-            self.invalidate("e", parent, name)
-            self.invalidate("i", parent, b"")
-            return
-        change = codec.change_in(fut.result())
-        newest = self.unlinks.end(parent, change.dirs[0] if change.dirs else None)
-        if newest is None:
-            return
-        with self._lock:  # the last one in flight here: the server's word stands
-            current = self._dirs.get(parent)
-            if current is None or current[0] == newest:
-                return
-            self._dirs[parent] = (newest, time.monotonic() + self.timeout)
-        self.invalidate("i", parent, b"")
 
     def rmdir(self, r: Request) -> bytes:
         parent, name = self.sino(r.nodeid), _name(r.body)

@@ -58,7 +58,7 @@ def mount_and_serve(opts: MountOptions, ready: Callable[[str | None], None]) -> 
         return
     ops = FuseOps(rpc, welcome.root_ino, opts.cache_timeout)
     ops.root_access = welcome.root_access
-    ops.pipeline_unlinks = not read_only and not welcome.forced_identity
+    ops.pipelining = not read_only and not welcome.forced_identity
     notifier = Notifier(fd, ops.kid)
     ops.invalidate = lambda kind, ino, name: notifier.push((kind, ino, name))
     rpc.on_notify = ops.on_notify

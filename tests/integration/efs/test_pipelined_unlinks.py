@@ -102,7 +102,7 @@ def test_a_late_error_is_reported_by_fsync_of_the_directory(plane: DataPlane) ->
         welcome = rpc_a.hello("fs-unlinks")
         rpc_b.hello("fs-unlinks")
         ops = FuseOps(rpc_a, welcome.root_ino, 30.0)
-        ops.pipeline_unlinks, ops.root_access = True, welcome.root_access
+        ops.pipelining, ops.root_access = True, welcome.root_access
         made = ops.mkdir(_req(k.Opcode.MKDIR, 1, k.MKDIR_IN.pack(0o777, 0) + b"shared\0"))
         d = k.ENTRY_OUT_HEAD.unpack_from(made)[0]  # the new directory's node id
         for name in (b"first", b"victim"):

@@ -111,15 +111,24 @@ class FileSystem:
         rdev: int = 0,
         target: bytes | None = None,
         open_after: bool = False,
+        ino: int | None = None,
+        stamp_ns: int | None = None,
     ) -> Change:
+        """``ino``: a number from ``reserve_inos``; ``stamp_ns`` as for ``unlink``."""
         change = await self._write(
             lambda tx: Change(
-                namespace.create(tx, ident, parent, name, mode, rdev, target), (tx.get(parent),)
-            )
+                namespace.create(tx, ident, parent, name, mode, rdev, target, ino),
+                (tx.get(parent),),
+            ),
+            stamp_ns,
         )
         if open_after and change.attr is not None:
             self._opens[change.attr.ino] += 1
         return change
+
+    async def reserve_inos(self, count: int) -> int:
+        """The first of ``count`` inode numbers no create will take unless given them."""
+        return await self._write(lambda tx: tx.allocate_ino(count))
 
     async def link(self, ident: Identity, ino: int, parent: int, name: bytes) -> Change:
         return await self._write(
