@@ -1,7 +1,7 @@
-"""Unlinks the mount client answers before the server has (``mount/unlinks``): the
-directory's times the caller sees are the ones the server keeps, other mounts see the
-names gone once the directory is fsynced, and an error the server returns late is
-reported by that fsync, with the name back in view."""
+"""Creates and unlinks the mount client answers before the server has
+(``mount/pipelined``): the attributes the caller sees are the ones the server keeps, other
+mounts see the change once the directory is fsynced, and an error the server returns
+late is reported by that fsync."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.skipif(fuse_available() is not None, reason=str(fuse_av
 
 @pytest.fixture(scope="module")
 def plane() -> Iterator[DataPlane]:
-    p = DataPlane({"file_systems": [{"id": "fs-unlinks"}]}).start()
+    p = DataPlane({"file_systems": [{"id": "fs-pipelined"}]}).start()
     yield p
     p.stop()
     shutil.rmtree(p.dir, ignore_errors=True)
@@ -41,7 +41,7 @@ def mounts() -> Iterator[list[Mount]]:
 
 
 def _mount(plane: DataPlane, made: list[Mount]) -> Mount:
-    m = Mount(plane, "fs-unlinks")
+    m = Mount(plane, "fs-pipelined")
     made.append(m)
     assert m.error is None, m.error
     return m
@@ -89,6 +89,45 @@ def test_removed_names_and_directory_times_agree_with_the_server(
     assert not (b.path / "many").exists()
 
 
+def test_created_files_look_the_same_from_every_mount(
+    plane: DataPlane, mounts: list[Mount]
+) -> None:
+    a, b = _mount(plane, mounts), _mount(plane, mounts)
+    umask = os.umask(0)
+    os.umask(umask)
+    d = a.path / "made"
+    d.mkdir()
+    os.chown(d, 0, 1234)
+    os.chmod(d, 0o2755)  # noqa: S103 - setgid: new files take the directory's group
+    for i in range(100):
+        fd = os.open(d / f"f{i}", os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o640)
+        os.close(fd)
+    with open(d / "data", "wb") as f:  # written through a handle made before the server
+        f.write(b"payload" * 1000)  # answered the create
+    mine = {n: os.stat(d / n) for n in os.listdir(d)}
+    dir_seen = os.stat(d)
+    with pytest.raises(FileExistsError):
+        os.open(d / "f7", os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o640)
+    _fsync_dir(d)
+    theirs = {n: os.stat(b.path / "made" / n) for n in os.listdir(b.path / "made")}
+    assert sorted(mine) == sorted(theirs) == sorted([*(f"f{i}" for i in range(100)), "data"])
+
+    def key(st: os.stat_result) -> tuple[int, ...]:
+        return (st.st_ino, st.st_mode, st.st_uid, st.st_gid, st.st_nlink, st.st_size,
+                st.st_mtime_ns, st.st_ctime_ns)  # fmt: skip
+
+    for n, st in mine.items():
+        assert key(st) == key(theirs[n]) == key(os.stat(d / n)), n
+        assert st.st_gid == 1234
+        assert stat.S_IMODE(st.st_mode) == (0o666 if n == "data" else 0o640) & ~umask
+    assert len({st.st_ino for st in mine.values()}) == 101
+    assert (b.path / "made" / "data").read_bytes() == b"payload" * 1000
+    other = os.stat(b.path / "made")
+    assert (other.st_mtime_ns, other.st_ctime_ns) == (dir_seen.st_mtime_ns, dir_seen.st_ctime_ns)
+    shutil.rmtree(d)
+    assert not (b.path / "made").exists()
+
+
 def _req(opcode: int, nodeid: int, body: bytes, uid: int = 0) -> Request:
     return Request(opcode, 1, nodeid, uid, uid, os.getpid(), body)
 
@@ -96,11 +135,11 @@ def _req(opcode: int, nodeid: int, body: bytes, uid: int = 0) -> Request:
 def test_a_late_error_is_reported_by_fsync_of_the_directory(plane: DataPlane) -> None:
     """The client's requests made by hand, as the kernel sends them; this client is not
     given the server's notices, standing in for a notice still on its way."""
-    host, port = plane.targets["fs-unlinks"]
+    host, port = plane.targets["fs-pipelined"]
     rpc_a, rpc_b = RpcClient(host, port), RpcClient(host, port)
     try:
-        welcome = rpc_a.hello("fs-unlinks")
-        rpc_b.hello("fs-unlinks")
+        welcome = rpc_a.hello("fs-pipelined")
+        rpc_b.hello("fs-pipelined")
         ops = FuseOps(rpc_a, welcome.root_ino, 30.0)
         ops.pipelining, ops.root_access = True, welcome.root_access
         made = ops.mkdir(_req(k.Opcode.MKDIR, 1, k.MKDIR_IN.pack(0o777, 0) + b"shared\0"))
@@ -127,6 +166,22 @@ def test_a_late_error_is_reported_by_fsync_of_the_directory(plane: DataPlane) ->
         with pytest.raises(FsError) as exc:  # asked now, the server says no at once
             ops.unlink(_req(k.Opcode.UNLINK, d, b"victim\0", uid=1000))
         assert exc.value.errno == errno.EACCES
+
+        # A create of a name this client thinks free, made by the other client meanwhile.
+        made = ops.mkdir(_req(k.Opcode.MKDIR, 1, k.MKDIR_IN.pack(0o777, 0) + b"fresh\0"))
+        e = k.ENTRY_OUT_HEAD.unpack_from(made)[0]
+        rpc_b.call(Op.LOOKUP, [0, 0, []], welcome.root_ino, b"fresh")
+        rpc_b.call(Op.CREATE, [0, 0, []], e, b"clash", stat.S_IFREG | 0o600, 0, None, None)
+        body = k.CREATE_IN.pack(os.O_WRONLY | os.O_CREAT, stat.S_IFREG | 0o644, 0, 0)
+        ops.create(_req(k.Opcode.CREATE, e, body + b"clash\0"))  # answered here
+        opened = ops.opendir(_req(k.Opcode.OPENDIR, e, k.OPEN_IN.pack(os.O_RDONLY, 0)))
+        fh = k.OPEN_OUT.unpack_from(opened)[0]
+        with pytest.raises(FsError) as exc:
+            ops.fsyncdir(_req(k.Opcode.FSYNCDIR, e, k.FSYNC_IN.pack(fh, 0, 0)))
+        assert exc.value.errno == errno.EEXIST
+        assert not ops.listings.absent(e, b"clash")  # the listing is asked for again
+        kept = codec.attr_in(as_list(rpc_b.call(Op.LOOKUP, [0, 0, []], e, b"clash")))
+        assert stat.S_IMODE(kept.mode) == 0o600  # the other client's file, untouched
     finally:
         rpc_a.close()
         rpc_b.close()
