@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import errno
 import logging
+import os
 import stat
 import time
 from concurrent.futures import Future
@@ -111,7 +112,8 @@ class PipelinedOps(FileOps):
         with self._lock:
             self.files[local] = OpenFile(self.rpc, fh, ino, flags)
         entry = self._entry(codec.attr_out(attr))
-        return entry + k.OPEN_OUT.pack(local, 0, 0)
+        direct = k.FOPEN_DIRECT_IO if flags & os.O_DIRECT else 0
+        return entry + k.OPEN_OUT.pack(local, direct, 0)
 
     def _create_now(self, r: Request, parent: int) -> bytes:
         """A create the server answers first; the first one tells this client the
