@@ -20,6 +20,7 @@ from uvicorn.config import Config as UvicornConfig
 from uvicorn.server import ServerState
 
 from fogbank.server.asgi import Receive, Scope, Send
+from fogbank.server.http_body import HttpProtocol
 
 log = logging.getLogger("fogbank.listener")
 
@@ -69,7 +70,7 @@ class Listener:
         self._ticker: asyncio.Task[None] | None = None
 
     def _protocol(self) -> asyncio.Protocol:
-        return self.config.http_protocol_class(  # type: ignore[call-arg]
+        return HttpProtocol(  # uvicorn's httptools protocol, minus body copies
             config=self.config,
             server_state=self.state,
             app_state={},
