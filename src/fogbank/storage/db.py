@@ -210,6 +210,9 @@ def dialect_for(url: str) -> Dialect:
     raise ValueError(f"unsupported metadata URL {url!r} (use sqlite:///PATH or postgresql://...)")
 
 
+_SQLITE_MMAP_BYTES = 1 << 30  # address space per connection, not memory
+
+
 def _connect(url: str, durable: bool = True, wal_autocheckpoint: int | None = None) -> DbApi:
     if url.startswith("sqlite:"):
         path = url.removeprefix("sqlite://")
@@ -222,6 +225,12 @@ def _connect(url: str, durable: bool = True, wal_autocheckpoint: int | None = No
         conn.execute("PRAGMA synchronous=FULL" if durable else "PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA busy_timeout=30000")
+        # Read pages through a memory map: a commit by another connection (this process's
+        # writer, or another process's) makes every other connection drop its page cache,
+        # and reloading it with read(2) cost more CPU than the statements themselves under
+        # concurrent writes (PUT 4 KiB, two workers: about 20 % less CPU per request with
+        # the map, and no more on reads). Writes still go through write(2).
+        conn.execute(f"PRAGMA mmap_size={_SQLITE_MMAP_BYTES}")
         if wal_autocheckpoint is not None:
             conn.execute(f"PRAGMA wal_autocheckpoint={int(wal_autocheckpoint)}")
         return conn  # type: ignore[return-value]

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 import pytest
 
+from fogbank.services.rds.addresses import AddressPool
 from fogbank.services.rds.engines.netfilter import KernelRoutes, Route, render, twin
 
 
@@ -110,3 +111,13 @@ def _dead_pid() -> int:
     done = subprocess.Popen(["true"])
     done.wait()
     return done.pid
+
+
+def test_only_pools_in_the_lower_half_can_have_twins() -> None:
+    # A pool's twins must not be addresses another pool hands out.
+    assert AddressPool().in_lower_half()
+    assert AddressPool.parse("127.64.0.1-127.127.255.254").in_lower_half()
+    assert not AddressPool.parse("127.0.2.1-127.128.0.1").in_lower_half()
+    assert not AddressPool.parse("127.200.0.1-127.200.0.9").in_lower_half()
+    lower = AddressPool.parse("127.0.2.1-127.0.2.9")
+    assert all(not AddressPool(twin(a), twin(a)).in_lower_half() for a in lower.candidates())

@@ -42,6 +42,11 @@ class AddressPool:
             raise ValueError(f"RDS endpoint addresses must be a loopback range: {text!r}")
         return cls(str(lo), str(hi))
 
+    def in_lower_half(self) -> bool:
+        """Whether every address lies in 127.0.0.0/9, so that none is another's twin
+        (engines/netfilter.twin: the same host part in 127.128.0.0/9)."""
+        return int(ipaddress.IPv4Address(self.last)) < int(ipaddress.IPv4Address("127.128.0.0"))
+
     def candidates(self) -> Iterator[str]:
         lo = int(ipaddress.IPv4Address(self.first))
         hi = int(ipaddress.IPv4Address(self.last))

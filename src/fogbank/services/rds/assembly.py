@@ -6,6 +6,7 @@ primary process also gets the ``supervisor``, which owns the engines and the fro
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,8 @@ from fogbank.services.rds.engines.templates import Templates
 from fogbank.services.rds.groups import ParameterGroups
 from fogbank.services.rds.instances import RdsInstances
 from fogbank.storage.db import Database
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -102,6 +105,11 @@ def build_engine_layer(
         cache = TemplateCache(template_cache, run_as) if template_cache is not None else None
         templates = Templates(paths.templates, engines, db, clock.time, cache)
         kernel = KernelRoutes.detect(kernel_routes, guard=diagnostic_tcp_offset is None)
+        if kernel is not None and not (addresses or AddressPool()).in_lower_half():
+            # An endpoint in 127.128.0.0/9 has its twin in the lower half, where other
+            # endpoints and EFS mount targets live: the front alone serves then.
+            log.warning("RDS kernel routes need endpoint addresses in 127.0.0.0/9; off")
+            kernel = None
         actions = Actions(
             db=db,
             clock=clock,
