@@ -12,6 +12,7 @@ turn (``PYTHONPATH=<tree>/src:.``).
 from __future__ import annotations
 
 import argparse
+import shutil
 import time
 
 from bench.s3 import peers, run
@@ -57,6 +58,7 @@ def main() -> None:
             print(f"{name}: {best:.2f} CPU ms/req", flush=True)
     finally:
         fb.stop()
+        shutil.rmtree(fb.dir.parent, ignore_errors=True)  # GBs of objects written
 
 
 if __name__ == "__main__":
