@@ -193,3 +193,47 @@ def test_last_use_of_a_key(server: FogbankServer) -> None:
         time.sleep(0.3)
     assert (used["ServiceName"], used["Region"]) == ("sts", "us-east-1")
     assert "LastUsedDate" in used
+
+
+def test_tags_and_boundaries_of_users_and_roles(server: FogbankServer) -> None:
+    iam = server.client("iam")
+    boundary = iam.create_policy(PolicyName=unique("bound"), PolicyDocument=doc(allow("s3:*")))[
+        "Policy"
+    ]["Arn"]
+    user, role = unique("tu"), unique("tr")
+    iam.create_user(UserName=user)
+    iam.create_role(
+        RoleName=role, AssumeRolePolicyDocument=trust(f"arn:aws:iam::{ACCOUNT_ID}:root")
+    )
+    for kind, name, get in (
+        ("User", user, lambda: iam.get_user(UserName=user)["User"]),
+        ("Role", role, lambda: iam.get_role(RoleName=role)["Role"]),
+    ):
+        ident = {f"{kind}Name": name}
+        tag, untag = getattr(iam, f"tag_{kind.lower()}"), getattr(iam, f"untag_{kind.lower()}")
+        list_tags = getattr(iam, f"list_{kind.lower()}_tags")
+        tag(**ident, Tags=[{"Key": "team", "Value": "a"}, {"Key": "env", "Value": "dev"}])
+        tag(**ident, Tags=[{"Key": "team", "Value": "b"}])
+        assert sorted((t["Key"], t["Value"]) for t in list_tags(**ident)["Tags"]) == [
+            ("env", "dev"),
+            ("team", "b"),
+        ]
+        untag(**ident, TagKeys=["env"])
+        assert list_tags(**ident)["Tags"] == [{"Key": "team", "Value": "b"}]
+        too_many = [{"Key": f"k{i}", "Value": "v"} for i in range(50)]
+        assert error(tag, **ident, Tags=too_many)["code"] == "LimitExceeded"
+        assert list_tags(**ident)["Tags"] == [{"Key": "team", "Value": "b"}]
+
+        put = getattr(iam, f"put_{kind.lower()}_permissions_boundary")
+        delete = getattr(iam, f"delete_{kind.lower()}_permissions_boundary")
+        missing = f"arn:aws:iam::{ACCOUNT_ID}:policy/{unique('none')}"
+        assert error(put, **ident, PermissionsBoundary=missing)["code"] == "NoSuchEntity"
+        assert "PermissionsBoundary" not in get()
+        put(**ident, PermissionsBoundary=boundary)
+        assert get()["PermissionsBoundary"]["PermissionsBoundaryArn"] == boundary
+        delete(**ident)
+        assert "PermissionsBoundary" not in get()
+
+        nobody = {f"{kind}Name": unique("nobody")}
+        assert error(list_tags, **nobody)["code"] == "NoSuchEntity"
+        assert error(delete, **nobody)["code"] == "NoSuchEntity"

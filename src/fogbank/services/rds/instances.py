@@ -17,8 +17,9 @@ from dataclasses import dataclass
 
 from fogbank.core.clock import Clock
 from fogbank.core.errors import AwsError
+from fogbank.core.loopback import can_bind
 from fogbank.services.rds import errors, group_store, quotas, store, tagging, validation
-from fogbank.services.rds.addresses import AddressPool, can_bind
+from fogbank.services.rds.addresses import AddressPool
 from fogbank.services.rds.engines.base import Engine
 from fogbank.services.rds.engines.catalog import DEFAULT_PORT, Catalog, Server
 from fogbank.services.rds.engines.doorbell import Doorbell

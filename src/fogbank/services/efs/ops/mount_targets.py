@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 from fogbank.core.context import RequestContext
 from fogbank.core.errors import AwsError
+from fogbank.core.loopback import can_bind
 from fogbank.services.base import Output
 from fogbank.services.ec2.client import SubnetRef
 from fogbank.services.efs import errors, ids, views
@@ -38,7 +39,6 @@ from fogbank.services.efs.ops.common import (
     require_available,
     strings,
 )
-from fogbank.services.efs.serving.addresses import can_bind
 from fogbank.services.efs.store import targets as mt_store
 from fogbank.storage.db import Conn
 

@@ -8,9 +8,9 @@ from fogbank.core.context import RequestContext
 from fogbank.services.base import Output, Params
 from fogbank.services.iam import errors, validate
 from fogbank.services.iam.engine import IamEngine, checked_document, policy_size
-from fogbank.services.iam.models import Role, tag_list
-from fogbank.services.iam.ops import common
-from fogbank.services.iam.ops.users import check_boundary
+from fogbank.services.iam.models import Role
+from fogbank.services.iam.ops import common, identities
+from fogbank.services.iam.ops.identities import check_boundary
 from fogbank.services.iam.store import entities, paging, policies_of
 from fogbank.services.iam.store import tags as tag_store
 from fogbank.storage.db import Conn
@@ -194,74 +194,9 @@ async def delete_role(iam: IamEngine, ctx: RequestContext, params: Params) -> Ou
     return {}
 
 
-async def tag_role(iam: IamEngine, ctx: RequestContext, params: Params) -> Output:
-    account = ctx.account_id
-    name = _name(params)
-    tags = validate.tags(params.get("Tags"))
-
-    def apply(conn: Conn) -> None:
-        role = common.need_role(conn, account, name)
-        tag_store.put(conn, account, "role", role.key, tags)
-        if tag_store.count(conn, account, "role", role.key) > validate.MAX_TAGS:
-            raise errors.limit_exceeded(
-                f"The number of tags has reached the maximum limit of {validate.MAX_TAGS}."
-            )
-
-    await iam.write(apply)
-    return {}
-
-
-async def untag_role(iam: IamEngine, ctx: RequestContext, params: Params) -> Output:
-    account = ctx.account_id
-    name = _name(params)
-    keys = validate.tag_keys(params.get("TagKeys"))
-
-    def apply(conn: Conn) -> None:
-        role = common.need_role(conn, account, name)
-        tag_store.remove(conn, account, "role", role.key, keys)
-
-    await iam.write(apply)
-    return {}
-
-
-async def list_role_tags(iam: IamEngine, ctx: RequestContext, params: Params) -> Output:
-    name = _name(params)
-    role = await iam.read(lambda conn: common.need_role(conn, ctx.account_id, name))
-    tags, marker = common.paginate(list(role.tags), lambda t: t[0].lower(), params)
-    return common.page("Tags", tag_list(tuple(tags)), marker)  # type: ignore[arg-type]
-
-
-async def put_role_permissions_boundary(
-    iam: IamEngine, ctx: RequestContext, params: Params
-) -> Output:
-    account = ctx.account_id
-    name = _name(params)
-    arn = common.required(params, "PermissionsBoundary")
-
-    def apply(conn: Conn) -> None:
-        role = common.need_role(conn, account, name)
-        check_boundary(iam, conn, account, arn)
-        conn.execute(
-            "UPDATE iam_roles SET boundary_arn = ? WHERE account_id = ? AND name_key = ?",
-            (arn, account, role.key),
-        )
-
-    await iam.write(apply)
-    return {}
-
-
-async def delete_role_permissions_boundary(
-    iam: IamEngine, ctx: RequestContext, params: Params
-) -> Output:
-    account = ctx.account_id
-    name = _name(params)
-
-    def apply(conn: Conn) -> None:
-        role = common.need_role(conn, account, name)
-        conn.execute(
-            "UPDATE iam_roles SET boundary_arn = NULL WHERE account_id = ? AND name_key = ?",
-            (account, role.key),
-        )
-
-    await iam.write(apply)
-    return {}
+ROLE = identities.Identity("role", "iam_roles", _name, common.need_role)
+tag_role = identities.tag(ROLE)
+untag_role = identities.untag(ROLE)
+list_role_tags = identities.list_tags(ROLE)
+put_role_permissions_boundary = identities.put_boundary(ROLE)
+delete_role_permissions_boundary = identities.delete_boundary(ROLE)

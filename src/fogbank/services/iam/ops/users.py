@@ -7,8 +7,9 @@ from fogbank.core.context import RequestContext
 from fogbank.services.base import Output, Params
 from fogbank.services.iam import errors, validate
 from fogbank.services.iam.engine import IamEngine
-from fogbank.services.iam.models import User, stamp, tag_list
-from fogbank.services.iam.ops import common
+from fogbank.services.iam.models import User, stamp
+from fogbank.services.iam.ops import common, identities
+from fogbank.services.iam.ops.identities import check_boundary
 from fogbank.services.iam.store import entities, paging, policies_of
 from fogbank.services.iam.store import keys as key_store
 from fogbank.services.iam.store import tags as tag_store
@@ -18,13 +19,6 @@ from fogbank.storage.db import Conn
 def _name(params: Params) -> str:
     """An existing user's name (existingUserNameType: up to 128 characters)."""
     return validate.name("userName", common.required(params, "UserName"), 128)
-
-
-def check_boundary(iam: IamEngine, conn: Conn, account: str, arn: str | None) -> None:
-    if arn is None:
-        return
-    if iam.find_policy(conn, arn, account) is None:
-        raise errors.no_such_entity(f"Scope ARN: {arn} does not exist or is not attachable.")
 
 
 async def create_user(iam: IamEngine, ctx: RequestContext, params: Params) -> Output:
@@ -147,74 +141,9 @@ async def delete_user(iam: IamEngine, ctx: RequestContext, params: Params) -> Ou
     return {}
 
 
-async def tag_user(iam: IamEngine, ctx: RequestContext, params: Params) -> Output:
-    account = ctx.account_id
-    name = _name(params)
-    tags = validate.tags(params.get("Tags"))
-
-    def apply(conn: Conn) -> None:
-        user = common.need_user(conn, account, name)
-        tag_store.put(conn, account, "user", user.key, tags)
-        if tag_store.count(conn, account, "user", user.key) > validate.MAX_TAGS:
-            raise errors.limit_exceeded(
-                f"The number of tags has reached the maximum limit of {validate.MAX_TAGS}."
-            )
-
-    await iam.write(apply)
-    return {}
-
-
-async def untag_user(iam: IamEngine, ctx: RequestContext, params: Params) -> Output:
-    account = ctx.account_id
-    name = _name(params)
-    keys = validate.tag_keys(params.get("TagKeys"))
-
-    def apply(conn: Conn) -> None:
-        user = common.need_user(conn, account, name)
-        tag_store.remove(conn, account, "user", user.key, keys)
-
-    await iam.write(apply)
-    return {}
-
-
-async def list_user_tags(iam: IamEngine, ctx: RequestContext, params: Params) -> Output:
-    name = _name(params)
-    user = await iam.read(lambda conn: common.need_user(conn, ctx.account_id, name))
-    tags, marker = common.paginate(list(user.tags), lambda t: t[0].lower(), params)
-    return common.page("Tags", tag_list(tuple(tags)), marker)  # type: ignore[arg-type]
-
-
-async def put_user_permissions_boundary(
-    iam: IamEngine, ctx: RequestContext, params: Params
-) -> Output:
-    account = ctx.account_id
-    name = _name(params)
-    arn = common.required(params, "PermissionsBoundary")
-
-    def apply(conn: Conn) -> None:
-        user = common.need_user(conn, account, name)
-        check_boundary(iam, conn, account, arn)
-        conn.execute(
-            "UPDATE iam_users SET boundary_arn = ? WHERE account_id = ? AND name_key = ?",
-            (arn, account, user.key),
-        )
-
-    await iam.write(apply)
-    return {}
-
-
-async def delete_user_permissions_boundary(
-    iam: IamEngine, ctx: RequestContext, params: Params
-) -> Output:
-    account = ctx.account_id
-    name = _name(params)
-
-    def apply(conn: Conn) -> None:
-        user = common.need_user(conn, account, name)
-        conn.execute(
-            "UPDATE iam_users SET boundary_arn = NULL WHERE account_id = ? AND name_key = ?",
-            (account, user.key),
-        )
-
-    await iam.write(apply)
-    return {}
+USER = identities.Identity("user", "iam_users", _name, common.need_user)
+tag_user = identities.tag(USER)
+untag_user = identities.untag(USER)
+list_user_tags = identities.list_tags(USER)
+put_user_permissions_boundary = identities.put_boundary(USER)
+delete_user_permissions_boundary = identities.delete_boundary(USER)

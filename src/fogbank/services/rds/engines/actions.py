@@ -14,8 +14,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from fogbank.core.clock import Clock
+from fogbank.core.loopback import can_bind
 from fogbank.services.rds import group_store, store
-from fogbank.services.rds.addresses import can_bind
 from fogbank.services.rds.engines import base, params, sizing
 from fogbank.services.rds.engines.base import Bootstrap, Engine, EngineError, Layout, RunAs
 from fogbank.services.rds.engines.front import Front, Target
