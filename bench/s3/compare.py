@@ -11,6 +11,7 @@ of them alike. Reports the best and the median round per tree.
 from __future__ import annotations
 
 import argparse
+import shutil
 import time
 from pathlib import Path
 
@@ -71,6 +72,7 @@ def main() -> None:
     finally:
         for server in servers:
             server.stop()
+            shutil.rmtree(server.dir.parent, ignore_errors=True)  # GBs of objects written
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ turn (``PYTHONPATH=<tree>/src:.``).
 from __future__ import annotations
 
 import argparse
+import shutil
 import time
 
 from bench.s3 import peers, run
@@ -22,6 +23,7 @@ WORKLOADS = {
     "GET 4 KiB": ("get", 4096, 16, 256, 3000),
     "GET 1 MiB": ("get", 1 << 20, 8, 16, 600),
     "GET 64 MiB": ("get", 64 << 20, 4, 4, 24),
+    "PUT 1 MiB": ("put", 1 << 20, 8, 0, 400),
     "PUT 64 MiB": ("put", 64 << 20, 4, 0, 16),
 }
 
@@ -56,6 +58,7 @@ def main() -> None:
             print(f"{name}: {best:.2f} CPU ms/req", flush=True)
     finally:
         fb.stop()
+        shutil.rmtree(fb.dir.parent, ignore_errors=True)  # GBs of objects written
 
 
 if __name__ == "__main__":

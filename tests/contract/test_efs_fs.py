@@ -7,6 +7,7 @@ import asyncio
 import errno
 import os
 import stat
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -59,5 +60,32 @@ def test_namespace_data_and_durability_barrier(store: FsStore) -> None:
         await fs.unlink(user, d.ino, b"moved")
         sizes = await store.sizes("fs-c")
         assert sizes.value == 0
+
+    asyncio.run(go())
+
+
+def test_unlink_uses_a_proposed_time_only_near_the_servers_clock(store: FsStore) -> None:
+    """A pipelining mount client proposes the directory's new times (it has answered its
+    caller with them already); the server takes them within a second of its clock."""
+
+    async def go() -> None:
+        await store.create_file_system("fs-t", encrypted=False)
+        fs = store.open("fs-t", None)
+        d = (await fs.create(ROOT, ROOT_INO, b"d", stat.S_IFDIR | 0o755)).attr
+        assert d is not None
+        for name in (b"a", b"b", b"c"):
+            await fs.create(ROOT, d.ino, name, stat.S_IFREG | 0o644)
+        near = time.time_ns() + 300_000_000  # 0.3 s ahead: within the tolerance
+        change = await fs.unlink(ROOT, d.ino, b"a", near)
+        assert change.dirs[0].mtime_ns == near and change.dirs[0].ctime_ns == near
+        assert (await fs.getattr(d.ino)).mtime_ns == near
+        far = time.time_ns() + 5_000_000_000  # 5 s ahead: the server's own clock wins
+        before = time.time_ns()
+        change = await fs.unlink(ROOT, d.ino, b"b", far)
+        after = time.time_ns()
+        assert before <= change.dirs[0].mtime_ns <= after
+        assert change.dirs[0].ctime_ns == change.dirs[0].mtime_ns
+        change = await fs.unlink(ROOT, d.ino, b"c", None)  # no proposal: the server's clock
+        assert after <= change.dirs[0].mtime_ns <= time.time_ns()
 
     asyncio.run(go())

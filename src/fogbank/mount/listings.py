@@ -30,6 +30,12 @@ class Listings:
                 return False
             return name not in known[0]
 
+    def present(self, ino: int, name: bytes) -> bool:
+        """Whether the known listing of ``ino`` holds ``name`` (False if not known)."""
+        with self._lock:
+            known = self._names.get(ino)
+            return known is not None and known[1] >= time.monotonic() and name in known[0]
+
     def generation(self, ino: int) -> int:
         with self._lock:
             return self._generation.get(ino, 0)

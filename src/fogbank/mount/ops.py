@@ -10,7 +10,7 @@ from collections.abc import Callable
 from fogbank.mount import kernel as k
 from fogbank.mount import replies
 from fogbank.mount.ops_base import Request, _name
-from fogbank.mount.ops_files import FileOps
+from fogbank.mount.ops_pipelined import PipelinedOps
 from fogbank.services.efs.fs.model import NAME_MAX, FsError, SetAttr
 from fogbank.services.efs.rpc import codec
 from fogbank.services.efs.rpc.client import RpcClient
@@ -20,7 +20,7 @@ __all__ = ["FuseOps", "Request"]
 CATCH_UP_S = 0.005  # how long a lookup waits for frames in hand before asking the server
 
 
-class FuseOps(FileOps):
+class FuseOps(PipelinedOps):
     def __init__(self, rpc: RpcClient, root_ino: int, timeout: float = 1.0) -> None:
         super().__init__(rpc, root_ino, timeout)
         self.handlers: dict[int, Callable[[Request], bytes | None]] = {
@@ -141,12 +141,6 @@ class FuseOps(FileOps):
         mode, _umask = k.MKDIR_IN.unpack_from(r.body)
         name = _name(r.body[k.MKDIR_IN.size :])
         return self._create(r, name, stat.S_IFDIR | (mode & 0o7777), 0, None)
-
-    def unlink(self, r: Request) -> bytes:
-        parent, name = self.sino(r.nodeid), _name(r.body)
-        self._change(self.rpc.call(Op.UNLINK, self.ctx(r), parent, name))
-        self.listings.remove(parent, name)
-        return b""
 
     def rmdir(self, r: Request) -> bytes:
         parent, name = self.sino(r.nodeid), _name(r.body)

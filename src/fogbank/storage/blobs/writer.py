@@ -134,10 +134,21 @@ class BlobWriter:
             if encryptor is None:
                 file.write(batch)
                 return
-            for part in batch:  # part by part: at most one part's ciphertext in memory
-                file.write(encryptor.feed(part))
-            if last:
-                file.write([encryptor.finish()])
+            # Sealed about ``batch_size`` at a time into the encryptor's buffer, one write
+            # each (a huge part, from an in-process caller, is cut: memory stays bounded).
+            group: list[memoryview] = []
+            grouped = 0
+            for part in batch:
+                view = memoryview(part)
+                for at in range(0, len(view), settings.batch_size):
+                    piece = view[at : at + settings.batch_size]
+                    group.append(piece)
+                    grouped += len(piece)
+                    if grouped >= settings.batch_size:
+                        file.write([encryptor.seal(group)])
+                        group, grouped = [], 0
+            if group or last:
+                file.write([encryptor.seal(group, last)])
 
         async def step(
             prev: asyncio.Task[None] | None, fn: Callable[..., None], *args: object

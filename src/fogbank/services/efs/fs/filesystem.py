@@ -31,6 +31,9 @@ from fogbank.services.efs.fs.tables import Tx, as_int
 from fogbank.storage.db import Conn, Database
 
 T = TypeVar("T")
+# How far a client's proposed time for a change may be from the server's clock to be
+# used (a pipelined unlink: the client has already answered with it).
+STAMP_TOLERANCE_NS = 1_000_000_000
 _TOUCH_EVERY_S = 60.0  # how stale ``accessed_at`` may get before a read refreshes it
 
 
@@ -64,13 +67,16 @@ class FileSystem:
 
     # -- plumbing -----------------------------------------------------------------
 
-    def _tx(self, conn: Conn) -> Tx:
+    def _tx(self, conn: Conn, stamp_ns: int | None = None) -> Tx:
         sim = self._clock.time()
         offset_ns = int((sim - self._clock.real_time()) * 1e9)
-        return Tx(conn, self.fs_id, time.time_ns() + offset_ns, sim)
+        now_ns = time.time_ns() + offset_ns
+        if stamp_ns is not None and abs(stamp_ns - now_ns) <= STAMP_TOLERANCE_NS:
+            now_ns = stamp_ns  # the time the client told its caller (pipelined changes)
+        return Tx(conn, self.fs_id, now_ns, sim)
 
-    async def _write(self, fn: Callable[[Tx], T]) -> T:
-        return await self._db.write(lambda conn: fn(self._tx(conn)))
+    async def _write(self, fn: Callable[[Tx], T], stamp_ns: int | None = None) -> T:
+        return await self._db.write(lambda conn: fn(self._tx(conn, stamp_ns)))
 
     async def _read(self, fn: Callable[[Tx], T]) -> T:
         return await self._db.read(lambda conn: fn(self._tx(conn)))
@@ -105,15 +111,24 @@ class FileSystem:
         rdev: int = 0,
         target: bytes | None = None,
         open_after: bool = False,
+        ino: int | None = None,
+        stamp_ns: int | None = None,
     ) -> Change:
+        """``ino``: a number from ``reserve_inos``; ``stamp_ns`` as for ``unlink``."""
         change = await self._write(
             lambda tx: Change(
-                namespace.create(tx, ident, parent, name, mode, rdev, target), (tx.get(parent),)
-            )
+                namespace.create(tx, ident, parent, name, mode, rdev, target, ino),
+                (tx.get(parent),),
+            ),
+            stamp_ns,
         )
         if open_after and change.attr is not None:
             self._opens[change.attr.ino] += 1
         return change
+
+    async def reserve_inos(self, count: int) -> int:
+        """The first of ``count`` inode numbers no create will take unless given them."""
+        return await self._write(lambda tx: tx.allocate_ino(count))
 
     async def link(self, ident: Identity, ino: int, parent: int, name: bytes) -> Change:
         return await self._write(
@@ -137,9 +152,14 @@ class FileSystem:
         after = tx.current(victim) if victim is not None and victim != parent else None
         return freed, Change(after, (tx.get(parent),))
 
-    async def unlink(self, ident: Identity, parent: int, name: bytes) -> Change:
+    async def unlink(
+        self, ident: Identity, parent: int, name: bytes, stamp_ns: int | None = None
+    ) -> Change:
+        """``stamp_ns``: the time a client proposes for the change (it has answered its
+        caller with attributes carrying it); used if within ``STAMP_TOLERANCE_NS`` of
+        the server's clock, which then stays the authority."""
         freed, change = await self._write(
-            lambda tx: self._remove(tx, namespace.unlink, ident, parent, name)
+            lambda tx: self._remove(tx, namespace.unlink, ident, parent, name), stamp_ns
         )
         await self._free(freed)
         return change

@@ -63,8 +63,10 @@ def create(
     mode: int,
     rdev: int = 0,
     target: bytes | None = None,
+    ino: int | None = None,
 ) -> Attr:
-    """mknod/mkdir/symlink/creat: a new inode and its entry in ``parent``."""
+    """mknod/mkdir/symlink/creat: a new inode and its entry in ``parent`` (numbered
+    ``ino`` when the caller reserved one)."""
     dir_attr = _prepare_create(tx, ident, parent, name)
     kind = stat.S_IFMT(mode)
     if kind in (stat.S_IFCHR, stat.S_IFBLK) and not ident.is_root:
@@ -78,7 +80,7 @@ def create(
     uid, gid, mode = perms.new_owner(ident, dir_attr, mode)
     is_dir = kind == stat.S_IFDIR
     attr = Attr(
-        ino=tx.allocate_ino(),
+        ino=tx.allocate_ino() if ino is None else ino,
         mode=mode,
         nlink=2 if is_dir else 1,
         uid=uid,

@@ -87,17 +87,18 @@ class Tx:
             raise FsError(errno.ENOENT)
         return as_int(value)
 
-    def allocate_ino(self) -> int:
+    def allocate_ino(self, count: int = 1) -> int:
+        """The first of ``count`` new inode numbers."""
         self.conn.execute(
-            "UPDATE efs_fs_filesystems SET next_ino = next_ino + 1 WHERE fs_id = ?",
-            (self.fs_id,),
+            "UPDATE efs_fs_filesystems SET next_ino = next_ino + ? WHERE fs_id = ?",
+            (count, self.fs_id),
         )
         value = self.conn.scalar(
             "SELECT next_ino FROM efs_fs_filesystems WHERE fs_id = ?", (self.fs_id,)
         )
         if value is None:
             raise FsError(errno.ESTALE, "no such file system")
-        return as_int(value) - 1
+        return as_int(value) - count
 
     def insert(self, attr: Attr, parent: int, target: bytes | None = None) -> None:
         self.conn.execute(

@@ -2,6 +2,11 @@
 
 ``call`` blocks the calling thread until its answer; ``submit`` returns a future, so a
 caller can keep several block reads or writes in flight (read-ahead, write-back).
+
+``pipeline`` sends a request whose caller does not wait for it (a namespace change the
+mount has already answered). Such requests form a barrier: any other request waits until
+every pipelined one has been answered, so nothing this client sends later can overtake
+them on the server (whose writes run in arrival order, reads in parallel).
 """
 
 from __future__ import annotations
@@ -94,6 +99,8 @@ class RpcClient:
         self._reader: threading.Thread | None = None
         self._handling = False  # the reader has taken a frame off the socket, not done yet
         self._handled = threading.Condition()  # notified as each frame is done with
+        self._unanswered = 0  # pipelined requests sent and not yet answered
+        self._answered = threading.Condition()
         # Called (on the reader thread) with the server's cache invalidations.
         self.on_notify: Callable[[Value], None] | None = None
 
@@ -154,6 +161,46 @@ class RpcClient:
     # -- requests -----------------------------------------------------------------
 
     def submit(self, op: Op, *args: Value | wire.Chunks) -> Future[Value]:
+        if self._unanswered:
+            self.drain()
+        return self._submit(op, args)
+
+    def pipeline(
+        self,
+        op: Op,
+        args: tuple[Value, ...],
+        then: Callable[[Future[Value]], None],
+        limit: int = 64,
+    ) -> Future[Value]:
+        """Send without waiting for other pipelined requests (at most ``limit`` in
+        flight); ``then`` runs with the answer (on the reader thread) before any request
+        held at the barrier is let go."""
+        with self._answered:
+            while self._unanswered >= limit and self._closed is None:
+                self._answered.wait()
+            self._unanswered += 1
+        fut = self._submit(op, args)
+        fut.add_done_callback(then)
+        fut.add_done_callback(self._answer)
+        return fut
+
+    def _answer(self, _fut: Future[Value]) -> None:
+        with self._answered:
+            self._unanswered -= 1
+            self._answered.notify_all()
+
+    def drain(self, timeout: float | None = None) -> bool:
+        """Wait until every pipelined request has been answered (False on timeout)."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        with self._answered:
+            while self._unanswered > 0:
+                remaining = None if deadline is None else deadline - time.monotonic()
+                if remaining is not None and remaining <= 0:
+                    return False
+                self._answered.wait(remaining)
+        return True
+
+    def _submit(self, op: Op, args: tuple[Value | wire.Chunks, ...]) -> Future[Value]:
         fut: Future[Value] = Future()
         msg_id = next(self._ids) & 0xFFFFFFFF or next(self._ids)  # 0 is the server's
         with self._pending_lock:

@@ -3,6 +3,7 @@ files and locks, and the dispatch of its requests to the file system."""
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import itertools
 from collections.abc import Awaitable, Callable
@@ -23,6 +24,8 @@ _WRITE_OPS = frozenset(
 
 
 Broadcast = Callable[[str, list[Value]], None]  # (origin session, events)
+RESERVE_MAX = 4096  # inode numbers one RESERVE hands out at most
+CLIENT_FH = 1 << 48  # handle numbers from here on are proposed by the client
 
 
 @dataclass
@@ -55,6 +58,10 @@ class Session:
         self._known: set[int] = {root_ino}
         self._handles: dict[int, Handle] = {}
         self._fh = itertools.count(1)
+        self._reserved: set[int] = set()  # inode numbers reserved for this client's creates
+        # Handles of creates the client answered before the server (pipelined): a RELEASE
+        # sent right after waits for the create.
+        self._creating: dict[int, asyncio.Future[None]] = {}
         self._ops: dict[int, Callable[[list[Value]], Awaitable[Value]]] = {
             Op.LOOKUP: self._lookup,
             Op.GETATTR: self._getattr,
@@ -80,6 +87,7 @@ class Session:
             Op.GETLK: self._getlk,
             Op.SETLK: self._setlk,
             Op.RELEASE_LOCKS: self._release_locks,
+            Op.RESERVE: self._reserve,
         }
 
     async def dispatch(self, op: int, args: list[Value]) -> Value:
@@ -147,10 +155,54 @@ class Session:
     def _changed(self, change: Change) -> list[Value]:
         return codec.change_out(change)
 
+    async def _reserve(self, a: list[Value]) -> Value:
+        count = as_int(a[0])
+        if not 0 < count <= RESERVE_MAX:
+            raise FsError(errno.EINVAL, "reserve 1 to 4096 inode numbers")
+        first = await self.fs.reserve_inos(count)
+        self._reserved.update(range(first, first + count))
+        return first
+
     async def _create(self, a: list[Value]) -> Value:
         ident, parent, name = self._ident(a[0]), self._ino(a[1]), as_bytes(a[2])
         target = None if a[5] is None else as_bytes(a[5])
         flags = None if a[6] is None else as_int(a[6])
+        # A pipelined create: [reserved inode number, handle number, proposed time].
+        plan = as_list(a[7]) if len(a) > 7 and a[7] is not None else None
+        if plan is None:
+            return await self._create_now(ident, parent, name, a, target, flags)
+        ino, fh, stamp = as_int(plan[0]), as_int(plan[1]), as_int(plan[2])
+        if ino not in self._reserved or flags is None:
+            raise FsError(errno.EINVAL, "inode number not reserved by this client")
+        if fh < CLIENT_FH or fh in self._handles or fh in self._creating:
+            raise FsError(errno.EINVAL, "handle number taken")
+        self._reserved.discard(ino)
+        self._handles[fh] = Handle(ino, flags)  # before any wait: a RELEASE may follow
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._creating[fh] = done
+        try:
+            change = await self.fs.create(
+                ident, parent, name, as_int(a[3]), as_int(a[4]), None, True, ino, stamp
+            )
+        except BaseException:
+            self._handles.pop(fh, None)
+            raise
+        finally:
+            del self._creating[fh]
+            done.set_result(None)
+        self._known.add(ino)
+        self.broadcast(self.id, [["e", parent, name], ["i", parent]])
+        return [self._changed(change), fh]
+
+    async def _create_now(
+        self,
+        ident: Identity,
+        parent: int,
+        name: bytes,
+        a: list[Value],
+        target: bytes | None,
+        flags: int | None,
+    ) -> Value:
         change = await self.fs.create(
             ident, parent, name, as_int(a[3]), as_int(a[4]), target, flags is not None
         )
@@ -170,7 +222,8 @@ class Session:
 
     async def _unlink(self, a: list[Value]) -> Value:
         parent, name = self._ino(a[1]), as_bytes(a[2])
-        change = await self.fs.unlink(self._ident(a[0]), parent, name)
+        stamp = as_int(a[3]) if len(a) > 3 and a[3] is not None else None
+        change = await self.fs.unlink(self._ident(a[0]), parent, name, stamp)
         gone: list[Value] = [["i", change.attr.ino]] if change.attr is not None else []
         self.broadcast(self.id, [["e", parent, name], ["i", parent], *gone])
         return self._changed(change)
@@ -208,6 +261,9 @@ class Session:
         return [codec.attr_out(attr), self._new_handle(ino, flags)]
 
     async def _release(self, a: list[Value]) -> Value:
+        creating = self._creating.get(as_int(a[0]))
+        if creating is not None:
+            await creating
         handle = self._handles.pop(as_int(a[0]), None)
         if handle is not None:
             self.locks.release_owner(handle.ino, (self.id, as_int(a[0])), flock=True)

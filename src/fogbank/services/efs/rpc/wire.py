@@ -56,6 +56,7 @@ class Op(IntEnum):
     CANCEL = 33
     RELEASE_LOCKS = 34
     NOTIFY = 35  # server -> client, with message id 0: caches to drop (other clients' changes)
+    RESERVE = 36  # inode numbers for creates the client answers before the server (count)
 
 
 class Chunks:
