@@ -113,8 +113,11 @@ class FileOps(OpsBase):
             try:
                 f.flush()
             finally:
-                self.rpc.submit(Op.RELEASE, f.server_fh)  # answered in the background
+                self._send_release(f.server_fh)
         return b""
+
+    def _send_release(self, server_fh: int) -> None:
+        self.rpc.submit(Op.RELEASE, server_fh)  # answered in the background
 
     def opendir(self, r: Request) -> bytes:
         ino = self.sino(r.nodeid)

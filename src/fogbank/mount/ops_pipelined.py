@@ -127,18 +127,12 @@ class PipelinedOps(FileOps):
                 self.pending.learn(sent, cached[0])
         return out
 
-    def release(self, r: Request) -> bytes:
+    def _send_release(self, server_fh: int) -> None:
         if not self.pipelining:
-            return super().release(r)
-        fh, *_ = k.RELEASE_IN.unpack_from(r.body)
-        with self._lock:
-            f = self.files.pop(fh, None)
-        if f is not None:
-            try:
-                f.flush()
-            finally:  # answered in the background, not held behind pipelined creates
-                self.rpc.pipeline(Op.RELEASE, (f.server_fh,), _ignore)
-        return b""
+            super()._send_release(server_fh)
+            return
+        # answered in the background, not held behind pipelined creates
+        self.rpc.pipeline(Op.RELEASE, (server_fh,), _ignore)
 
     # -- answers --------------------------------------------------------------------
 
