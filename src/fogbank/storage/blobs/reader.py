@@ -153,42 +153,30 @@ class BlobReader:
         """The plaintext of a ``preread`` (decrypted and authenticated here: small)."""
         piece = pre.plan.pieces[0]
         blob = piece.blob
-        if blob.cipher is None:
+        dec = self._decryptor_for(blob, keys)
+        if dec is None:
             return pre.stored
-        keyring = {k.key_ref: k for k in keys}
-        if blob.key_ref is None or blob.key_ref not in keyring:
-            raise KeyRequired(blob.key_ref or "")
-        dec = self._decryptor(keyring[blob.key_ref], blob)
         first = piece.offset // crypto.CHUNK
         plain = dec.open_chunks(first, pre.stored)
         at = piece.offset - first * crypto.CHUNK
         return bytes(memoryview(plain)[at : at + piece.length])
 
-    async def read_whole(self, plan: ReadPlan, keys: Sequence[DataKey] = ()) -> bytes | None:
+    async def read_whole(self, plan: ReadPlan, keys: Sequence[DataKey] = ()) -> memoryview | None:
         """The bytes of a read of one local piece of at most ``READ_CHUNK`` bytes, read
         (and decrypted, authenticated) in one thread hop; None for any other read
-        (``open`` it). The bytes are a view of a pooled buffer: keep the view (not a
-        copy of its address) as long as they are needed."""
+        (``open`` it). The bytes are a view of a pooled buffer, never changed while the
+        view is held: keep the view (not a copy of its address) as long as they are
+        needed."""
         if len(plan.pieces) != 1 or plan.length > READ_CHUNK:
             return None
         piece = plan.pieces[0]
         blob = piece.blob
         if blob.tier not in self._disk.roots:
             return None
-        dec: crypto.Decryptor | None = None
-        if blob.cipher is not None:
-            keyring = {k.key_ref: k for k in keys}
-            if blob.key_ref is None or blob.key_ref not in keyring:
-                raise KeyRequired(blob.key_ref or "")
-            if blob.cipher != crypto.CIPHER:
-                raise BlobCorrupt(f"blob {blob.blob_id} uses unknown cipher {blob.cipher!r}")
-            dec = self._decryptor(keyring[blob.key_ref], blob)
+        dec = self._decryptor_for(blob, keys)
         path, base = stored_location(self._disk, blob)
         loop = asyncio.get_running_loop()
-        view = await loop.run_in_executor(self._executor, self._whole, path, base, piece, dec)
-        # A memoryview, never changed after: it goes to the socket (or wherever the
-        # body goes) without a copy.
-        return cast(bytes, view)
+        return await loop.run_in_executor(self._executor, self._whole, path, base, piece, dec)
 
     def _whole(
         self, path: Path, base: int, piece: Piece, dec: crypto.Decryptor | None
@@ -205,11 +193,23 @@ class BlobReader:
             plain = self._plain_buffers.take()
             with memoryview(stored) as sview, sview[:length] as span:
                 file.preadv_exact(span, base + offset)
-                at = piece.offset - piece.offset // crypto.CHUNK * crypto.CHUNK
+                at = piece.offset % crypto.CHUNK
                 dec.open_chunks_into(piece.offset // crypto.CHUNK, span, memoryview(plain))
             return memoryview(plain)[at : at + piece.length]
         finally:
             file.close()
+
+    def _decryptor_for(self, blob: BlobInfo, keys: Sequence[DataKey]) -> crypto.Decryptor | None:
+        """The decryptor of an encrypted blob (None: a plain one); KeyRequired when
+        ``keys`` lack its data key."""
+        if blob.cipher is None:
+            return None
+        key = next((k for k in keys if k.key_ref == blob.key_ref), None)
+        if blob.key_ref is None or key is None:
+            raise KeyRequired(blob.key_ref or "")
+        if blob.cipher != crypto.CIPHER:
+            raise BlobCorrupt(f"blob {blob.blob_id} uses unknown cipher {blob.cipher!r}")
+        return self._decryptor(key, blob)
 
     def _decryptor(self, key: DataKey, blob: BlobInfo) -> crypto.Decryptor:
         return self._decryptors.get_or_make(

@@ -136,7 +136,7 @@ class BlobStore:
     def file_slices(self, plan: ReadPlan) -> tuple[FileSlice, ...] | None:
         return self._reader.file_slices(plan)
 
-    async def read_whole(self, plan: ReadPlan, keys: Sequence[DataKey] = ()) -> bytes | None:
+    async def read_whole(self, plan: ReadPlan, keys: Sequence[DataKey] = ()) -> memoryview | None:
         """A read of one local piece of at most a megabyte, read (and decrypted) in one
         thread hop into a pooled buffer; None for other reads (``open`` them)."""
         return await self._reader.read_whole(plan, keys)
