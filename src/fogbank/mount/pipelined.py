@@ -48,8 +48,9 @@ class Pipelined:
             return next(self._fh)
 
     def learn(self, sent_ns: int, stamped: Attr) -> None:
-        """A reply to an unlink sent at ``sent_ns`` (this client's clock) that left the
-        directory with these attributes."""
+        """A reply to a change (an unlink or a create) sent at ``sent_ns`` (this client's
+        clock) that left the directory with these attributes: the server's clock, as
+        this client's plus an offset."""
         self.offset_ns = stamped.mtime_ns - sent_ns
 
     def stamp(self, previous: Attr) -> int | None:
@@ -78,10 +79,6 @@ class Pipelined:
                 return None
             self._in_flight.pop(parent, None)
             return self._newest.pop(parent, None)
-
-    def busy(self, parent: int) -> bool:
-        with self._lock:
-            return parent in self._in_flight
 
     def fail(self, parent: int, error: FsError) -> None:
         with self._lock:
