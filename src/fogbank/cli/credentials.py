@@ -40,18 +40,22 @@ def _root_key(data_dir: Path | None) -> RootKey:
 def credentials(data_dir: Path | None, as_json: bool, endpoint: str) -> None:
     """Print the root user's access key (as shell exports: eval "$(fogbank credentials)")."""
     key = _root_key(data_dir)
+    region = config_from_env(os.environ, data_dir=data_dir).default_region
     if as_json:
         doc = {
             "AccountId": key.account_id,
             "AccessKeyId": key.access_key_id,
             "SecretAccessKey": key.secret_access_key,
             "EndpointUrl": endpoint,
+            "Region": region,
         }
         click.echo(json.dumps(doc, indent=2))
         return
     click.echo(f"export AWS_ACCESS_KEY_ID={key.access_key_id}")
     click.echo(f"export AWS_SECRET_ACCESS_KEY={key.secret_access_key}")
     click.echo(f"export AWS_ENDPOINT_URL={endpoint}")
+    # The CLI and SDKs refuse to sign without a region; a region already chosen stays.
+    click.echo(f'export AWS_DEFAULT_REGION="${{AWS_DEFAULT_REGION:-{region}}}"')
     click.echo(f"# account {key.account_id}, root user")
 
 

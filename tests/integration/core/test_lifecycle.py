@@ -91,6 +91,19 @@ def test_generated_root_key_is_printed_once_and_kept(
     ).stdout
     assert f"AWS_ACCESS_KEY_ID={key.group(1)}" in printed
     assert f"AWS_SECRET_ACCESS_KEY={secret.group(1)}" in printed
+    # eval'd in a shell without a region, the exports give one (the CLI needs it)
+    shell = subprocess.run(
+        [
+            "bash",
+            "-c",
+            'unset AWS_DEFAULT_REGION AWS_REGION; eval "$0"; echo "$AWS_DEFAULT_REGION"',
+            printed,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert shell.stdout.strip() == "us-east-1"
 
 
 def test_profile_writes_only_its_own_profile(server: FogbankServer, tmp_path: Path) -> None:
