@@ -24,6 +24,7 @@ from fogbank.protocol.specs import Specs
 from fogbank.server.admin import Admin, AdminInfo
 from fogbank.server.app import App
 from fogbank.server.gateway import Gateway
+from fogbank.server.logs import RequestLog
 from fogbank.services.base import ServiceProvider
 from fogbank.services.cloudtrail.destination import LogDestination
 from fogbank.services.cloudtrail.outbox import DataEventGate, EventOutbox
@@ -372,7 +373,7 @@ def assemble(
         services=services,
         clock=clock,
         default_region=config.default_region,
-        log_requests=config.log_requests,
+        request_log=RequestLog(config.log_format) if config.log_requests else None,
         audit=recorder,
     )
     admin = Admin(

@@ -27,12 +27,12 @@ from fogbank.protocol.catalog import BY_NAME, ServiceInfo
 from fogbank.protocol.http import HttpRequest, HttpResponse
 from fogbank.protocol.routing import Router, UnknownService
 from fogbank.protocol.specs import OperationCall, ServiceProtocol, Specs
+from fogbank.server.logs import RequestLog
 from fogbank.server.special import special_call, special_response
 from fogbank.services.base import Handler, ServiceProvider
 from fogbank.services.registry import ServiceRegistry
 
 log = logging.getLogger("fogbank.gateway")
-request_log = logging.getLogger("fogbank.request")
 
 
 @dataclass
@@ -59,7 +59,7 @@ class Gateway:
         services: ServiceRegistry,
         clock: Clock,
         default_region: str,
-        log_requests: bool = True,
+        request_log: RequestLog | None = None,
         audit: AuditSink | None = None,
     ) -> None:
         self.router = router
@@ -69,7 +69,7 @@ class Gateway:
         self.services = services
         self.clock = clock
         self.default_region = default_region
-        self.log_requests = log_requests
+        self.request_log = request_log
         self.audit = audit
         self._handlers: dict[str, Mapping[str, Handler]] = {}
         self._special: dict[str, Mapping[str, Handler]] = {}
@@ -141,8 +141,8 @@ class Gateway:
                 info, internal_error(), trace.request_id, None if special else call, request.method
             )
         trace.status = response.status
-        if self.log_requests:
-            self._log(trace, started)
+        if self.request_log is not None:
+            self._log(self.request_log, trace, started)
         if self.audit is not None:
             await self.audit.record(
                 AuditEvent(
@@ -214,20 +214,18 @@ class Gateway:
                 body,
             )
 
-    def _log(self, trace: _Trace, started: float) -> None:
-        request_log.info(
-            "request",
-            extra={
-                "fields": {
-                    "service": trace.service,
-                    "operation": trace.operation,
-                    "status": trace.status,
-                    "latency_ms": round((time.perf_counter() - started) * 1000, 3),
-                    "request_id": trace.request_id,
-                    "principal": trace.principal,
-                    "error": trace.error,
-                }
-            },
+    @staticmethod
+    def _log(lines: RequestLog, trace: _Trace, started: float) -> None:
+        lines.write(
+            {
+                "service": trace.service,
+                "operation": trace.operation,
+                "status": trace.status,
+                "latency_ms": round((time.perf_counter() - started) * 1000, 3),
+                "request_id": trace.request_id,
+                "principal": trace.principal,
+                "error": trace.error,
+            }
         )
 
 

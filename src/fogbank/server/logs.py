@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import sys
 import time
+from collections.abc import Mapping
+from typing import TextIO
 
 
 class JsonFormatter(logging.Formatter):
@@ -44,3 +47,64 @@ def configure(fmt: str = "json", level: int = logging.INFO) -> None:
     root.setLevel(level)
     for noisy in ("uvicorn", "uvicorn.error", "uvicorn.access", "asyncio"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+class RequestLog:
+    """The line per request, written as the log set-up would, without the logging module.
+
+    A request line through ``logging`` costs a ``LogRecord`` (caller lookup, thread and
+    process names), the handler's lock and a ``write`` system call: about 38 µs, 2-3 % of
+    a small request. Here a line is formatted directly (the same fields as the
+    formatters above) and the lines of the requests that end in one turn of the event
+    loop are written together at its next turn; lines written from outside a running
+    loop are written at once.
+    """
+
+    def __init__(self, fmt: str = "json", stream: TextIO | None = None) -> None:
+        self._json = fmt == "json"
+        self._stream = stream
+        self._pending: list[str] = []
+        self._second = -1
+        self._stamp = ""
+
+    def write(self, fields: Mapping[str, object]) -> None:
+        now = time.time()
+        line = self._json_line(now, fields) if self._json else self._text_line(now, fields)
+        pending = self._pending
+        pending.append(line)
+        if len(pending) == 1:
+            try:
+                asyncio.get_running_loop().call_soon(self.flush)
+            except RuntimeError:
+                self.flush()
+
+    def flush(self) -> None:
+        if not self._pending:
+            return
+        text = "".join(self._pending)
+        self._pending.clear()
+        stream = self._stream if self._stream is not None else sys.stderr
+        try:
+            stream.write(text)
+            stream.flush()
+        except (OSError, ValueError):  # a closed or broken stream loses log lines only
+            pass
+
+    def _json_line(self, now: float, fields: Mapping[str, object]) -> str:
+        second = int(now)
+        if second != self._second:
+            self._second = second
+            self._stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second))
+        doc: dict[str, object] = {
+            "time": f"{self._stamp}.{int((now - second) * 1000):03d}Z",
+            "level": "info",
+            "logger": "fogbank.request",
+            "msg": "request",
+        }
+        doc.update(fields)
+        return json.dumps(doc, default=str) + "\n"
+
+    @staticmethod
+    def _text_line(now: float, fields: Mapping[str, object]) -> str:
+        pairs = " ".join(f"{k}={v}" for k, v in fields.items() if v is not None)
+        return f"{time.strftime('%H:%M:%S', time.localtime(now))} request {pairs}\n"
