@@ -5,7 +5,7 @@ Body streams live in ``fogbank.core.streams`` (services use them too) and are re
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, Iterable, Mapping
+from collections.abc import AsyncIterable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
@@ -37,7 +37,17 @@ class Headers:
 
     @classmethod
     def from_asgi(cls, raw: Iterable[tuple[bytes, bytes]]) -> Headers:
-        return cls((k.decode("latin-1"), v.decode("latin-1")) for k, v in raw)
+        headers = cls()
+        items, by_name = headers._items, headers._map
+        for k, v in raw:  # every request: add()'s work, inlined
+            name, value = k.decode("latin-1").lower(), v.decode("latin-1")
+            items.append((name, value))
+            values = by_name.get(name)
+            if values is None:
+                by_name[name] = [value]
+            else:
+                values.append(value)
+        return headers
 
     def add(self, name: str, value: str) -> None:
         lname = name.lower()
@@ -62,8 +72,37 @@ class Headers:
     def names(self) -> list[str]:
         return list(self._map)
 
+    def mapping(self) -> Mapping[str, str]:
+        """A read-only view: lower-case name -> value (repeated headers joined by ',')."""
+        return _HeaderMapping(self)
+
     def __repr__(self) -> str:
         return f"Headers({self._items!r})"
+
+
+class _HeaderMapping(Mapping[str, str]):
+    __slots__ = ("_headers",)
+
+    def __init__(self, headers: Headers) -> None:
+        self._headers = headers
+
+    def __getitem__(self, name: str) -> str:
+        value = self._headers.get(name)
+        if value is None:
+            raise KeyError(name)
+        return value
+
+    def get(self, name: str, default: str | None = None) -> str | None:  # type: ignore[override]
+        return self._headers.get(name, default)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._headers
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._headers.names())
+
+    def __len__(self) -> int:
+        return len(self._headers.names())
 
 
 @dataclass

@@ -184,7 +184,7 @@ class Gateway:
             source_ip=request.client_ip,
             user_agent=request.headers.get("user-agent") or "",
             secure_transport=request.scheme == "https",
-            headers={name: request.headers.get(name) or "" for name in request.headers.names()},
+            headers=request.headers.mapping(),
             auth_method=auth.method,
             auth_type=auth.auth_type,
             signature_age_ms=auth.signature_age_ms,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import os
-from collections.abc import Awaitable, Callable, Coroutine, MutableMapping
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, MutableMapping
 
 import pytest
 import uvloop
@@ -144,3 +144,112 @@ def test_the_read_buffer_is_one_per_listener_not_per_connection() -> None:
         assert len(first.get_buffer(1)) == READ_BUFFER
 
     asyncio.run(main())
+
+
+class _Recorder(asyncio.Transport):
+    """A transport that keeps what the protocol writes, one entry per system call."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[bytes] = []
+        self.closed = False
+
+    def get_extra_info(self, name: str, default: object = None) -> object:
+        return {"sockname": ("127.0.0.1", 4566), "peername": ("127.0.0.1", 50000)}.get(
+            name, default
+        )
+
+    def write(self, data: bytes | bytearray | memoryview) -> None:
+        self.calls.append(bytes(data))
+
+    def writelines(self, list_of_data: Iterable[bytes | bytearray | memoryview]) -> None:
+        self.calls.append(b"".join(bytes(d) for d in list_of_data))
+
+    def is_closing(self) -> bool:
+        return self.closed
+
+    def close(self) -> None:
+        self.closed = True
+
+    def pause_reading(self) -> None:
+        pass
+
+    def resume_reading(self) -> None:
+        pass
+
+
+def _respond_with(pieces: list[bytes], extra: list[tuple[bytes, bytes]] | None = None) -> _App:
+    async def app(
+        scope: MutableMapping[str, object],
+        receive: Callable[[], Awaitable[Message]],
+        send: Callable[[Message], Awaitable[None]],
+    ) -> None:
+        await receive()
+        headers = [(b"content-length", str(sum(map(len, pieces))).encode()), *(extra or [])]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        for i, piece in enumerate(pieces):
+            more = i < len(pieces) - 1
+            await send({"type": "http.response.body", "body": piece, "more_body": more})
+        if not pieces:
+            await send({"type": "http.response.body", "body": b""})
+
+    return app
+
+
+_App = Callable[
+    [
+        MutableMapping[str, object],
+        Callable[[], Awaitable[Message]],
+        Callable[[Message], Awaitable[None]],
+    ],
+    Awaitable[None],
+]
+
+
+def _writes(app: _App, request: bytes) -> tuple[list[bytes], bool]:
+    async def main() -> tuple[list[bytes], bool]:
+        listener = Listener(app)  # type: ignore[arg-type]
+        protocol = listener._protocol()
+        transport = _Recorder()
+        protocol.connection_made(transport)
+        buffer = protocol.get_buffer(len(request))
+        buffer[: len(request)] = request
+        protocol.buffer_updated(len(request))
+        for _ in range(20):
+            await asyncio.sleep(0)
+        protocol.connection_lost(None)
+        return transport.calls, transport.closed
+
+    return asyncio.run(main())
+
+
+def test_a_small_response_goes_out_in_one_write_head_and_body() -> None:
+    calls, _ = _writes(_respond_with([b"hello"]), _request(b""))
+    assert len(calls) == 1
+    head, _, body = calls[0].partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200") and b"content-length: 5" in head
+    assert body == b"hello"
+
+
+def test_a_streamed_response_sends_its_head_with_the_first_piece_then_each_piece() -> None:
+    calls, _ = _writes(_respond_with([b"one", b"two", b"three"]), _request(b""))
+    assert len(calls) == 3
+    assert calls[0].startswith(b"HTTP/1.1 200") and calls[0].endswith(b"\r\n\r\none")
+    assert calls[1:] == [b"two", b"three"]
+
+
+def test_a_head_request_and_an_empty_body_still_send_the_head() -> None:
+    head_request = b"HEAD /x HTTP/1.1\r\nHost: h\r\n\r\n"
+    for app, request in (
+        (_respond_with([b"hello"]), head_request),
+        (_respond_with([]), _request(b"")),
+    ):
+        calls, _ = _writes(app, request)
+        assert len(calls) == 1
+        assert calls[0].startswith(b"HTTP/1.1 200") and calls[0].endswith(b"\r\n\r\n")
+
+
+def test_connection_close_sends_head_and_body_before_closing() -> None:
+    calls, closed = _writes(_respond_with([b"bye"], [(b"connection", b"close")]), _request(b""))
+    assert closed
+    assert len(calls) == 1 and calls[0].endswith(b"\r\n\r\nbye")
