@@ -18,10 +18,11 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TypeVar
+
+from fogbank.storage.readers import ReaderThreads
 
 T = TypeVar("T")
 U = TypeVar("U")
@@ -310,7 +311,7 @@ class Database:
         self.settings = settings
         self.dialect = dialect_for(settings.url)
         self._local = threading.local()
-        self._readers = ThreadPoolExecutor(settings.readers, thread_name_prefix="db-read")
+        self._readers = ReaderThreads(settings.readers, "db-read")
         self._queue: queue.SimpleQueue[_WriteItem | object] = queue.SimpleQueue()
         self._writer: threading.Thread | None = None
         self._lock = threading.Lock()
@@ -356,15 +357,13 @@ class Database:
     # -- asynchronous API (request handling) --------------------------------------
 
     async def read(self, fn: Callable[[Conn], T]) -> T:
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._readers, self.read_sync, fn)
+        return await self._readers.run(self.read_sync, fn)
 
     async def read_then(self, fn: Callable[[Conn], T], then: Callable[[T], U]) -> U:
         """``then(await read(fn))``, with ``then`` run in the reading thread once the
         SQL is done: for blocking work that follows the read at once (reading a small
         file the read located), one thread hop instead of two."""
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._readers, _then, self.read_sync, fn, then)
+        return await self._readers.run(_then, self.read_sync, fn, then)
 
     async def write(self, fn: Callable[[Conn], T]) -> T:
         """Run ``fn`` in its own savepoint of the next group commit; return once durable."""
@@ -476,7 +475,7 @@ class Database:
         if self._writer is not None:
             self._queue.put(_STOP)
             self._writer.join(timeout=10)
-        self._readers.shutdown(wait=True)
+        self._readers.shutdown()
         with self._lock:
             for raw in self._all_conns:
                 with contextlib.suppress(Exception):
