@@ -146,11 +146,10 @@ class FileSystem:
         self, tx: Tx, remove: namespace.Remove, ident: Identity, parent: int, name: bytes
     ) -> tuple[list[str], Change]:
         """Remove a name; the change carries the victim's new attributes if it lives on."""
-        victim = tx.find(parent, name)
-        freed = remove(tx, ident, parent, name, self._keep_if_open)
+        done = remove(tx, ident, parent, name, self._keep_if_open)
         # The victim lives on if it has other names or is still open (None once purged).
-        after = tx.current(victim) if victim is not None and victim != parent else None
-        return freed, Change(after, (tx.get(parent),))
+        after = tx.current(done.ino) if done.ino != parent else None
+        return done.freed, Change(after, (done.dir_after,))
 
     async def unlink(
         self, ident: Identity, parent: int, name: bytes, stamp_ns: int | None = None
@@ -158,11 +157,34 @@ class FileSystem:
         """``stamp_ns``: the time a client proposes for the change (it has answered its
         caller with attributes carrying it); used if within ``STAMP_TOLERANCE_NS`` of
         the server's clock, which then stays the authority."""
-        freed, change = await self._write(
-            lambda tx: self._remove(tx, namespace.unlink, ident, parent, name), stamp_ns
-        )
-        await self._free(freed)
+        (change,) = await self.unlink_many([(ident, parent, name, stamp_ns)])
+        if isinstance(change, FsError):
+            raise change
         return change
+
+    async def unlink_many(
+        self, requests: list[tuple[Identity, int, bytes, int | None]]
+    ) -> list[Change | FsError]:
+        """Unlinks (identity, parent, name, proposed time) in one write, each succeeding
+        or failing alone (``namespace.unlink`` raises ``FsError`` before changing a row)."""
+
+        def run(conn: Conn) -> tuple[list[str], list[Change | FsError]]:
+            freed: list[str] = []
+            out: list[Change | FsError] = []
+            for ident, parent, name, stamp_ns in requests:
+                tx = self._tx(conn, stamp_ns)
+                try:
+                    keys, change = self._remove(tx, namespace.unlink, ident, parent, name)
+                except FsError as exc:
+                    out.append(exc)
+                    continue
+                freed += keys
+                out.append(change)
+            return freed, out
+
+        freed, results = await self._db.write(run)
+        await self._free(freed)
+        return results
 
     async def rmdir(self, ident: Identity, parent: int, name: bytes) -> Change:
         freed, change = await self._write(
