@@ -116,10 +116,7 @@ class FileSystem:
     ) -> Change:
         """``ino``: a number from ``reserve_inos``; ``stamp_ns`` as for ``unlink``."""
         change = await self._write(
-            lambda tx: Change(
-                namespace.create(tx, ident, parent, name, mode, rdev, target, ino),
-                (tx.get(parent),),
-            ),
+            lambda tx: namespace.create(tx, ident, parent, name, mode, rdev, target, ino),
             stamp_ns,
         )
         if open_after and change.attr is not None:
@@ -137,10 +134,9 @@ class FileSystem:
 
     def _keep_if_open(self, ino: int) -> bool:
         """Asked when an inode loses its last name: kept (an orphan) while open."""
-        if self.is_open(ino):
+        if kept := self.is_open(ino):
             self._orphans.add(ino)
-            return True
-        return False
+        return kept
 
     def _remove(
         self, tx: Tx, remove: namespace.Remove, ident: Identity, parent: int, name: bytes
@@ -154,9 +150,7 @@ class FileSystem:
     async def unlink(
         self, ident: Identity, parent: int, name: bytes, stamp_ns: int | None = None
     ) -> Change:
-        """``stamp_ns``: the time a client proposes for the change (it has answered its
-        caller with attributes carrying it); used if within ``STAMP_TOLERANCE_NS`` of
-        the server's clock, which then stays the authority."""
+        """``stamp_ns``: a time the client proposes, used if within STAMP_TOLERANCE_NS."""
         (change,) = await self.unlink_many([(ident, parent, name, stamp_ns)])
         if isinstance(change, FsError):
             raise change
@@ -165,26 +159,21 @@ class FileSystem:
     async def unlink_many(
         self, requests: list[tuple[Identity, int, bytes, int | None]]
     ) -> list[Change | FsError]:
-        """Unlinks (identity, parent, name, proposed time) in one write, each succeeding
-        or failing alone (``namespace.unlink`` raises ``FsError`` before changing a row)."""
+        """Unlinks in one write, each succeeding or failing alone (see namespace.unlink)."""
 
-        def run(conn: Conn) -> tuple[list[str], list[Change | FsError]]:
-            freed: list[str] = []
-            out: list[Change | FsError] = []
+        def run(conn: Conn) -> list[tuple[list[str], Change] | FsError]:
+            out: list[tuple[list[str], Change] | FsError] = []
             for ident, parent, name, stamp_ns in requests:
-                tx = self._tx(conn, stamp_ns)
                 try:
-                    keys, change = self._remove(tx, namespace.unlink, ident, parent, name)
+                    tx = self._tx(conn, stamp_ns)
+                    out.append(self._remove(tx, namespace.unlink, ident, parent, name))
                 except FsError as exc:
                     out.append(exc)
-                    continue
-                freed += keys
-                out.append(change)
-            return freed, out
+            return out
 
-        freed, results = await self._db.write(run)
-        await self._free(freed)
-        return results
+        done = await self._db.write(run)
+        await self._free([key for d in done if not isinstance(d, FsError) for key in d[0]])
+        return [d if isinstance(d, FsError) else d[1] for d in done]
 
     async def rmdir(self, ident: Identity, parent: int, name: bytes) -> Change:
         freed, change = await self._write(

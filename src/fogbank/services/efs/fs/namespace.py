@@ -7,7 +7,6 @@ the transaction has committed.
 
 from __future__ import annotations
 
-import dataclasses
 import errno
 import stat
 from collections.abc import Callable
@@ -17,6 +16,7 @@ from fogbank.services.efs.fs import perms
 from fogbank.services.efs.fs.model import (
     PATH_MAX,
     Attr,
+    Change,
     DirEntry,
     FsError,
     Identity,
@@ -39,13 +39,6 @@ class Removed:
 
 
 Remove = Callable[["Tx", Identity, int, bytes, IsOpen], Removed]
-
-
-def _touched(tx: Tx, before: Attr, nlink_delta: int = 0) -> Attr:
-    """A directory's attributes after ``tx.touch_dir`` (no need to read them back)."""
-    return dataclasses.replace(
-        before, mtime_ns=tx.now_ns, ctime_ns=tx.now_ns, nlink=before.nlink + nlink_delta
-    )
 
 
 def lookup(tx: Tx, ident: Identity, parent: int, name: bytes) -> Attr:
@@ -85,9 +78,9 @@ def create(
     rdev: int = 0,
     target: bytes | None = None,
     ino: int | None = None,
-) -> Attr:
+) -> Change:
     """mknod/mkdir/symlink/creat: a new inode and its entry in ``parent`` (numbered
-    ``ino`` when the caller reserved one)."""
+    ``ino`` when the caller reserved one), and the directory's attributes after."""
     dir_attr = _prepare_create(tx, ident, parent, name)
     kind = stat.S_IFMT(mode)
     if kind in (stat.S_IFCHR, stat.S_IFBLK) and not ident.is_root:
@@ -115,7 +108,7 @@ def create(
     tx.insert(attr, parent, target)
     tx.add_entry(parent, name, attr.ino)
     tx.touch_dir(parent, 1 if is_dir else 0)
-    return attr
+    return Change(attr, (dir_attr.touched(tx.now_ns, 1 if is_dir else 0),))
 
 
 def link(tx: Tx, ident: Identity, ino: int, parent: int, name: bytes) -> Attr:
@@ -155,7 +148,7 @@ def unlink(tx: Tx, ident: Identity, parent: int, name: bytes, is_open: IsOpen) -
         raise FsError(errno.EISDIR)
     tx.drop_entry(parent, name)
     tx.touch_dir(parent)
-    return Removed(ino, _touched(tx, dir_attr), _drop_link(tx, victim, is_open))
+    return Removed(ino, dir_attr.touched(tx.now_ns), _drop_link(tx, victim, is_open))
 
 
 def rmdir(tx: Tx, ident: Identity, parent: int, name: bytes, is_open: IsOpen) -> Removed:
@@ -177,7 +170,7 @@ def rmdir(tx: Tx, ident: Identity, parent: int, name: bytes, is_open: IsOpen) ->
         raise FsError(errno.ENOTEMPTY)
     tx.drop_entry(parent, name)
     tx.touch_dir(parent, -1)
-    return Removed(ino, _touched(tx, dir_attr, -1), _drop_link(tx, victim, is_open))
+    return Removed(ino, dir_attr.touched(tx.now_ns, -1), _drop_link(tx, victim, is_open))
 
 
 def _is_ancestor(tx: Tx, ancestor: int, ino: int) -> bool:
