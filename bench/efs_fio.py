@@ -45,27 +45,61 @@ def fio(directory: Path, rw: str, size: str) -> float:
     return float(part["bw_bytes"]) / (1 << 20)
 
 
-def files_benchmark(directory: Path, count: int) -> dict[str, float]:
-    """Seconds to create (open O_CREAT + close), stat and remove ``count`` files."""
+def _tree(pids: list[int]) -> list[int]:
+    """``pids`` and all their descendants."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                children.setdefault(ppid, []).append(int(entry.name))
+    out, todo = [], list(pids)
+    while todo:
+        pid = todo.pop()
+        out.append(pid)
+        todo.extend(children.get(pid, ()))
+    return out
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds so far of these processes (all their threads)."""
+    total = 0
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def files_benchmark(directory: Path, count: int, pids: list[int]) -> dict[str, float]:
+    """Seconds to create (open O_CREAT + close), stat and remove ``count`` files, and the
+    CPU milliseconds per file the processes ``pids`` (and descendants) spent on each."""
     work = directory / "many"
     work.mkdir()
     names = [str(work / f"f{i:05d}") for i in range(count)]
-    t0 = time.perf_counter()
+    procs = _tree(pids)
+    c0, t0 = cpu_seconds(procs), time.perf_counter()
     for n in names:
         os.close(os.open(n, os.O_CREAT | os.O_WRONLY, 0o644))
-    t1 = time.perf_counter()
+    c1, t1 = cpu_seconds(procs), time.perf_counter()
     for n in names:
         os.stat(n)
-    t2 = time.perf_counter()
+    c2, t2 = cpu_seconds(procs), time.perf_counter()
     for n in names:
         os.unlink(n)
     t3 = time.perf_counter()
+    c3 = cpu_seconds(procs)
     work.rmdir()
-    return {"create": t1 - t0, "stat": t2 - t1, "remove": t3 - t2, "total": t3 - t0}
+    ms = 1000 / count
+    return {
+        "create": t1 - t0, "stat": t2 - t1, "remove": t3 - t2, "total": t3 - t0,
+        "create_cpu_ms": (c1 - c0) * ms, "stat_cpu_ms": (c2 - c1) * ms,
+        "remove_cpu_ms": (c3 - c2) * ms,
+    }  # fmt: skip
 
 
 @contextlib.contextmanager
-def sshfs_mount(base: Path) -> Iterator[Path]:
+def sshfs_mount(base: Path) -> Iterator[tuple[Path, list[int]]]:
     """sshfs to localhost through a throwaway sshd on a loopback port."""
     keys = base / "ssh"
     keys.mkdir(mode=0o700)
@@ -112,11 +146,29 @@ def sshfs_mount(base: Path) -> Iterator[Path]:
             ],
             check=True,
         )
-        yield mnt
+        sshfs = [p for p in _tree([os.getpid()]) if _comm(p) == "sshfs"]
+        yield mnt, [sshd.pid, *sshfs]
     finally:
         subprocess.run(["fusermount3", "-u", "-z", str(mnt)], capture_output=True)
         sshd.terminate()
         sshd.wait(10)
+
+
+def _comm(pid: int) -> str:
+    with contextlib.suppress(OSError):
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    return ""
+
+
+def _holding(path: Path) -> list[int]:
+    """The processes with ``path`` open (the `fogbank mount` client: its log file)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and int(entry.name) != os.getpid():
+            with contextlib.suppress(OSError):
+                if any(os.readlink(fd) == str(path) for fd in (entry / "fd").iterdir()):
+                    found.append(int(entry.name))
+    return found
 
 
 def main() -> None:
@@ -147,9 +199,11 @@ def main() -> None:
             r = fio(where, "read", args.size)
             (where / "fio.dat").unlink()
             results[name] = {"write_mib_s": round(w, 1), "read_mib_s": round(r, 1)}
-        results["files fogbank mount"] = files_benchmark(mount.path, args.files)
-        with sshfs_mount(base) as ssh:
-            results["files sshfs"] = files_benchmark(ssh, args.files)
+        assert plane.proc is not None
+        pids = [plane.proc.pid, *_holding(mount.log)]
+        results["files fogbank mount"] = files_benchmark(mount.path, args.files, pids)
+        with sshfs_mount(base) as (ssh, ssh_pids):
+            results["files sshfs"] = files_benchmark(ssh, args.files, ssh_pids)
     finally:
         for m in mounts:
             m.close()
@@ -182,6 +236,14 @@ def _markdown(results: dict[str, object], size: str, count: int) -> str:
     ]
     for key in ("create", "stat", "remove", "total"):
         lines.append(f"| {key} | {fb[key]:.2f} | {ss[key]:.2f} |")
+    lines += [
+        "",
+        "| CPU ms per file (client + server processes) | fogbank mount | sshfs to localhost |",
+        "|---|---|---|",
+    ]
+    for key in ("create", "stat", "remove"):
+        k = f"{key}_cpu_ms"
+        lines.append(f"| {key} | {fb[k]:.3f} | {ss[k]:.3f} |")
     return "\n".join(lines)
 
 

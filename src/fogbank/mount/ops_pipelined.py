@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import errno
 import logging
 import os
@@ -48,7 +47,7 @@ class PipelinedOps(FileOps):
             stamp = self.pending.stamp(cached[0])
             if stamp is None:
                 return None
-            after = dataclasses.replace(cached[0], mtime_ns=stamp, ctime_ns=stamp)
+            after = cached[0].touched(stamp)
             self._dirs[parent] = (after, cached[1])
         return cached[0], after, stamp
 

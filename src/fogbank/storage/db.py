@@ -427,12 +427,31 @@ class Database:
     def _run_batch(self, conn: Conn, batch: list[_WriteItem]) -> None:
         with self._write_lock.held():
             self._run_batch_locked(conn, batch)
+        # One wake-up of each event loop for the whole batch, not one per item.
+        by_loop: dict[asyncio.AbstractEventLoop, list[_WriteItem]] = {}
         for item in batch:
-            self._resolve(item)
+            if item.done is not None:
+                item.done.set()
+            else:
+                assert item.loop is not None
+                by_loop.setdefault(item.loop, []).append(item)
+        for loop, items in by_loop.items():
+            with contextlib.suppress(RuntimeError):  # the loop may be gone at shutdown
+                loop.call_soon_threadsafe(_settle, items)
 
     def _run_batch_locked(self, conn: Conn, batch: list[_WriteItem]) -> None:
         try:
             conn.raw.execute("BEGIN IMMEDIATE" if self.dialect is SQLITE else "BEGIN")
+            if len(batch) == 1:  # alone: no savepoint, its failure rolls all back
+                only = batch[0]
+                try:
+                    only.result = only.fn(conn)
+                except BaseException as exc:
+                    only.error = exc
+                    conn.raw.rollback()
+                    return
+                conn.raw.commit()
+                return
             for item in batch:
                 conn.raw.execute("SAVEPOINT fb_item")
                 try:
@@ -449,25 +468,6 @@ class Database:
                 if item.error is None:
                     item.error = exc
 
-    @staticmethod
-    def _resolve(item: _WriteItem) -> None:
-        if item.done is not None:
-            item.done.set()
-            return
-        fut, loop = item.future, item.loop
-        assert fut is not None and loop is not None
-
-        def settle() -> None:
-            if fut.done():
-                return
-            if item.error is not None:
-                fut.set_exception(item.error)
-            else:
-                fut.set_result(item.result)
-
-        with contextlib.suppress(RuntimeError):  # the loop may be gone at shutdown
-            loop.call_soon_threadsafe(settle)
-
     def close(self) -> None:
         if self._closed:
             return
@@ -482,3 +482,16 @@ class Database:
                     raw.close()
             self._all_conns.clear()
         self._write_lock.close()
+
+
+def _settle(items: list[_WriteItem]) -> None:
+    """Hand a batch's results to the coroutines awaiting them (on their event loop)."""
+    for item in items:
+        fut = item.future
+        assert fut is not None
+        if fut.done():
+            continue
+        if item.error is not None:
+            fut.set_exception(item.error)
+        else:
+            fut.set_result(item.result)

@@ -116,10 +116,7 @@ class FileSystem:
     ) -> Change:
         """``ino``: a number from ``reserve_inos``; ``stamp_ns`` as for ``unlink``."""
         change = await self._write(
-            lambda tx: Change(
-                namespace.create(tx, ident, parent, name, mode, rdev, target, ino),
-                (tx.get(parent),),
-            ),
+            lambda tx: namespace.create(tx, ident, parent, name, mode, rdev, target, ino),
             stamp_ns,
         )
         if open_after and change.attr is not None:
@@ -137,32 +134,46 @@ class FileSystem:
 
     def _keep_if_open(self, ino: int) -> bool:
         """Asked when an inode loses its last name: kept (an orphan) while open."""
-        if self.is_open(ino):
+        if kept := self.is_open(ino):
             self._orphans.add(ino)
-            return True
-        return False
+        return kept
 
     def _remove(
         self, tx: Tx, remove: namespace.Remove, ident: Identity, parent: int, name: bytes
     ) -> tuple[list[str], Change]:
         """Remove a name; the change carries the victim's new attributes if it lives on."""
-        victim = tx.find(parent, name)
-        freed = remove(tx, ident, parent, name, self._keep_if_open)
+        done = remove(tx, ident, parent, name, self._keep_if_open)
         # The victim lives on if it has other names or is still open (None once purged).
-        after = tx.current(victim) if victim is not None and victim != parent else None
-        return freed, Change(after, (tx.get(parent),))
+        after = tx.current(done.ino) if done.ino != parent else None
+        return done.freed, Change(after, (done.dir_after,))
 
     async def unlink(
         self, ident: Identity, parent: int, name: bytes, stamp_ns: int | None = None
     ) -> Change:
-        """``stamp_ns``: the time a client proposes for the change (it has answered its
-        caller with attributes carrying it); used if within ``STAMP_TOLERANCE_NS`` of
-        the server's clock, which then stays the authority."""
-        freed, change = await self._write(
-            lambda tx: self._remove(tx, namespace.unlink, ident, parent, name), stamp_ns
-        )
-        await self._free(freed)
+        """``stamp_ns``: a time the client proposes, used if within STAMP_TOLERANCE_NS."""
+        (change,) = await self.unlink_many([(ident, parent, name, stamp_ns)])
+        if isinstance(change, FsError):
+            raise change
         return change
+
+    async def unlink_many(
+        self, requests: list[tuple[Identity, int, bytes, int | None]]
+    ) -> list[Change | FsError]:
+        """Unlinks in one write, each succeeding or failing alone (see namespace.unlink)."""
+
+        def run(conn: Conn) -> list[tuple[list[str], Change] | FsError]:
+            out: list[tuple[list[str], Change] | FsError] = []
+            for ident, parent, name, stamp_ns in requests:
+                try:
+                    tx = self._tx(conn, stamp_ns)
+                    out.append(self._remove(tx, namespace.unlink, ident, parent, name))
+                except FsError as exc:
+                    out.append(exc)
+            return out
+
+        done = await self._db.write(run)
+        await self._free([key for d in done if not isinstance(d, FsError) for key in d[0]])
+        return [d if isinstance(d, FsError) else d[1] for d in done]
 
     async def rmdir(self, ident: Identity, parent: int, name: bytes) -> Change:
         freed, change = await self._write(

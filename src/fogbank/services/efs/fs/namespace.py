@@ -10,11 +10,13 @@ from __future__ import annotations
 import errno
 import stat
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from fogbank.services.efs.fs import perms
 from fogbank.services.efs.fs.model import (
     PATH_MAX,
     Attr,
+    Change,
     DirEntry,
     FsError,
     Identity,
@@ -24,7 +26,19 @@ from fogbank.services.efs.fs.perms import W, X
 from fogbank.services.efs.fs.tables import Tx, as_bytes, to_attr
 
 IsOpen = Callable[[int], bool]
-Remove = Callable[["Tx", Identity, int, bytes, IsOpen], list[str]]
+
+
+@dataclass(frozen=True)
+class Removed:
+    """What removing a name did: the inode it named, the directory's attributes after,
+    and the block keys to delete once committed."""
+
+    ino: int
+    dir_after: Attr
+    freed: list[str]
+
+
+Remove = Callable[["Tx", Identity, int, bytes, IsOpen], Removed]
 
 
 def lookup(tx: Tx, ident: Identity, parent: int, name: bytes) -> Attr:
@@ -64,9 +78,9 @@ def create(
     rdev: int = 0,
     target: bytes | None = None,
     ino: int | None = None,
-) -> Attr:
+) -> Change:
     """mknod/mkdir/symlink/creat: a new inode and its entry in ``parent`` (numbered
-    ``ino`` when the caller reserved one)."""
+    ``ino`` when the caller reserved one), and the directory's attributes after."""
     dir_attr = _prepare_create(tx, ident, parent, name)
     kind = stat.S_IFMT(mode)
     if kind in (stat.S_IFCHR, stat.S_IFBLK) and not ident.is_root:
@@ -94,7 +108,7 @@ def create(
     tx.insert(attr, parent, target)
     tx.add_entry(parent, name, attr.ino)
     tx.touch_dir(parent, 1 if is_dir else 0)
-    return attr
+    return Change(attr, (dir_attr.touched(tx.now_ns, 1 if is_dir else 0),))
 
 
 def link(tx: Tx, ident: Identity, ino: int, parent: int, name: bytes) -> Attr:
@@ -119,23 +133,25 @@ def _drop_link(tx: Tx, victim: Attr, is_open: IsOpen) -> list[str]:
     return []
 
 
-def unlink(tx: Tx, ident: Identity, parent: int, name: bytes, is_open: IsOpen) -> list[str]:
+def unlink(tx: Tx, ident: Identity, parent: int, name: bytes, is_open: IsOpen) -> Removed:
+    """Every ``FsError`` is raised before a row changes (``FileSystem.unlink_many``
+    relies on it: several unlinks share one write without a savepoint each)."""
     dir_attr = tx.get(parent)
     perms.require_dir(dir_attr)
-    ino = tx.find(parent, name)
-    if ino is None:
+    victim = tx.find_attr(parent, name)
+    if victim is None:
         perms.require(ident, dir_attr, X)
         raise FsError(errno.ENOENT)
-    victim = tx.get(ino)
+    ino = victim.ino
     perms.may_delete(ident, dir_attr, victim)
     if victim.is_dir:
         raise FsError(errno.EISDIR)
     tx.drop_entry(parent, name)
     tx.touch_dir(parent)
-    return _drop_link(tx, victim, is_open)
+    return Removed(ino, dir_attr.touched(tx.now_ns), _drop_link(tx, victim, is_open))
 
 
-def rmdir(tx: Tx, ident: Identity, parent: int, name: bytes, is_open: IsOpen) -> list[str]:
+def rmdir(tx: Tx, ident: Identity, parent: int, name: bytes, is_open: IsOpen) -> Removed:
     if name == b".":
         raise FsError(errno.EINVAL)
     if name == b"..":
@@ -154,7 +170,7 @@ def rmdir(tx: Tx, ident: Identity, parent: int, name: bytes, is_open: IsOpen) ->
         raise FsError(errno.ENOTEMPTY)
     tx.drop_entry(parent, name)
     tx.touch_dir(parent, -1)
-    return _drop_link(tx, victim, is_open)
+    return Removed(ino, dir_attr.touched(tx.now_ns, -1), _drop_link(tx, victim, is_open))
 
 
 def _is_ancestor(tx: Tx, ancestor: int, ino: int) -> bool:

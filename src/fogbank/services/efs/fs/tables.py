@@ -79,6 +79,18 @@ class Tx:
         )
         return None if value is None else as_int(value)
 
+    def find_attr(self, parent: int, name: bytes) -> Attr | None:
+        """The attributes of the inode ``name`` names in ``parent`` (one statement)."""
+        row = self.conn.one(
+            "SELECT i.ino AS ino, i.mode AS mode, i.nlink AS nlink, i.uid AS uid,"
+            " i.gid AS gid, i.size AS size, i.atime_ns AS atime_ns, i.mtime_ns AS mtime_ns,"
+            " i.ctime_ns AS ctime_ns, i.rdev AS rdev, i.generation AS generation"
+            " FROM efs_fs_entries e JOIN efs_fs_inodes i ON i.fs_id = e.fs_id AND i.ino = e.ino"
+            " WHERE e.fs_id = ? AND e.parent = ? AND e.name = ?",
+            (self.fs_id, parent, name),
+        )
+        return None if row is None else to_attr(row)
+
     def parent_of(self, ino: int) -> int:
         value = self.conn.scalar(
             "SELECT parent FROM efs_fs_inodes WHERE fs_id = ? AND ino = ?", (self.fs_id, ino)
@@ -181,13 +193,12 @@ class Tx:
         """Delete an inode and its rows; returns the block keys to delete after commit."""
         self.purged.add(ino)
         rows = self.conn.all(
-            "SELECT blob_key FROM efs_fs_blocks WHERE fs_id = ? AND ino = ?"
-            " AND blob_key IS NOT NULL",
+            "DELETE FROM efs_fs_blocks WHERE fs_id = ? AND ino = ? RETURNING blob_key",
             (self.fs_id, ino),
         )
-        for table in ("efs_fs_blocks", "efs_fs_xattrs", "efs_fs_inodes"):
+        for table in ("efs_fs_xattrs", "efs_fs_inodes"):
             self.conn.execute(
                 f"DELETE FROM {table} WHERE fs_id = ? AND ino = ?",  # noqa: S608
                 (self.fs_id, ino),
             )
-        return [str(r["blob_key"]) for r in rows]
+        return [str(r["blob_key"]) for r in rows if r["blob_key"] is not None]

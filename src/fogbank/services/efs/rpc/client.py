@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from fogbank.services.efs.fs.model import FsError
 from fogbank.services.efs.rpc import wire
 from fogbank.services.efs.rpc.auth import SignedConnect, sign_connect
+from fogbank.services.efs.rpc.batch import Batcher
 from fogbank.services.efs.rpc.wire import Op, Value, as_dict
 
 
@@ -101,6 +102,7 @@ class RpcClient:
         self._handled = threading.Condition()  # notified as each frame is done with
         self._unanswered = 0  # pipelined requests sent and not yet answered
         self._answered = threading.Condition()
+        self._batches = Batcher(lambda items: self._submit(Op.BATCH, (items,)))
         # Called (on the reader thread) with the server's cache invalidations.
         self.on_notify: Callable[[Value], None] | None = None
 
@@ -173,13 +175,13 @@ class RpcClient:
         limit: int = 64,
     ) -> Future[Value]:
         """Send without waiting for other pipelined requests (at most ``limit`` in
-        flight); ``then`` runs with the answer (on the reader thread) before any request
-        held at the barrier is let go."""
+        flight; sent in batches, see ``rpc/batch``); ``then`` runs with the answer (on
+        the reader thread) before any request held at the barrier is let go."""
         with self._answered:
             while self._unanswered >= limit and self._closed is None:
                 self._answered.wait()
             self._unanswered += 1
-        fut = self._submit(op, args)
+        fut = self._batches.add(op, args)
         fut.add_done_callback(then)
         fut.add_done_callback(self._answer)
         return fut

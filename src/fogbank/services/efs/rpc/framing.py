@@ -30,6 +30,7 @@ class FrameConnection(asyncio.BufferedProtocol):
         self._frames: deque[Frame] = deque()
         self._waiter: asyncio.Future[None] | None = None
         self._closed = False
+        self._out: list[bytes] | None = None  # frames to send at the end of this turn
         self.transport: asyncio.Transport | None = None
         self.task: asyncio.Task[None] | None = None
 
@@ -97,8 +98,21 @@ class FrameConnection(asyncio.BufferedProtocol):
         return self._frames.popleft()
 
     def send(self, parts: list[bytes]) -> None:
-        if self.transport is not None and not self.transport.is_closing():
-            self.transport.writelines(parts)
+        """Queue a frame; the frames queued in one turn of the event loop go out in one
+        write (replies to a group commit's requests: one send and one wake-up of the
+        client for all of them)."""
+        if self.transport is None or self.transport.is_closing():
+            return
+        if self._out is None:
+            self._out = list(parts)
+            asyncio.get_running_loop().call_soon(self.flush)
+        else:
+            self._out.extend(parts)
+
+    def flush(self) -> None:
+        out, self._out = self._out, None
+        if out and self.transport is not None and not self.transport.is_closing():
+            self.transport.writelines(out)
 
     @property
     def closing(self) -> bool:
@@ -109,5 +123,6 @@ class FrameConnection(asyncio.BufferedProtocol):
         return str(self.transport.get_extra_info("peername")[0])
 
     def close(self) -> None:
+        self.flush()
         if self.transport is not None:
             self.transport.close()

@@ -35,6 +35,7 @@ from fogbank.services.efs.rpc.auth import (
     date_ok,
     no_access_points,
 )
+from fogbank.services.efs.rpc.batch import outcome
 from fogbank.services.efs.rpc.framing import FrameConnection
 from fogbank.services.efs.rpc.locks import LockTable
 from fogbank.services.efs.rpc.session import Session
@@ -170,18 +171,12 @@ class MountTargetServer:
         code: int,
         body: bytes | bytearray,
     ) -> None:
-        status, result = 0, None
         try:
-            result = await session.dispatch(code, wire.as_list(wire.decode(body)))
-        except FsError as exc:
-            status = exc.errno
-        except asyncio.CancelledError:
-            status = errno.EINTR
+            args = wire.decode(body)
         except (ValueError, IndexError, TypeError):
-            status = errno.EPROTO
-        except Exception:
-            log.exception("efs data plane: op %s failed", code)
-            status = errno.EIO
+            conn.send(wire.frame(msg_id, errno.EPROTO, None))
+            return
+        status, result = await outcome(session.dispatch, code, args)
         conn.send(wire.frame(msg_id, status, result))
 
     def _broadcast(self, origin: str, events: list[Value]) -> None:

@@ -14,6 +14,7 @@ from fogbank.services.efs.fs.model import Attr, Change, FsError, Identity
 from fogbank.services.efs.fs.perms import squash
 from fogbank.services.efs.rpc import codec
 from fogbank.services.efs.rpc.auth import PosixUser
+from fogbank.services.efs.rpc.batch import Outcome, run_batch, status_of
 from fogbank.services.efs.rpc.locks import F_UNLCK, LockTable
 from fogbank.services.efs.rpc.wire import Op, Value, as_bytes, as_int, as_list
 
@@ -88,6 +89,7 @@ class Session:
             Op.SETLK: self._setlk,
             Op.RELEASE_LOCKS: self._release_locks,
             Op.RESERVE: self._reserve,
+            Op.BATCH: lambda a: run_batch(self.dispatch, as_list(a[0]), {Op.UNLINK: self._unlinks}),
         }
 
     async def dispatch(self, op: int, args: list[Value]) -> Value:
@@ -220,13 +222,47 @@ class Session:
         self.broadcast(self.id, [["e", parent, name], ["i", parent], ["i", ino]])
         return self._changed(change)
 
-    async def _unlink(self, a: list[Value]) -> Value:
-        parent, name = self._ino(a[1]), as_bytes(a[2])
+    def _unlink_args(self, a: list[Value]) -> tuple[Identity, int, bytes, int | None]:
         stamp = as_int(a[3]) if len(a) > 3 and a[3] is not None else None
-        change = await self.fs.unlink(self._ident(a[0]), parent, name, stamp)
+        return self._ident(a[0]), self._ino(a[1]), as_bytes(a[2]), stamp
+
+    def _unlinked(self, parent: int, name: bytes, change: Change) -> list[Value]:
+        """What other clients must drop after an unlink (see ``broadcast``)."""
         gone: list[Value] = [["i", change.attr.ino]] if change.attr is not None else []
-        self.broadcast(self.id, [["e", parent, name], ["i", parent], *gone])
+        return [["e", parent, name], ["i", parent], *gone]
+
+    async def _unlink(self, a: list[Value]) -> Value:
+        ident, parent, name, stamp = self._unlink_args(a)
+        change = await self.fs.unlink(ident, parent, name, stamp)
+        self.broadcast(self.id, self._unlinked(parent, name, change))
         return self._changed(change)
+
+    async def _unlinks(self, requests: list[list[Value]]) -> list[Outcome]:
+        """Consecutive pipelined unlinks of a batch, in one write."""
+        if self.read_only:
+            raise FsError(errno.EROFS)
+        valid, refused = [], {}
+        for i, a in enumerate(requests):
+            try:
+                valid.append(self._unlink_args(a))
+            except (FsError, ValueError, IndexError, TypeError) as exc:
+                refused[i] = (status_of(exc, Op.UNLINK), None)
+        changes, args = iter(await self.fs.unlink_many(valid)), iter(valid)
+        out: list[Outcome] = []
+        events: list[Value] = []
+        for i in range(len(requests)):
+            if i in refused:
+                out.append(refused[i])
+                continue
+            (_, parent, name, _), change = next(args), next(changes)
+            if isinstance(change, FsError):
+                out.append((change.errno, None))
+                continue
+            events += self._unlinked(parent, name, change)
+            out.append((0, self._changed(change)))
+        if events:
+            self.broadcast(self.id, events)
+        return out
 
     async def _rmdir(self, a: list[Value]) -> Value:
         parent, name = self._ino(a[1]), as_bytes(a[2])

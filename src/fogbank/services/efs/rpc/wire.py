@@ -57,6 +57,7 @@ class Op(IntEnum):
     RELEASE_LOCKS = 34
     NOTIFY = 35  # server -> client, with message id 0: caches to drop (other clients' changes)
     RESERVE = 36  # inode numbers for creates the client answers before the server (count)
+    BATCH = 37  # pipelined requests, [[op, args], ...]; answered [[status, result], ...]
 
 
 class Chunks:

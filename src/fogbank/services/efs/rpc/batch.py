@@ -1,0 +1,140 @@
+"""Pipelined requests travel in batches: one ``BATCH`` frame carries several requests
+and one answer frame their answers (a status and a result each, in order).
+
+Client side (``Batcher``): a pipelined request is sent at once when fewer than
+``in_flight`` batches are unanswered; otherwise it joins the next batch, which goes out
+as soon as an answer comes back. A lone request therefore waits for nothing, and a burst
+of them (a ``rm -r``, an untar) costs one frame, one server wake-up and one reply for
+many, instead of one each. Batches leave in the order their requests were made.
+
+Server side (``run_batch``): the requests run as concurrent tasks started in order, as
+if their frames had arrived in one read: their writes join the same group commit and
+each succeeds or fails alone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import logging
+import threading
+from collections.abc import Awaitable, Callable
+from concurrent.futures import Future
+
+from fogbank.services.efs.fs.model import FsError
+from fogbank.services.efs.rpc.wire import Op, Value, as_int, as_list
+
+log = logging.getLogger(__name__)
+MAX_BATCH = 256  # requests in one frame at most
+
+Item = tuple[Op, tuple[Value, ...], "Future[Value]"]
+SendBatch = Callable[[list[Value]], "Future[Value]"]
+
+
+class Batcher:
+    def __init__(self, send: SendBatch, in_flight: int = 1) -> None:
+        self._send = send  # sends one BATCH frame; its future holds the answers
+        self._in_flight = in_flight
+        # Held while a batch is taken and sent, so batches leave in order; reentrant: a
+        # send that fails at once answers its batch (and sends the next) right away.
+        self._lock = threading.RLock()
+        self._waiting: list[Item] = []
+        self._out = 0  # batches sent and not yet answered
+
+    def add(self, op: Op, args: tuple[Value, ...]) -> Future[Value]:
+        fut: Future[Value] = Future()
+        with self._lock:
+            self._waiting.append((op, args, fut))
+            if self._out < self._in_flight:
+                self._send_locked()
+        return fut
+
+    def _send_locked(self) -> None:
+        items, self._waiting = self._waiting[:MAX_BATCH], self._waiting[MAX_BATCH:]
+        self._out += 1
+        batch = self._send([[int(op), list(args)] for op, args, _ in items])
+        batch.add_done_callback(lambda answer: self._answered(items, answer))
+
+    def _answered(self, items: list[Item], answer: Future[Value]) -> None:
+        """One batch answered (on the RPC reader thread, or the sender's if it failed)."""
+        with self._lock:
+            self._out -= 1
+            if self._waiting:
+                self._send_locked()
+        exc = answer.exception()
+        if exc is not None:
+            for _, _, fut in items:
+                fut.set_exception(exc)
+            return
+        results = as_list(answer.result())
+        for (_, _, fut), result in zip(items, results, strict=True):
+            status, value = as_list(result)
+            if status:
+                fut.set_exception(FsError(as_int(status), "" if value is None else str(value)))
+            else:
+                fut.set_result(value)
+
+
+Dispatch = Callable[[int, list[Value]], Awaitable[Value]]
+
+
+def status_of(exc: BaseException, op: int) -> int:
+    """The errno a request's answer carries for the exception it ended with."""
+    if isinstance(exc, FsError):
+        return exc.errno
+    if isinstance(exc, asyncio.CancelledError):
+        return errno.EINTR
+    if isinstance(exc, ValueError | IndexError | TypeError):
+        return errno.EPROTO
+    log.error("efs data plane: op %s failed", op, exc_info=exc)
+    return errno.EIO
+
+
+async def outcome(dispatch: Dispatch, op: int, args: Value) -> tuple[int, Value]:
+    """A request's status (0 or an errno) and result, as its answer frame carries them."""
+    try:
+        return 0, await dispatch(op, as_list(args))
+    except (Exception, asyncio.CancelledError) as exc:
+        return status_of(exc, op), None
+
+
+Outcome = tuple[int, Value]
+# Runs several requests of one kind together (their argument lists; one outcome each).
+Group = Callable[[list[list[Value]]], Awaitable[list[Outcome]]]
+
+
+async def _alone(dispatch: Dispatch, op: int, args: Value) -> list[Outcome]:
+    return [await outcome(dispatch, op, args)]
+
+
+async def run_batch(dispatch: Dispatch, items: list[Value], groups: dict[int, Group]) -> Value:
+    """The ``[op, args]`` requests of a batch, started in order as tasks: a run of
+    consecutive requests whose op has a ``groups`` entry is one task, each other
+    request a task of its own."""
+    if len(items) > MAX_BATCH:
+        raise FsError(errno.E2BIG, "batch too large")
+    requests = [as_list(item) for item in items]
+    if any(len(r) != 2 or as_int(r[0]) == Op.BATCH for r in requests):
+        raise FsError(errno.EPROTO, "a batch holds [op, args] pairs, no batches")
+    tasks: list[asyncio.Future[list[Outcome]]] = []
+    i = 0
+    while i < len(requests):
+        op = as_int(requests[i][0])
+        group = groups.get(op)
+        j = i + 1
+        while group is not None and j < len(requests) and as_int(requests[j][0]) == op:
+            j += 1
+        if group is not None and j - i > 1:
+            run = [as_list(r[1]) for r in requests[i:j]]
+            tasks.append(asyncio.ensure_future(_grouped(group, op, run)))
+        else:
+            tasks.append(asyncio.ensure_future(_alone(dispatch, op, requests[i][1])))
+        i = j
+    return [[status, value] for done in await asyncio.gather(*tasks) for status, value in done]
+
+
+async def _grouped(group: Group, op: int, run: list[list[Value]]) -> list[Outcome]:
+    try:
+        return await group(run)
+    except (Exception, asyncio.CancelledError) as exc:  # the group's failure is each one's
+        return [(status_of(exc, op), None)] * len(run)

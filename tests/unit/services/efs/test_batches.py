@@ -1,0 +1,131 @@
+"""Pipelined requests in batches: the client's ``Batcher``, the server's ``run_batch``
+and ``FileSystem.unlink_many`` (several unlinks in one write, each failing alone)."""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import stat
+from concurrent.futures import Future
+
+import pytest
+
+from fogbank.services.efs.fs.model import ROOT, ROOT_INO, FsError, Identity
+from fogbank.services.efs.fs.store import FsStore
+from fogbank.services.efs.rpc.batch import Batcher, run_batch
+from fogbank.services.efs.rpc.wire import Op, Value
+
+USER = Identity(1000, 1000, ())
+
+
+class Wire:
+    """Stands in for the connection: records each batch sent; the test answers them."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[list[Value], Future[Value]]] = []
+
+    def send(self, items: list[Value]) -> Future[Value]:
+        fut: Future[Value] = Future()
+        self.sent.append((items, fut))
+        return fut
+
+
+def test_batcher_sends_one_batch_at_a_time_and_queues_the_rest() -> None:
+    wire = Wire()
+    batcher = Batcher(wire.send, in_flight=1)
+    first = batcher.add(Op.UNLINK, (1, b"a"))
+    assert [items for items, _ in wire.sent] == [[[Op.UNLINK, [1, b"a"]]]]
+    second = batcher.add(Op.UNLINK, (1, b"b"))
+    third = batcher.add(Op.RELEASE, (9,))
+    assert len(wire.sent) == 1  # held until the first batch is answered
+    wire.sent[0][1].set_result([[0, "done a"]])
+    assert first.result() == "done a"
+    assert [items for items, _ in wire.sent[1:]] == [[[Op.UNLINK, [1, b"b"]], [Op.RELEASE, [9]]]]
+    wire.sent[1][1].set_result([[errno.EACCES, None], [0, None]])
+    with pytest.raises(FsError) as err:
+        second.result()
+    assert err.value.errno == errno.EACCES
+    assert third.result() is None
+    assert len(wire.sent) == 2
+
+
+def test_batcher_fails_every_request_of_a_lost_batch() -> None:
+    wire = Wire()
+    batcher = Batcher(wire.send, in_flight=1)
+    first = batcher.add(Op.UNLINK, (1, b"a"))
+    second = batcher.add(Op.UNLINK, (1, b"b"))
+    wire.sent[0][1].set_exception(FsError(errno.EIO, "connection lost"))
+    with pytest.raises(FsError):
+        first.result()
+    wire.sent[1][1].set_exception(FsError(errno.EIO, "connection lost"))
+    with pytest.raises(FsError):
+        second.result()
+
+
+def test_run_batch_groups_consecutive_requests_and_keeps_order() -> None:
+    calls: list[object] = []
+
+    async def dispatch(op: int, args: list[Value]) -> Value:
+        calls.append(("one", op, args))
+        if args == ["bad"]:
+            raise FsError(errno.EEXIST)
+        return f"{op}:" + str(args[0])
+
+    async def unlinks(runs: list[list[Value]]) -> list[tuple[int, Value]]:
+        calls.append(("group", runs))
+        return [(0, "gone " + str(r[0])) for r in runs]
+
+    items: list[Value] = [
+        [Op.UNLINK, ["x"]], [Op.UNLINK, ["y"]], [Op.CREATE, ["bad"]], [Op.UNLINK, ["z"]],
+        [Op.RELEASE, ["h"]],
+    ]  # fmt: skip
+    answers = asyncio.run(run_batch(dispatch, items, {Op.UNLINK: unlinks}))
+    assert answers == [
+        [0, "gone x"], [0, "gone y"], [errno.EEXIST, None], [0, f"{Op.UNLINK}:z"],
+        [0, f"{Op.RELEASE}:h"],
+    ]  # fmt: skip
+    # A run of one goes the ordinary way; tasks start in the batch's order.
+    assert calls == [
+        ("group", [["x"], ["y"]]),
+        ("one", Op.CREATE, ["bad"]),
+        ("one", Op.UNLINK, ["z"]),
+        ("one", Op.RELEASE, ["h"]),
+    ]
+
+
+def test_run_batch_refuses_nested_batches() -> None:
+    async def dispatch(op: int, args: list[Value]) -> Value:
+        raise AssertionError("nothing runs")
+
+    with pytest.raises(FsError) as err:
+        asyncio.run(run_batch(dispatch, [[Op.BATCH, [[]]]], {}))
+    assert err.value.errno == errno.EPROTO
+
+
+def test_unlink_many_fails_each_unlink_alone(fs_store: FsStore) -> None:
+    async def go() -> None:
+        await fs_store.create_file_system("fs-1", encrypted=False)
+        fs = fs_store.open("fs-1", None)
+        d = (await fs.create(ROOT, ROOT_INO, b"d", stat.S_IFDIR | 0o755)).attr
+        assert d is not None
+        for name in (b"a", b"b", b"c"):
+            await fs.create(ROOT, d.ino, name, stat.S_IFREG | 0o644)
+        results = await fs.unlink_many(
+            [
+                (ROOT, d.ino, b"a", None),
+                (ROOT, d.ino, b"missing", None),
+                (USER, d.ino, b"b", None),  # no write permission on d
+                (ROOT, d.ino, b"c", None),
+            ]
+        )
+        assert [r.errno if isinstance(r, FsError) else 0 for r in results] == [
+            0, errno.ENOENT, errno.EACCES, 0
+        ]  # fmt: skip
+        names = [e.name for e in await fs.readdir(ROOT, d.ino, None, 100)]
+        assert b"b" in names and b"a" not in names and b"c" not in names
+        # The directory's attributes handed back are those the server keeps.
+        last = results[3]
+        assert not isinstance(last, FsError)
+        assert last.dirs[0] == await fs.getattr(d.ino)
+
+    asyncio.run(go())
