@@ -1,17 +1,16 @@
 """A per-process cache of bucket rows and configuration documents.
 
 Every request needs its bucket (owner for authorization, region, versioning); buckets
-change rarely. Each process keeps what it read, and drops it all when the stamp file
-changes: every change to a bucket or its configuration replaces the stamp (a new inode,
-by rename) after its transaction commits, and lookups ``stat`` it (once per request, see
-``storage.stamp``). So a process sees another's change on its next request. Writes that
-must not act on a stale bucket (object writes, deletes) check the bucket again inside
-their own transaction.
+change rarely. Each process keeps what it read, and drops it all when the change stamp
+moves: every change to a bucket or its configuration moves it after its transaction
+commits, and every lookup looks at it (a load from shared memory, see ``storage.stamp``).
+So a process sees another's change on its next request. Writes that must not act on a
+stale bucket (object writes, deletes) check the bucket again inside their own
+transaction.
 """
 
 from __future__ import annotations
 
-import secrets
 from pathlib import Path
 
 from fogbank.services.s3.models import Bucket
@@ -22,9 +21,8 @@ _MISSING = object()
 
 class BucketCache:
     def __init__(self, stamp: Path, rounds: Rounds | None = None) -> None:
-        self._stamp = stamp
         self._view = StampView(stamp, rounds)
-        self._seen: tuple[int, int] | None = None
+        self._seen = -1
         self._buckets: dict[str, Bucket | None] = {}
         self._configs: dict[tuple[str, str], object] = {}
 
@@ -56,11 +54,7 @@ class BucketCache:
 
     def changed(self) -> None:
         """Tell every process (this one included) that buckets changed."""
-        self._stamp.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self._stamp.with_name(f".{self._stamp.name}.{secrets.token_hex(6)}")
-        tmp.write_bytes(b"")
-        tmp.replace(self._stamp)
-        self._view.forget()
+        self._view.bump()
         self._buckets.clear()
         self._configs.clear()
 
