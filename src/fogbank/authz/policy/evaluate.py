@@ -96,77 +96,81 @@ def evaluate(request: AuthzRequest, policies: PolicySet) -> Decision:
 _Outcome = tuple[DecisionKind, PolicyType | None, list[StatementRef]]
 
 
+def _implicit(policy_type: PolicyType) -> _Outcome:
+    return DecisionKind.IMPLICIT_DENY, policy_type, []
+
+
+def _allow(*granting: _Scan | None) -> _Outcome:
+    return DecisionKind.ALLOW, None, [ref for s in granting if s is not None for ref in s.allows]
+
+
 def _decide(
     request: AuthzRequest,
     policies: PolicySet,
     scans: dict[PolicyType, _Scan],
     resource_type: PolicyType,
 ) -> _Outcome:
-    empty = _Scan()
-    resource = scans.get(resource_type, empty)
-    identity = scans.get(PolicyType.IDENTITY, empty)
-    boundary = scans.get(PolicyType.BOUNDARY)
-    session = scans.get(PolicyType.SESSION)
-
-    denies = [ref for scan in scans.values() for ref in scan.denies]
-    if denies:
-        order = (resource_type, PolicyType.IDENTITY, PolicyType.BOUNDARY, PolicyType.SESSION)
-        first = next(t for t in order if t in scans and scans[t].denies)
-        return DecisionKind.EXPLICIT_DENY, first, denies
-
-    def implicit(policy_type: PolicyType) -> _Outcome:
-        return DecisionKind.IMPLICIT_DENY, policy_type, []
-
-    def allow(*granting: _Scan) -> _Outcome:
-        return DecisionKind.ALLOW, None, [ref for scan in granting for ref in scan.allows]
+    if scans:
+        denies = [ref for scan in scans.values() for ref in scan.denies]
+        if denies:
+            order = (resource_type, PolicyType.IDENTITY, PolicyType.BOUNDARY, PolicyType.SESSION)
+            first = next(t for t in order if t in scans and scans[t].denies)
+            return DecisionKind.EXPLICIT_DENY, first, denies
+    resource = scans.get(resource_type)
+    resource_allowed = resource is not None and resource.allowed
 
     caller = request.principal
     same_account = request.resource_account in (None, caller.account_id)
     if caller.kind is CallerKind.ROOT:
         if same_account and not policies.resource_policy_required:
-            return allow()
-        return allow(resource) if resource.allowed else implicit(resource_type)
+            return _allow()
+        return _allow(resource) if resource_allowed else _implicit(resource_type)
     if caller.kind not in _IAM_CALLERS:
-        return allow(resource) if resource.allowed else implicit(resource_type)
+        return _allow(resource) if resource_allowed else _implicit(resource_type)
 
+    identity = scans.get(PolicyType.IDENTITY)
+    boundary = scans.get(PolicyType.BOUNDARY)
+    session = scans.get(PolicyType.SESSION)
     boundary_ok = boundary is None or boundary.allowed
     if session is not None:
         session_ok = session.allowed
     else:
         session_ok = caller.kind is not CallerKind.FEDERATED_USER
 
-    def identity_side() -> _Outcome | None:
-        if not identity.allowed:
-            return implicit(PolicyType.IDENTITY)
-        if not boundary_ok:
-            return implicit(PolicyType.BOUNDARY)
-        if not session_ok:
-            return implicit(PolicyType.SESSION)
-        return None
-
     if not same_account:
-        failure = identity_side()
+        failure = _identity_side(identity, boundary_ok, session_ok)
         if failure is not None:
             return failure
-        if not resource.allowed:
-            return implicit(resource_type)
-        return allow(identity, resource)
+        if not resource_allowed:
+            return _implicit(resource_type)
+        return _allow(identity, resource)
 
-    grant = resource.grant if resource.allowed else None
+    grant = resource.grant if resource is not None and resource_allowed else None
     if grant is Grant.DIRECT:
-        return allow(resource)
+        return _allow(resource)
     if grant is Grant.ROLE:
         if not boundary_ok:
-            return implicit(PolicyType.BOUNDARY)
+            return _implicit(PolicyType.BOUNDARY)
         if not session_ok:
-            return implicit(PolicyType.SESSION)
-        return allow(resource)
+            return _implicit(PolicyType.SESSION)
+        return _allow(resource)
     if grant is None and policies.resource_policy_required:
-        return implicit(resource_type)
-    failure = identity_side()
+        return _implicit(resource_type)
+    failure = _identity_side(identity, boundary_ok, session_ok)
     if failure is not None:
         return failure
-    return allow(identity, resource)
+    return _allow(identity, resource)
+
+
+def _identity_side(identity: _Scan | None, boundary_ok: bool, session_ok: bool) -> _Outcome | None:
+    """Why the identity-based policies, limited by boundary and session, do not allow."""
+    if identity is None or not identity.allowed:
+        return _implicit(PolicyType.IDENTITY)
+    if not boundary_ok:
+        return _implicit(PolicyType.BOUNDARY)
+    if not session_ok:
+        return _implicit(PolicyType.SESSION)
+    return None
 
 
 def _type_decision(scan: _Scan) -> DecisionKind:

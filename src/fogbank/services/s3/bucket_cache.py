@@ -25,12 +25,15 @@ class BucketCache:
         self._seen = -1
         self._buckets: dict[str, Bucket | None] = {}
         self._configs: dict[tuple[str, str], object] = {}
+        # What was computed from a configuration: dropped with it.
+        self._derived: dict[tuple[str, str, object], object] = {}
 
     def _fresh(self) -> None:
         current = self._view.read()
         if current != self._seen:
             self._buckets.clear()
             self._configs.clear()
+            self._derived.clear()
             self._seen = current
 
     def bucket(self, name: str) -> Bucket | object | None:
@@ -52,11 +55,23 @@ class BucketCache:
             self._configs.clear()
         self._configs[(bucket, kind)] = document
 
+    def derived(self, key: tuple[str, str, object]) -> object:
+        """A value computed from a bucket's configuration ``(bucket, kind, how)``, or
+        ``MISSING``."""
+        self._fresh()
+        return self._derived.get(key, _MISSING)
+
+    def put_derived(self, key: tuple[str, str, object], value: object) -> None:
+        if len(self._derived) > 10_000:
+            self._derived.clear()
+        self._derived[key] = value
+
     def changed(self) -> None:
         """Tell every process (this one included) that buckets changed."""
         self._view.bump()
         self._buckets.clear()
         self._configs.clear()
+        self._derived.clear()
 
 
 MISSING = _MISSING
