@@ -124,8 +124,15 @@ def customer_key(params: Params, prefix: str = "SSECustomer") -> CustomerKey | N
     return CustomerKey(key, actual)
 
 
-_MEMBERS = ("ServerSideEncryption", "SSEKMSKeyId", "SSEKMSEncryptionContext",
-            "BucketKeyEnabled", "SSECustomerAlgorithm", "SSECustomerKey", "SSECustomerKeyMD5")  # fmt: skip
+_MEMBERS = (
+    "ServerSideEncryption",
+    "SSEKMSKeyId",
+    "SSEKMSEncryptionContext",
+    "BucketKeyEnabled",
+    "SSECustomerAlgorithm",
+    "SSECustomerKey",
+    "SSECustomerKeyMD5",
+)
 _NOTHING = SseRequest()
 
 
