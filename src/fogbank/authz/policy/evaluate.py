@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from fogbank.authz.policy.context import AuthzRequest, CallerKind, RequestContext
 from fogbank.authz.policy.decision import (
@@ -43,7 +44,10 @@ from fogbank.authz.policy.messages import explicit_deny_reason, implicit_deny_re
 from fogbank.authz.policy.model import Effect, Policy, PolicyKind
 from fogbank.authz.policy.principals import Grant, match_principal, not_principal_applies
 
-_IAM_CALLERS = frozenset({CallerKind.USER, CallerKind.ASSUMED_ROLE, CallerKind.FEDERATED_USER})
+# A tuple: membership tests by identity, without hashing (Enum hashes in Python).
+_IAM_CALLERS = (CallerKind.USER, CallerKind.ASSUMED_ROLE, CallerKind.FEDERATED_USER)
+# What most decisions are: allowed with no policy consulted (the root user of the account).
+_ALLOWED_BY_DEFAULT = Decision(DecisionKind.ALLOW, None, "", (), MappingProxyType({}))
 
 
 @dataclass
@@ -76,6 +80,8 @@ def evaluate(request: AuthzRequest, policies: PolicySet) -> Decision:
     if iam_caller and policies.session:
         scans[PolicyType.SESSION] = _scan(policies.session, PolicyType.SESSION, request, ctx)
     kind, policy_type, statements = _decide(request, policies, scans, resource_type)
+    if not scans and kind is DecisionKind.ALLOW and not statements and not ctx.missing:
+        return _ALLOWED_BY_DEFAULT
     if kind is DecisionKind.ALLOW:
         reason = ""
     elif kind is DecisionKind.EXPLICIT_DENY:
