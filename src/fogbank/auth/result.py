@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from fogbank.auth.credentials import Credential
 from fogbank.core.principal import ANONYMOUS, Principal
 
 
-@dataclass(frozen=True)
-class AuthResult:
+class AuthResult(NamedTuple):
     principal: Principal  # ANONYMOUS for unsigned requests
     credential: Credential | None
     method: str  # "sigv4-header" | "sigv4-query" | "sigv2-header" | "sigv2-query" | "anonymous"

@@ -63,9 +63,33 @@ def signing_key(secret: str, date: str, region: str, service: str) -> bytes:
     return hmac_sha256(k_service, TERMINATOR.encode("ascii"))
 
 
+@lru_cache(maxsize=4096)
+def _hmac_pads(key: bytes) -> tuple[hashlib._Hash, hashlib._Hash]:
+    """SHA-256 states after ``key ^ ipad`` and ``key ^ opad`` (RFC 2104), for one key.
+
+    A signing key signs every request of its holder for a day; starting each HMAC from
+    these states skips hashing the padded key twice per signature.
+    """
+    padded = (
+        key.ljust(64, b"\0") if len(key) <= 64 else hashlib.sha256(key).digest().ljust(64, b"\0")
+    )
+    inner = hashlib.sha256(padded.translate(_IPAD))
+    outer = hashlib.sha256(padded.translate(_OPAD))
+    return inner, outer
+
+
+_IPAD = bytes(x ^ 0x36 for x in range(256))
+_OPAD = bytes(x ^ 0x5C for x in range(256))
+
+
 def sigv4_signature(key: bytes, string_to_sign: str) -> str:
     """Lower-case hex HMAC-SHA256 of the string to sign under a derived signing key."""
-    return hmac.new(key, string_to_sign.encode("utf-8"), hashlib.sha256).hexdigest()
+    inner, outer = _hmac_pads(key)
+    digest = inner.copy()
+    digest.update(string_to_sign.encode("utf-8"))
+    result = outer.copy()
+    result.update(digest.digest())
+    return result.hexdigest()
 
 
 def signatures_equal(a: str, b: str) -> bool:
@@ -134,22 +158,22 @@ def canonical_query(raw_query: str, exclude: str | None = None) -> str:
     return "&".join(f"{k}={v}" for k, v in pairs)
 
 
-def _trimall(value: str) -> str:
-    return " ".join(value.split())
-
-
 def canonical_headers(headers: Headers, signed: Sequence[str], *, utf8_values: bool = False) -> str:
     """``name:value\\n`` for each signed header, in the order given.
 
     Header values arrive decoded as latin-1. botocore signs the text it sent (latin-1 on the
     wire); clients that send UTF-8 sign the UTF-8 text: ``utf8_values`` re-decodes for them.
+    A text that is all ASCII reads the same either way (``str.isascii``).
     """
     lines = []
     for name in signed:
-        values = headers.get_all(name)
+        values: Sequence[str] = headers.values(name)
         if utf8_values:
             values = [_as_utf8(v) for v in values]
-        lines.append(f"{name}:{','.join(_trimall(v) for v in values)}\n")
+        if len(values) == 1:
+            lines.append(f"{name}:{' '.join(values[0].split())}\n")
+        else:
+            lines.append(f"{name}:{','.join(' '.join(v.split()) for v in values)}\n")
     return "".join(lines)
 
 
@@ -158,10 +182,6 @@ def _as_utf8(value: str) -> str:
         return value.encode("latin-1").decode("utf-8")
     except (UnicodeEncodeError, UnicodeDecodeError):
         return value
-
-
-def has_non_ascii(headers: Headers, signed: Sequence[str]) -> bool:
-    return any(not v.isascii() for name in signed for v in headers.get_all(name))
 
 
 def canonical_request(
@@ -178,13 +198,18 @@ def canonical_request(
 # --- time --------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=256)
 def parse_amz_date(value: str) -> float | None:
-    """``20130524T000000Z`` -> epoch seconds; None if malformed."""
+    """``20130524T000000Z`` -> epoch seconds; None if malformed.
+
+    Cached: concurrent requests carry the same few values (one per second).
+    """
     match = _AMZ_DATE.fullmatch(value)
     if match is None:
         return None
     year, month, day, hour, minute, second = map(int, match.groups())
-    if not (1 <= month <= 12 and 1 <= day <= 31 and hour < 24 and minute < 60 and second < 61):
+    valid = year >= 1 and 1 <= month <= 12 and 1 <= day <= 31
+    if not (valid and hour < 24 and minute < 60 and second < 61):
         return None
     return float(calendar.timegm((year, month, day, hour, minute, second, 0, 0, 0)))
 

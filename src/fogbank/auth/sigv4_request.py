@@ -8,8 +8,10 @@ unescaped); header values as latin-1 text (botocore), then as UTF-8 (most other 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+import re
+from collections.abc import Iterator, Mapping
+from functools import lru_cache
+from typing import NamedTuple
 
 from fogbank.auth.error_codes import Failure, Family, auth_error
 from fogbank.auth.sigv4 import (
@@ -20,7 +22,6 @@ from fogbank.auth.sigv4 import (
     canonical_request,
     canonical_uri,
     credential_scope,
-    has_non_ascii,
     s3_canonical_uri,
     signatures_equal,
     sigv4_signature,
@@ -40,8 +41,7 @@ PRESIGN_PARAMS = (
 MAX_PRESIGN_EXPIRES = 604800  # seven days
 
 
-@dataclass(frozen=True)
-class SigV4Parts:
+class SigV4Parts(NamedTuple):
     """The signer's claims, before any of them is checked against a key."""
 
     access_key_id: str
@@ -69,8 +69,40 @@ def _split_credential(value: str, family: Family) -> tuple[str, str, str, str, s
     return parts[0], parts[1], parts[2], parts[3], parts[4]
 
 
+# What SDKs send: one space after the algorithm, ", " (or ",") between the components.
+_AUTHORIZATION = re.compile(
+    r"AWS4-HMAC-SHA256 Credential=([^\s,=]+), ?SignedHeaders=([^\s,=]+), ?Signature=([^\s,=]+)"
+)
+
+
+@lru_cache(maxsize=256)
+def _signed_headers(text: str) -> tuple[str, ...]:
+    return tuple(h.strip().lower() for h in text.split(";") if h.strip())
+
+
 def parse_authorization(value: str, family: Family) -> SigV4Parts:
     """``AWS4-HMAC-SHA256 Credential=AK/d/r/s/aws4_request, SignedHeaders=a;b, Signature=…``."""
+    match = _AUTHORIZATION.fullmatch(value)
+    if match is not None:  # the usual form: the same fields as the general parse below
+        credential, signed_text, signature = match.groups()
+    else:
+        credential, signed_text, signature = _components(value, family)
+    access_key, date, region, service, terminator = _split_credential(credential, family)
+    return SigV4Parts(
+        access_key_id=access_key,
+        date=date,
+        region=region,
+        service=service,
+        terminator=terminator,
+        signed_headers=_signed_headers(signed_text),
+        signed_headers_text=signed_text,
+        signature=signature,
+        presigned=False,
+    )
+
+
+def _components(value: str, family: Family) -> tuple[str, str, str]:
+    """Credential, SignedHeaders and Signature of an Authorization header, in any order."""
     _, _, rest = value.partition(" ")
     fields: dict[str, str] = {}
     for component in rest.split(","):
@@ -93,19 +125,7 @@ def parse_authorization(value: str, family: Family) -> SigV4Parts:
             else " ".join(f"Authorization header requires '{n}' parameter." for n in missing)
         )
         raise auth_error(family, Failure.MALFORMED_AUTH, detail=detail)
-    access_key, date, region, service, terminator = _split_credential(fields["Credential"], family)
-    signed_text = fields["SignedHeaders"]
-    return SigV4Parts(
-        access_key_id=access_key,
-        date=date,
-        region=region,
-        service=service,
-        terminator=terminator,
-        signed_headers=tuple(h.strip().lower() for h in signed_text.split(";") if h.strip()),
-        signed_headers_text=signed_text,
-        signature=fields["Signature"],
-        presigned=False,
-    )
+    return fields["Credential"], fields["SignedHeaders"], fields["Signature"]
 
 
 def parse_presign(params: Mapping[str, str], family: Family) -> SigV4Parts:
@@ -144,7 +164,7 @@ def parse_presign(params: Mapping[str, str], family: Family) -> SigV4Parts:
         region=region,
         service=service,
         terminator=terminator,
-        signed_headers=tuple(h.strip().lower() for h in signed_text.split(";") if h.strip()),
+        signed_headers=_signed_headers(signed_text),
         signed_headers_text=signed_text,
         signature=params["X-Amz-Signature"],
         presigned=True,
@@ -166,18 +186,9 @@ def check_scope(parts: SigV4Parts, signing_name: str, amz_date: str, family: Fam
         )
 
 
-@dataclass(frozen=True)
-class Canonical:
+class Canonical(NamedTuple):
     request: str
     string_to_sign: str
-
-
-def _uris(raw_path: str, s3: bool) -> list[str]:
-    if not s3:
-        return [canonical_uri(raw_path)]
-    first = s3_canonical_uri(raw_path)
-    second = uri_encode_path(raw_path)
-    return [first] if second == first else [first, second]
 
 
 def canonical_forms(
@@ -191,21 +202,35 @@ def canonical_forms(
     payload_hash: str,
     s3: bool,
 ) -> Iterator[Canonical]:
-    """Each canonical request a legitimate client may have signed, the strict form first."""
+    """Each canonical request a legitimate client may have signed, the strict form first.
+
+    The forms are made as they are asked for: a request signed in the strict form (all
+    of them, in practice) costs one canonical request.
+    """
     query = canonical_query(raw_query, exclude="X-Amz-Signature" if parts.presigned else None)
-    signed: Sequence[str] = parts.signed_headers
-    header_forms = [canonical_headers(headers, signed)]
-    if has_non_ascii(headers, signed):
-        alternative = canonical_headers(headers, signed, utf8_values=True)
-        if alternative != header_forms[0]:
-            header_forms.append(alternative)
+    signed = parts.signed_headers
     scope = parts.scope
-    for uri in _uris(raw_path, s3):
-        for canon_headers in header_forms:
-            request = canonical_request(
-                method, uri, query, canon_headers, parts.signed_headers_text, payload_hash
-            )
-            yield Canonical(request, string_to_sign(amz_date, scope, request))
+
+    def form(uri: str, canon_headers: str) -> Canonical:
+        request = canonical_request(
+            method, uri, query, canon_headers, parts.signed_headers_text, payload_hash
+        )
+        return Canonical(request, string_to_sign(amz_date, scope, request))
+
+    strict = canonical_headers(headers, signed)
+    uri = s3_canonical_uri(raw_path) if s3 else canonical_uri(raw_path)
+    yield form(uri, strict)
+    header_forms = [strict]
+    if not strict.isascii():  # all-ASCII header values read the same as UTF-8
+        alternative = canonical_headers(headers, signed, utf8_values=True)
+        if alternative != strict:
+            header_forms.append(alternative)
+            yield form(uri, alternative)
+    if s3:
+        encoded = uri_encode_path(raw_path)
+        if encoded != uri:
+            for canon_headers in header_forms:
+                yield form(encoded, canon_headers)
 
 
 def find_match(key: bytes, signature: str, forms: Iterator[Canonical]) -> tuple[bool, Canonical]:

@@ -10,14 +10,46 @@ Time keys read the fogbank clock. Names are lower-cased, as the evaluator expect
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 
 from fogbank.authz.policy import ContextValue
+from fogbank.authz.requirements import ContextValue as RequirementValue
 from fogbank.authz.requirements import Requirement
 from fogbank.core.context import RequestContext
 
 
-def request_keys(ctx: RequestContext) -> dict[str, ContextValue]:
+class LazyKeys(Mapping[str, ContextValue]):
+    """Condition keys gathered on first use: most decisions read none (the root user of
+    the resource's account; policies without conditions or policy variables)."""
+
+    __slots__ = ("_keys", "_make")
+
+    def __init__(self, make: Callable[[], dict[str, ContextValue]]) -> None:
+        self._make = make
+        self._keys: dict[str, ContextValue] | None = None
+
+    def _gathered(self) -> dict[str, ContextValue]:
+        keys = self._keys
+        if keys is None:
+            keys = self._keys = self._make()
+        return keys
+
+    def __getitem__(self, name: str) -> ContextValue:
+        return self._gathered()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._gathered())
+
+    def __len__(self) -> int:
+        return len(self._gathered())
+
+
+def request_keys(ctx: RequestContext) -> Mapping[str, ContextValue]:
+    """The request's global keys (gathered when first read)."""
+    return LazyKeys(lambda: _request_keys(ctx))
+
+
+def _request_keys(ctx: RequestContext) -> dict[str, ContextValue]:
     now = ctx.clock.now()
     keys: dict[str, ContextValue] = {
         "aws:sourceip": ctx.source_ip,
@@ -40,11 +72,18 @@ def request_keys(ctx: RequestContext) -> dict[str, ContextValue]:
 def with_requirement(
     base: Mapping[str, ContextValue], requirement: Requirement
 ) -> Mapping[str, ContextValue]:
-    """The request's keys plus the service's keys for one requirement."""
+    """The request's keys plus the service's keys for one requirement (gathered when
+    first read)."""
     if not requirement.context:
         return base
+    return LazyKeys(lambda: _merged(base, requirement.context))
+
+
+def _merged(
+    base: Mapping[str, ContextValue], extra: Mapping[str, RequirementValue]
+) -> dict[str, ContextValue]:
     keys = dict(base)
-    for name, value in requirement.context.items():
+    for name, value in extra.items():
         if isinstance(value, str | int | float | bool) or not hasattr(value, "__iter__"):
             keys[name.lower()] = value
         else:

@@ -145,13 +145,16 @@ class Authorizer:
             context=with_requirement(keys if keys is not None else request_keys(ctx), requirement),
             resource_account=requirement.resource_account,
         )
-        policies = PolicySet(
-            identity=identity.identity,
-            resource=self._resource_policy(resource),
-            boundary=identity.boundary,
-            session=identity.session,
-            resource_policy_required=resource.required if resource else False,
-        )
+        if resource is None:
+            policies = identity.alone
+        else:
+            policies = PolicySet(
+                identity=identity.identity,
+                resource=self._resource_policy(resource),
+                boundary=identity.boundary,
+                session=identity.session,
+                resource_policy_required=resource.required,
+            )
         return request, evaluate(request, policies)
 
     def _table(self, service: str) -> PermissionTable:

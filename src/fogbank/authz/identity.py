@@ -15,9 +15,17 @@ import time
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Protocol
 
-from fogbank.authz.policy import Policy, PolicyError, PolicyKind, PrincipalInfo, parse_policy
+from fogbank.authz.policy import (
+    Policy,
+    PolicyError,
+    PolicyKind,
+    PolicySet,
+    PrincipalInfo,
+    parse_policy,
+)
 from fogbank.core.principal import Principal, PrincipalKind
 
 log = logging.getLogger("fogbank.authz")
@@ -70,6 +78,11 @@ class CompiledIdentity:
     boundary: Policy | None
     session: tuple[Policy, ...]
     exists: bool
+
+    @cached_property
+    def alone(self) -> PolicySet:
+        """The policies of a request on a resource that has no policy of its own."""
+        return PolicySet(identity=self.identity, boundary=self.boundary, session=self.session)
 
 
 class ParseCache:

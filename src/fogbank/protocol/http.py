@@ -5,7 +5,7 @@ Body streams live in ``fogbank.core.streams`` (services use them too) and are re
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, Iterable, Iterator, Mapping
+from collections.abc import AsyncIterable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
@@ -62,6 +62,10 @@ class Headers:
 
     def get_all(self, name: str) -> list[str]:
         return list(self._map.get(name.lower(), ()))
+
+    def values(self, name: str) -> Sequence[str]:
+        """The values of ``name`` as held (no copy): for reading only."""
+        return self._map.get(name.lower(), ())
 
     def __contains__(self, name: object) -> bool:
         return isinstance(name, str) and name.lower() in self._map

@@ -1,13 +1,12 @@
 """The clock's state, kept in the metadata store so that every gateway process shares it.
 
-A change is announced by touching a stamp file in the data dir; each process re-reads the
-state when the stamp changes (one ``stat`` per request, see ``storage.stamp``; no query),
+A change is announced by moving a change stamp in the data dir; each process re-reads the
+state when the stamp moved (a load from shared memory, see ``storage.stamp``; no query),
 and at least once a second for gateways on other machines sharing a PostgreSQL store.
 """
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -47,7 +46,6 @@ class StoredClockSource:
         self, db: Database, stamp: Path, refresh_seconds: float = 1.0, rounds: Rounds | None = None
     ) -> None:
         self._db = db
-        self._stamp = stamp
         self._view = StampView(stamp, rounds)
         self._refresh = refresh_seconds
         self._state: ClockState | None = None
@@ -74,17 +72,17 @@ class StoredClockSource:
         return state
 
     def current(self) -> ClockState:
-        stamp = self._stamp_mtime()
+        stamp = self._view.read()
         now = time.monotonic()
-        stale = now - self._loaded_at > self._refresh
-        if self._state is None or stamp != self._stamp_seen or stale:
+        state = self._state
+        if state is None or stamp != self._stamp_seen or now - self._loaded_at > self._refresh:
             loaded = self._db.read_sync(_load)
             if loaded is not None:
-                self._state = loaded
+                self._state = state = loaded
             self._stamp_seen = stamp
             self._loaded_at = now
-        assert self._state is not None, "clock used before initialise()"
-        return self._state
+        assert state is not None, "clock used before initialise()"
+        return state
 
     def advance(self, seconds: float) -> ClockState:
         if seconds < 0:
@@ -109,15 +107,8 @@ class StoredClockSource:
         self._announce()
         return new
 
-    def _stamp_mtime(self) -> int:
-        return self._view.read()[1]
-
     def _announce(self) -> None:
-        self._stamp.parent.mkdir(parents=True, exist_ok=True)
-        with open(self._stamp, "a"):
-            pass
-        ns = time.time_ns()
-        os.utime(self._stamp, ns=(ns, ns))
-        self._view.forget()
-        self._stamp_seen = self._stamp_mtime()
-        self._loaded_at = time.monotonic()
+        self._view.bump()
+        # Loaded again on the next look: another process may have changed the state
+        # between our commit and our bump.
+        self._stamp_seen = -1

@@ -1,29 +1,35 @@
-"""A change stamp: a file whose modification time says "reload what you cached".
+"""A change stamp: a counter that says "reload what you cached", shared by every process
+of a gateway through a small file in the data dir that each of them maps into memory.
 
-Writers touch it after their change is committed; readers ``stat`` it (one system call,
-no query) and drop what they cached when the value moved. Processes of one gateway share
-the data dir, so a change made in one is seen by the next request in any other. Gateways
-on other machines (sharing a PostgreSQL store) only see it through their cache's TTL.
+Writers move the counter after their change is committed; readers compare it with the
+value they cached against and drop what they cached when it moved. Reading is a load
+from shared memory (no system call, no query), so a cache may look at its stamp on every
+lookup: a change committed in one process is seen by the next request any process begins
+(and by requests under way, from their next lookup). Gateways on other machines (sharing
+a PostgreSQL store) only see it through their caches' TTL.
 
-A request looks at several caches, and at the same stamps many times; ``Rounds`` makes
-one ``stat`` per stamp per request enough. Every request the process begins starts a new
-round; a stamp already looked at in the current round (and less than ``MAX_AGE`` seconds
-ago) is not looked at again. A change announced before a request began is therefore
-still seen by that request. Work outside requests (jobs, background tasks) sees it
-within ``MAX_AGE``.
+The counter is an aligned 8-byte word at the start of the file; writers move it under an
+exclusive ``flock`` of the file (read, add one, write), so two changes never leave it at
+the same value. A file left by an older fogbank (empty: its mtime was the stamp) is grown
+to 8 bytes on first use.
 """
 
 from __future__ import annotations
 
+import fcntl
+import mmap
 import os
-import time
 from pathlib import Path
 
-MAX_AGE = 0.05  # seconds
+_SIZE = 8
 
 
 class Rounds:
-    """Counts the requests this process began (``begin``, at the edge)."""
+    """Counts the requests this process began (``begin``, at the edge).
+
+    Stamps no longer need it (a look at a stamp is a memory load); the composition root
+    still hands it around.
+    """
 
     def __init__(self) -> None:
         self.current = 0
@@ -32,35 +38,58 @@ class Rounds:
         self.current += 1
 
 
+def _open(path: Path) -> int:
+    """A read-write descriptor of the stamp file, at least ``_SIZE`` bytes long."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    try:
+        if os.fstat(fd).st_size < _SIZE:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            if os.fstat(fd).st_size < _SIZE:  # another process may have grown it meanwhile
+                os.ftruncate(fd, _SIZE)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
 class StampView:
-    """One process's view of a stamp file: ``(inode, mtime_ns)``, ``(0, 0)`` when absent."""
+    """One process's view of a stamp file: the shared counter (0 until first moved)."""
 
     def __init__(self, path: Path, rounds: Rounds | None = None) -> None:
+        del rounds  # accepted for the callers that still pass it; see ``Rounds``
         self.path = path
-        self._name = str(path)  # os.stat on a str: this runs on every request
-        self._rounds = rounds
-        self._round = -1
-        self._at = 0.0
-        self._value = (0, 0)
+        self._word: memoryview | None = None
 
-    def read(self) -> tuple[int, int]:
-        rounds = self._rounds
-        if rounds is not None and self._round == rounds.current:
-            now = time.monotonic()
-            if now - self._at < MAX_AGE:
-                return self._value
+    def _map(self) -> memoryview:
+        fd = _open(self.path)
         try:
-            st = os.stat(self._name)  # noqa: PTH116
-            value = (st.st_ino, st.st_mtime_ns)
-        except FileNotFoundError:
-            value = (0, 0)
-        if rounds is not None:
-            self._round, self._at, self._value = rounds.current, time.monotonic(), value
-        return value
+            mapped = mmap.mmap(fd, _SIZE, mmap.MAP_SHARED, mmap.PROT_READ | mmap.PROT_WRITE)
+        finally:
+            os.close(fd)  # the mapping keeps the file
+        self._word = memoryview(mapped).cast("Q")
+        return self._word
 
-    def forget(self) -> None:
-        """Look at the file on the next ``read`` (this process just changed it)."""
-        self._round = -1
+    def read(self) -> int:
+        word = self._word
+        if word is None:
+            word = self._map()
+        return word[0]
+
+    def bump(self) -> int:
+        """Move the counter (blocking: a lock on the file); returns the new value."""
+        word = self._word if self._word is not None else self._map()
+        # A descriptor of our own for the lock: flock locks belong to an open file
+        # description, which a forked process would share with us.
+        fd = os.open(self.path, os.O_RDWR | os.O_CLOEXEC)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            value: int = word[0] + 1
+            word[0] = value
+        finally:
+            os.close(fd)  # releases the lock
+        return value
 
 
 class ChangeStamp:
@@ -70,14 +99,8 @@ class ChangeStamp:
 
     def read(self) -> int:
         """The current stamp (0 when never touched)."""
-        return self._view.read()[1]
+        return self._view.read()
 
     def touch(self) -> None:
-        """Announce a change (blocking: a file system call; run off the event loop)."""
-        self._path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self._path, "a"):
-            pass
-        self._view.forget()
-        ns = max(time.time_ns(), self.read() + 1)
-        os.utime(self._path, ns=(ns, ns))
-        self._view.forget()
+        """Announce a change (blocking: a file lock; run off the event loop)."""
+        self._view.bump()

@@ -1,61 +1,55 @@
-"""Change stamps: looked at once per request (round), and again after a local change."""
+"""Change stamps: a counter in shared memory; every move is seen at once by every view."""
 
 from __future__ import annotations
 
-import os
+import multiprocessing
 from pathlib import Path
 
-from fogbank.storage.stamp import ChangeStamp, Rounds, StampView
+from fogbank.storage.stamp import ChangeStamp, StampView
 
 
-def _bump(path: Path, ns: int) -> None:
-    """Another process's change: the file's mtime moves."""
-    path.touch()
-    os.utime(path, ns=(ns, ns))
+def test_a_stamp_never_moved_reads_zero_and_its_file_is_made(tmp_path: Path) -> None:
+    path = tmp_path / "sub" / "s.stamp"
+    assert StampView(path).read() == 0
+    assert path.stat().st_size == 8
 
 
-def test_without_rounds_every_read_looks_at_the_file(tmp_path: Path) -> None:
+def test_a_move_is_seen_by_every_view_at_once(tmp_path: Path) -> None:
+    path = tmp_path / "s.stamp"
+    mine, theirs = ChangeStamp(path), StampView(path)  # two processes' views, in effect
+    assert theirs.read() == 0
+    mine.touch()
+    assert theirs.read() == 1 == mine.read()
+    assert theirs.bump() == 2
+    assert mine.read() == 2
+
+
+def test_an_empty_stamp_file_of_an_older_version_is_grown(tmp_path: Path) -> None:
+    path = tmp_path / "s.stamp"
+    path.write_bytes(b"")
+    stamp = ChangeStamp(path)
+    assert stamp.read() == 0
+    stamp.touch()
+    assert stamp.read() == 1
+    assert path.stat().st_size == 8
+
+
+def _bump_many(path: str, times: int) -> None:
+    view = StampView(Path(path))
+    for _ in range(times):
+        view.bump()
+
+
+def test_concurrent_moves_from_several_processes_are_never_lost(tmp_path: Path) -> None:
     path = tmp_path / "s.stamp"
     view = StampView(path)
-    assert view.read() == (0, 0)
-    _bump(path, 10**18)
-    assert view.read()[1] == 10**18
-    _bump(path, 2 * 10**18)
-    assert view.read()[1] == 2 * 10**18
-
-
-def test_a_change_is_seen_by_the_next_request(tmp_path: Path) -> None:
-    path = tmp_path / "s.stamp"
-    rounds = Rounds()
-    view = StampView(path, rounds)
-    rounds.begin()
-    _bump(path, 10**18)
-    first = view.read()
-    _bump(path, 2 * 10**18)
-    assert view.read() == first  # same request: not looked at again
-    rounds.begin()  # the next request
-    assert view.read()[1] == 2 * 10**18
-
-
-def test_forget_looks_again_within_the_round(tmp_path: Path) -> None:
-    path = tmp_path / "s.stamp"
-    rounds = Rounds()
-    view = StampView(path, rounds)
-    rounds.begin()
-    assert view.read() == (0, 0)
-    _bump(path, 10**18)
-    view.forget()
-    assert view.read()[1] == 10**18
-
-
-def test_touch_moves_the_stamp_even_within_a_round(tmp_path: Path) -> None:
-    path = tmp_path / "s.stamp"
-    rounds = Rounds()
-    stamp = ChangeStamp(path, rounds)
-    rounds.begin()
-    before = stamp.read()
-    stamp.touch()
-    after = stamp.read()
-    assert after > before
-    stamp.touch()
-    assert stamp.read() > after
+    view.read()  # mapped before the fork: the children share this mapping and see theirs
+    context = multiprocessing.get_context("fork")
+    procs = [context.Process(target=_bump_many, args=(str(path), 600)) for _ in range(4)]
+    for proc in procs:
+        proc.start()
+    _bump_many(str(path), 600)
+    for proc in procs:
+        proc.join(30)
+        assert proc.exitcode == 0
+    assert view.read() == 5 * 600

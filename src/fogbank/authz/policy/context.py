@@ -153,16 +153,28 @@ def principal_keys(principal: PrincipalInfo) -> dict[str, ContextValue]:
 
 
 class RequestContext:
-    """Condition-key lookups for one evaluation; remembers the keys that were absent."""
+    """Condition-key lookups for one evaluation; remembers the keys that were absent.
 
-    __slots__ = ("missing", "values")
+    The keys are gathered on the first lookup: an evaluation that reads none (no policy,
+    or none with a condition or a policy variable) never gathers them.
+    """
+
+    __slots__ = ("_request", "_values", "missing")
 
     def __init__(self, request: AuthzRequest) -> None:
-        values = principal_keys(request.principal)
-        for key, value in request.context.items():
-            values[key.lower()] = value
-        self.values = values
+        self._request = request
+        self._values: dict[str, ContextValue] | None = None
         self.missing: set[str] = set()
+
+    @property
+    def values(self) -> dict[str, ContextValue]:
+        values = self._values
+        if values is None:
+            values = principal_keys(self._request.principal)
+            for key, value in self._request.context.items():
+                values[key.lower()] = value
+            self._values = values
+        return values
 
     def get(self, key: str) -> ContextValue | None:
         """The value of ``key`` (lower-case), or None (recorded) when it is absent."""

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from fogbank.authz.policy.context import AuthzRequest, CallerKind, RequestContext
 from fogbank.authz.policy.decision import (
@@ -43,7 +44,10 @@ from fogbank.authz.policy.messages import explicit_deny_reason, implicit_deny_re
 from fogbank.authz.policy.model import Effect, Policy, PolicyKind
 from fogbank.authz.policy.principals import Grant, match_principal, not_principal_applies
 
-_IAM_CALLERS = frozenset({CallerKind.USER, CallerKind.ASSUMED_ROLE, CallerKind.FEDERATED_USER})
+# A tuple: membership tests by identity, without hashing (Enum hashes in Python).
+_IAM_CALLERS = (CallerKind.USER, CallerKind.ASSUMED_ROLE, CallerKind.FEDERATED_USER)
+# What most decisions are: allowed with no policy consulted (the root user of the account).
+_ALLOWED_BY_DEFAULT = Decision(DecisionKind.ALLOW, None, "", (), MappingProxyType({}))
 
 
 @dataclass
@@ -76,6 +80,8 @@ def evaluate(request: AuthzRequest, policies: PolicySet) -> Decision:
     if iam_caller and policies.session:
         scans[PolicyType.SESSION] = _scan(policies.session, PolicyType.SESSION, request, ctx)
     kind, policy_type, statements = _decide(request, policies, scans, resource_type)
+    if not scans and kind is DecisionKind.ALLOW and not statements and not ctx.missing:
+        return _ALLOWED_BY_DEFAULT
     if kind is DecisionKind.ALLOW:
         reason = ""
     elif kind is DecisionKind.EXPLICIT_DENY:
@@ -96,77 +102,81 @@ def evaluate(request: AuthzRequest, policies: PolicySet) -> Decision:
 _Outcome = tuple[DecisionKind, PolicyType | None, list[StatementRef]]
 
 
+def _implicit(policy_type: PolicyType) -> _Outcome:
+    return DecisionKind.IMPLICIT_DENY, policy_type, []
+
+
+def _allow(*granting: _Scan | None) -> _Outcome:
+    return DecisionKind.ALLOW, None, [ref for s in granting if s is not None for ref in s.allows]
+
+
 def _decide(
     request: AuthzRequest,
     policies: PolicySet,
     scans: dict[PolicyType, _Scan],
     resource_type: PolicyType,
 ) -> _Outcome:
-    empty = _Scan()
-    resource = scans.get(resource_type, empty)
-    identity = scans.get(PolicyType.IDENTITY, empty)
-    boundary = scans.get(PolicyType.BOUNDARY)
-    session = scans.get(PolicyType.SESSION)
-
-    denies = [ref for scan in scans.values() for ref in scan.denies]
-    if denies:
-        order = (resource_type, PolicyType.IDENTITY, PolicyType.BOUNDARY, PolicyType.SESSION)
-        first = next(t for t in order if t in scans and scans[t].denies)
-        return DecisionKind.EXPLICIT_DENY, first, denies
-
-    def implicit(policy_type: PolicyType) -> _Outcome:
-        return DecisionKind.IMPLICIT_DENY, policy_type, []
-
-    def allow(*granting: _Scan) -> _Outcome:
-        return DecisionKind.ALLOW, None, [ref for scan in granting for ref in scan.allows]
+    if scans:
+        denies = [ref for scan in scans.values() for ref in scan.denies]
+        if denies:
+            order = (resource_type, PolicyType.IDENTITY, PolicyType.BOUNDARY, PolicyType.SESSION)
+            first = next(t for t in order if t in scans and scans[t].denies)
+            return DecisionKind.EXPLICIT_DENY, first, denies
+    resource = scans.get(resource_type)
+    resource_allowed = resource is not None and resource.allowed
 
     caller = request.principal
     same_account = request.resource_account in (None, caller.account_id)
     if caller.kind is CallerKind.ROOT:
         if same_account and not policies.resource_policy_required:
-            return allow()
-        return allow(resource) if resource.allowed else implicit(resource_type)
+            return _allow()
+        return _allow(resource) if resource_allowed else _implicit(resource_type)
     if caller.kind not in _IAM_CALLERS:
-        return allow(resource) if resource.allowed else implicit(resource_type)
+        return _allow(resource) if resource_allowed else _implicit(resource_type)
 
+    identity = scans.get(PolicyType.IDENTITY)
+    boundary = scans.get(PolicyType.BOUNDARY)
+    session = scans.get(PolicyType.SESSION)
     boundary_ok = boundary is None or boundary.allowed
     if session is not None:
         session_ok = session.allowed
     else:
         session_ok = caller.kind is not CallerKind.FEDERATED_USER
 
-    def identity_side() -> _Outcome | None:
-        if not identity.allowed:
-            return implicit(PolicyType.IDENTITY)
-        if not boundary_ok:
-            return implicit(PolicyType.BOUNDARY)
-        if not session_ok:
-            return implicit(PolicyType.SESSION)
-        return None
-
     if not same_account:
-        failure = identity_side()
+        failure = _identity_side(identity, boundary_ok, session_ok)
         if failure is not None:
             return failure
-        if not resource.allowed:
-            return implicit(resource_type)
-        return allow(identity, resource)
+        if not resource_allowed:
+            return _implicit(resource_type)
+        return _allow(identity, resource)
 
-    grant = resource.grant if resource.allowed else None
+    grant = resource.grant if resource is not None and resource_allowed else None
     if grant is Grant.DIRECT:
-        return allow(resource)
+        return _allow(resource)
     if grant is Grant.ROLE:
         if not boundary_ok:
-            return implicit(PolicyType.BOUNDARY)
+            return _implicit(PolicyType.BOUNDARY)
         if not session_ok:
-            return implicit(PolicyType.SESSION)
-        return allow(resource)
+            return _implicit(PolicyType.SESSION)
+        return _allow(resource)
     if grant is None and policies.resource_policy_required:
-        return implicit(resource_type)
-    failure = identity_side()
+        return _implicit(resource_type)
+    failure = _identity_side(identity, boundary_ok, session_ok)
     if failure is not None:
         return failure
-    return allow(identity, resource)
+    return _allow(identity, resource)
+
+
+def _identity_side(identity: _Scan | None, boundary_ok: bool, session_ok: bool) -> _Outcome | None:
+    """Why the identity-based policies, limited by boundary and session, do not allow."""
+    if identity is None or not identity.allowed:
+        return _implicit(PolicyType.IDENTITY)
+    if not boundary_ok:
+        return _implicit(PolicyType.BOUNDARY)
+    if not session_ok:
+        return _implicit(PolicyType.SESSION)
+    return None
 
 
 def _type_decision(scan: _Scan) -> DecisionKind:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 
 from fogbank.authz.requirements import ContextValue, Requirement
 from fogbank.core.context import RequestContext
@@ -150,7 +149,9 @@ def with_request_keys(ctx: RequestContext, found: Sequence[Requirement]) -> Sequ
     keys = request_keys(ctx)
     if not keys:
         return found
-    return [replace(r, context={**keys, **r.context}) for r in found]
+    return [
+        Requirement(r.action, r.resource, r.resource_account, {**keys, **r.context}) for r in found
+    ]
 
 
 def _listing_keys(params: Params, max_member: str = "MaxKeys") -> dict[str, ContextValue]:

@@ -64,8 +64,8 @@ def build_s3(
     """The service; its blob store is opened on first use (building it touches no disk).
     ``kms`` makes and opens SSE-KMS data keys; ``sealer`` (the installation's root key)
     wraps SSE-S3 data keys; ``cold`` is where archived bodies live (see
-    ``cold_tier``). Bodies keep their encryption in either tier. ``rounds``: the
-    process's requests, so that the bucket cache looks at its stamp once per request."""
+    ``cold_tier``). Bodies keep their encryption in either tier. ``rounds`` is no longer
+    needed (the bucket cache's stamp is shared memory, see ``storage.stamp``)."""
     cache = BucketCache(Path(data_dir) / "s3" / "buckets.stamp", rounds)
     blobs = lambda: open_blobs(db, data_dir, cold)  # noqa: E731
     engine = S3Engine(db, blobs, clock, cache, SseKeys(kms, sealer))

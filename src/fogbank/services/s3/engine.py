@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar, cast
 
 from fogbank.core.clock import Clock
 from fogbank.services.s3 import errors
@@ -16,6 +17,7 @@ from fogbank.services.s3.store import buckets as bucket_store
 from fogbank.storage.blobs import BlobStore
 from fogbank.storage.db import Database
 
+T = TypeVar("T")
 GiB = 1024**3
 MiB = 1024**2
 
@@ -83,6 +85,18 @@ class S3Engine:
         found = await self.db.read(lambda c: bucket_store.get_config(c, bucket, kind))
         self.cache.put_config(bucket, kind, found)
         return found
+
+    async def bucket_derived(self, bucket: str, kind: str, derive: Callable[[object], T]) -> T:
+        """``derive`` of the bucket's ``kind`` configuration (None when it has none),
+        computed once per change of it: kept in the bucket cache with the configuration.
+        ``derive`` must be a pure function of the document."""
+        key = (bucket, kind, derive)
+        cached = self.cache.derived(key)
+        if cached is not MISSING:
+            return cast(T, cached)
+        value = derive(await self.bucket_config(bucket, kind))
+        self.cache.put_derived(key, value)
+        return value
 
     def buckets_changed(self) -> None:
         self.cache.changed()

@@ -35,7 +35,11 @@ def _rule(doc: object) -> Mapping[str, object]:
 
 async def bucket_default(engine: S3Engine, bucket: str) -> SseRequest:
     """The bucket's default encryption, as if a write had asked for it."""
-    rule = _rule(await engine.bucket_config(bucket, KIND))
+    return await engine.bucket_derived(bucket, KIND, _default_of)
+
+
+def _default_of(doc: object) -> SseRequest:
+    rule = _rule(doc)
     by_default = rule.get("ApplyServerSideEncryptionByDefault")
     spec = by_default if isinstance(by_default, Mapping) else {}
     mode = str(spec.get("SSEAlgorithm") or SSE_S3)

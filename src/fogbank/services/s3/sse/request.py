@@ -124,9 +124,23 @@ def customer_key(params: Params, prefix: str = "SSECustomer") -> CustomerKey | N
     return CustomerKey(key, actual)
 
 
+_MEMBERS = (
+    "ServerSideEncryption",
+    "SSEKMSKeyId",
+    "SSEKMSEncryptionContext",
+    "BucketKeyEnabled",
+    "SSECustomerAlgorithm",
+    "SSECustomerKey",
+    "SSECustomerKeyMD5",
+)
+_NOTHING = SseRequest()
+
+
 def parse(params: Params) -> SseRequest:
     """The encryption a write (PutObject, CreateMultipartUpload, CopyObject's target,
     a POST form's fields by member name) asks for."""
+    if all(params.get(member) is None for member in _MEMBERS):
+        return _NOTHING  # most writes: the bucket's default
     mode = _text(params, "ServerSideEncryption")
     kms_key = _text(params, "SSEKMSKeyId")
     raw_context = _text(params, "SSEKMSEncryptionContext")
