@@ -64,32 +64,18 @@ def signing_key(secret: str, date: str, region: str, service: str) -> bytes:
 
 
 @lru_cache(maxsize=4096)
-def _hmac_pads(key: bytes) -> tuple[hashlib._Hash, hashlib._Hash]:
-    """SHA-256 states after ``key ^ ipad`` and ``key ^ opad`` (RFC 2104), for one key.
-
-    A signing key signs every request of its holder for a day; starting each HMAC from
-    these states skips hashing the padded key twice per signature.
-    """
-    padded = (
-        key.ljust(64, b"\0") if len(key) <= 64 else hashlib.sha256(key).digest().ljust(64, b"\0")
-    )
-    inner = hashlib.sha256(padded.translate(_IPAD))
-    outer = hashlib.sha256(padded.translate(_OPAD))
-    return inner, outer
-
-
-_IPAD = bytes(x ^ 0x36 for x in range(256))
-_OPAD = bytes(x ^ 0x5C for x in range(256))
+def _keyed(key: bytes) -> hmac.HMAC:
+    """An HMAC-SHA256 keyed with ``key`` and fed nothing: each signature starts from a
+    copy. A signing key signs every request of its holder for a day; copying skips
+    hashing the padded key twice per signature."""
+    return hmac.new(key, digestmod=hashlib.sha256)
 
 
 def sigv4_signature(key: bytes, string_to_sign: str) -> str:
     """Lower-case hex HMAC-SHA256 of the string to sign under a derived signing key."""
-    inner, outer = _hmac_pads(key)
-    digest = inner.copy()
-    digest.update(string_to_sign.encode("utf-8"))
-    result = outer.copy()
-    result.update(digest.digest())
-    return result.hexdigest()
+    mac = _keyed(key).copy()
+    mac.update(string_to_sign.encode("utf-8"))
+    return mac.hexdigest()
 
 
 def signatures_equal(a: str, b: str) -> bool:
