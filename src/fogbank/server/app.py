@@ -8,22 +8,18 @@ from fogbank.core import ids
 from fogbank.server.admin import PREFIX, Admin
 from fogbank.server.asgi import Receive, Scope, Send, request_from_scope, send_response
 from fogbank.server.gateway import Gateway
-from fogbank.storage.stamp import Rounds
 
 log = logging.getLogger("fogbank.app")
 
 
 class App:
-    def __init__(self, gateway: Gateway, admin: Admin, rounds: Rounds | None = None) -> None:
+    def __init__(self, gateway: Gateway, admin: Admin) -> None:
         self.gateway = gateway
         self.admin = admin
-        self.rounds = rounds  # a new round per request: caches look at their stamps again
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return
-        if self.rounds is not None:
-            self.rounds.begin()
         request = request_from_scope(scope, receive)
         body = request.body
         if request.path.startswith(PREFIX):

@@ -55,7 +55,7 @@ from fogbank.storage.clock_store import StoredClockSource
 from fogbank.storage.db import Database, DbSettings
 from fogbank.storage.leases import Lease
 from fogbank.storage.migrations import Migration, migrate
-from fogbank.storage.stamp import ChangeStamp, Rounds
+from fogbank.storage.stamp import ChangeStamp
 from fogbank.workers.scheduler import Scheduler
 
 if TYPE_CHECKING:
@@ -185,8 +185,6 @@ class ServiceDeps:
     kms_root: KmsRootKey | None = None
     # Where CloudTrail trails deliver their files; S3 in this server when not given.
     log_destination: LogDestination | None = None
-    # The requests this process began: caches look at their change stamps once per request.
-    rounds: Rounds | None = None
 
 
 @dataclass(frozen=True)
@@ -200,7 +198,7 @@ class Identity:
 
 
 def build_identity(deps: ServiceDeps) -> Identity:
-    stamp = ChangeStamp(Path(deps.config.data_dir) / IAM_STAMP, deps.rounds)
+    stamp = ChangeStamp(Path(deps.config.data_dir) / IAM_STAMP)
     engine = IamEngine(deps.db, deps.clock, ManagedCatalog.load(), stamp)
     usage = UsageRecorder(deps.db)
     return Identity(
@@ -243,7 +241,6 @@ def service_factories(deps: ServiceDeps, identity: Identity) -> dict[str, Servic
             kms,
             kms_root(),
             s3_cold_tier(deps.config),
-            deps.rounds,
         )
 
     def s3control(reg: ServiceRegistry) -> ServiceProvider:
@@ -346,10 +343,9 @@ def assemble(
     this server's S3). ``primary``: the process that supervises long-running children.
     """
     db = open_store(config)
-    rounds = Rounds()
-    clock_source = StoredClockSource(db, Path(config.data_dir) / CLOCK_STAMP, rounds=rounds)
+    clock_source = StoredClockSource(db, Path(config.data_dir) / CLOCK_STAMP)
     clock = Clock(clock_source)
-    deps = ServiceDeps(config, db, clock, kms_root, log_destination, rounds)
+    deps = ServiceDeps(config, db, clock, kms_root, log_destination)
     identity = build_identity(deps)
     authenticator = Authenticator(identity.keys, clock)
     holder = f"{socket.gethostname()}:{os.getpid()}"
@@ -393,5 +389,5 @@ def assemble(
         # The jobs of every service in use run for the jump, so those are built first.
         after_clock_change=[services.build_in_use, scheduler.run_now],
     )
-    app = App(gateway, admin, rounds)
+    app = App(gateway, admin)
     return Assembled(app, admin, gateway, db, services, scheduler, recorder)

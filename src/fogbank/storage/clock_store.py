@@ -13,7 +13,7 @@ from pathlib import Path
 
 from fogbank.core.clock import ClockState
 from fogbank.storage.db import Conn, Database
-from fogbank.storage.stamp import Rounds, StampView
+from fogbank.storage.stamp import StampView
 
 _ROW = 1
 
@@ -42,11 +42,9 @@ def _save(conn: Conn, state: ClockState) -> None:
 class StoredClockSource:
     """A ``ClockStateSource`` backed by the store, cached per process."""
 
-    def __init__(
-        self, db: Database, stamp: Path, refresh_seconds: float = 1.0, rounds: Rounds | None = None
-    ) -> None:
+    def __init__(self, db: Database, stamp: Path, refresh_seconds: float = 1.0) -> None:
         self._db = db
-        self._view = StampView(stamp, rounds)
+        self._view = StampView(stamp)
         self._refresh = refresh_seconds
         self._state: ClockState | None = None
         self._stamp_seen: int = -1

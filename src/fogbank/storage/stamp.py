@@ -24,20 +24,6 @@ from pathlib import Path
 _SIZE = 8
 
 
-class Rounds:
-    """Counts the requests this process began (``begin``, at the edge).
-
-    Stamps no longer need it (a look at a stamp is a memory load); the composition root
-    still hands it around.
-    """
-
-    def __init__(self) -> None:
-        self.current = 0
-
-    def begin(self) -> None:
-        self.current += 1
-
-
 def _open(path: Path) -> int:
     """A read-write descriptor of the stamp file, at least ``_SIZE`` bytes long."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -57,8 +43,7 @@ def _open(path: Path) -> int:
 class StampView:
     """One process's view of a stamp file: the shared counter (0 until first moved)."""
 
-    def __init__(self, path: Path, rounds: Rounds | None = None) -> None:
-        del rounds  # accepted for the callers that still pass it; see ``Rounds``
+    def __init__(self, path: Path) -> None:
         self.path = path
         self._word: memoryview | None = None
 
@@ -93,9 +78,9 @@ class StampView:
 
 
 class ChangeStamp:
-    def __init__(self, path: Path, rounds: Rounds | None = None) -> None:
+    def __init__(self, path: Path) -> None:
         self._path = path
-        self._view = StampView(path, rounds)
+        self._view = StampView(path)
 
     def read(self) -> int:
         """The current stamp (0 when never touched)."""

@@ -16,7 +16,6 @@ from fogbank.services.s3.sse.keys import Sealer, SseKeys
 from fogbank.storage.blobs import BlobStore
 from fogbank.storage.blobs.remote import RemoteCredentials, RemoteLocation, S3RemoteTier
 from fogbank.storage.db import Database
-from fogbank.storage.stamp import Rounds
 
 log = logging.getLogger("fogbank.s3")
 
@@ -59,14 +58,12 @@ def build_s3(
     kms: KmsClient,
     sealer: Sealer,
     cold: ColdTier,
-    rounds: Rounds | None = None,
 ) -> S3Service:
     """The service; its blob store is opened on first use (building it touches no disk).
     ``kms`` makes and opens SSE-KMS data keys; ``sealer`` (the installation's root key)
     wraps SSE-S3 data keys; ``cold`` is where archived bodies live (see
-    ``cold_tier``). Bodies keep their encryption in either tier. ``rounds`` is no longer
-    needed (the bucket cache's stamp is shared memory, see ``storage.stamp``)."""
-    cache = BucketCache(Path(data_dir) / "s3" / "buckets.stamp", rounds)
+    ``cold_tier``). Bodies keep their encryption in either tier."""
+    cache = BucketCache(Path(data_dir) / "s3" / "buckets.stamp")
     blobs = lambda: open_blobs(db, data_dir, cold)  # noqa: E731
     engine = S3Engine(db, blobs, clock, cache, SseKeys(kms, sealer))
     return S3Service(engine)

@@ -14,14 +14,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from fogbank.services.s3.models import Bucket
-from fogbank.storage.stamp import Rounds, StampView
+from fogbank.storage.stamp import StampView
 
 _MISSING = object()
 
 
 class BucketCache:
-    def __init__(self, stamp: Path, rounds: Rounds | None = None) -> None:
-        self._view = StampView(stamp, rounds)
+    def __init__(self, stamp: Path) -> None:
+        self._view = StampView(stamp)
         self._seen = -1
         self._buckets: dict[str, Bucket | None] = {}
         self._configs: dict[tuple[str, str], object] = {}
