@@ -305,6 +305,19 @@ class _WriteItem:
 _STOP = object()
 
 
+def _settle(items: list[_WriteItem]) -> None:
+    """On the items' event loop: hand each awaiting writer its result or error."""
+    for item in items:
+        fut = item.future
+        assert fut is not None
+        if fut.done():
+            continue
+        if item.error is not None:
+            fut.set_exception(item.error)
+        else:
+            fut.set_result(item.result)
+
+
 class Database:
     def __init__(self, settings: DbSettings) -> None:
         self.settings = settings
@@ -428,8 +441,17 @@ class Database:
     def _run_batch(self, conn: Conn, batch: list[_WriteItem]) -> None:
         with self._write_lock.held():
             self._run_batch_locked(conn, batch)
+        # One wake-up per event loop for the whole batch (not one per item).
+        by_loop: dict[asyncio.AbstractEventLoop, list[_WriteItem]] = {}
         for item in batch:
-            self._resolve(item)
+            if item.done is not None:
+                item.done.set()
+            else:
+                assert item.loop is not None
+                by_loop.setdefault(item.loop, []).append(item)
+        for loop, items in by_loop.items():
+            with contextlib.suppress(RuntimeError):  # the loop may be gone at shutdown
+                loop.call_soon_threadsafe(_settle, items)
 
     def _run_batch_locked(self, conn: Conn, batch: list[_WriteItem]) -> None:
         try:
@@ -449,25 +471,6 @@ class Database:
             for item in batch:
                 if item.error is None:
                     item.error = exc
-
-    @staticmethod
-    def _resolve(item: _WriteItem) -> None:
-        if item.done is not None:
-            item.done.set()
-            return
-        fut, loop = item.future, item.loop
-        assert fut is not None and loop is not None
-
-        def settle() -> None:
-            if fut.done():
-                return
-            if item.error is not None:
-                fut.set_exception(item.error)
-            else:
-                fut.set_result(item.result)
-
-        with contextlib.suppress(RuntimeError):  # the loop may be gone at shutdown
-            loop.call_soon_threadsafe(settle)
 
     def close(self) -> None:
         if self._closed:
