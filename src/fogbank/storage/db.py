@@ -428,20 +428,16 @@ class Database:
             if first is _STOP:
                 break
             batch: list[_WriteItem] = [first]  # type: ignore[list-item]
-            deadline = time.monotonic() + window
+            if window > 0:
+                # Let concurrent writes queue up for the window, then take them all: a
+                # write queued meanwhile wakes nobody (waiting on the queue instead would
+                # wake this thread, and cost its writer a futex call, once per write).
+                time.sleep(window)
             while len(batch) < self.settings.batch_max:
-                # Take what is already queued; then wait (without spinning) for more
-                # until the window closes.
                 try:
                     nxt = self._queue.get_nowait()
                 except queue.Empty:
-                    remaining = deadline - time.monotonic()
-                    if remaining <= 0:
-                        break
-                    try:
-                        nxt = self._queue.get(timeout=remaining)
-                    except queue.Empty:
-                        break
+                    break
                 if nxt is _STOP:
                     stop = True
                     break
