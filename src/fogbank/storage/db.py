@@ -389,16 +389,6 @@ class Database:
         self._queue.put(_WriteItem(fn, loop, fut))
         return await fut  # type: ignore[return-value]
 
-    def write_later(self, fn: Callable[[Conn], object], future: asyncio.Future[object]) -> None:
-        """``write`` for another thread acting for an event loop's task (callable from
-        any thread): ``fn`` joins the next group commit and ``future`` (of that loop)
-        gets its result once durable. For a write whose previous step ran in a thread
-        (a blob's append): the loop is not woken in between."""
-        if self._closed:
-            raise StoreUnavailable("the metadata store is closed")
-        self._ensure_writer()
-        self._queue.put(_WriteItem(fn, future.get_loop(), future))
-
     def write_batched_sync(self, fn: Callable[[Conn], T]) -> T:
         """Like ``write`` but for threads: joins the group commit and blocks until durable."""
         self._ensure_writer()

@@ -20,10 +20,9 @@ import os
 import queue
 import struct
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from awscrt import checksums as crt
 
@@ -137,10 +136,7 @@ class _Item:
     blob_id: str
     payload: Buffer
     loop: asyncio.AbstractEventLoop
-    future: asyncio.Future[Any]
-    # Called in the appender's thread once the record is durable, instead of settling
-    # ``future`` (which the callee then settles); an error it raises settles it.
-    then: Callable[[Appended], None] | None = None
+    future: asyncio.Future[Appended]
     result: Appended | None = None
     error: BaseException | None = None
     size: int = field(init=False)
@@ -179,26 +175,7 @@ class SegmentAppender:
         item = _Item(blob_id, payload, loop, loop.create_future())
         self._ensure_thread()
         self._queue.put(item)
-        result: Appended = await item.future
-        return result
-
-    def append_then(
-        self,
-        blob_id: str,
-        payload: Buffer,
-        future: asyncio.Future[Any],
-        then: Callable[[Appended], None],
-    ) -> None:
-        """Append, then (in the appender's thread, once the record is durable) call
-        ``then``, which takes over settling ``future`` (of the running loop); a failed
-        append, or an error ``then`` raises, settles it with that error. For the next
-        step of a write that needs no event loop (its metadata commit): one thread hop
-        less. ``then`` is not called once ``future`` is cancelled."""
-        if self._closed:
-            raise RuntimeError("the blob store is closed")
-        item = _Item(blob_id, payload, asyncio.get_running_loop(), future, then)
-        self._ensure_thread()
-        self._queue.put(item)
+        return await item.future
 
     def _ensure_thread(self) -> None:
         if self._thread is None:
@@ -262,14 +239,6 @@ class SegmentAppender:
                 item.error = exc
         by_loop: dict[asyncio.AbstractEventLoop, list[_Item]] = {}
         for item in batch:
-            if item.then is not None and item.result is not None:
-                if item.future.cancelled():  # nobody waits: leave the blob unreferenced
-                    continue
-                try:
-                    item.then(item.result)
-                    continue
-                except BaseException as exc:  # settled on the loop below
-                    item.error = exc
             by_loop.setdefault(item.loop, []).append(item)
         for loop, items in by_loop.items():
             with contextlib.suppress(RuntimeError):  # the loop may be gone at shutdown

@@ -8,7 +8,6 @@ import time
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Mapping, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
 from pathlib import Path
-from typing import TypeVar
 
 from fogbank.core.streams import FileSlice
 from fogbank.storage.blobs import refs
@@ -30,8 +29,6 @@ from fogbank.storage.blobs.sweep import Sweeper
 from fogbank.storage.blobs.tiers import TierMover
 from fogbank.storage.blobs.writer import BlobWriter
 from fogbank.storage.db import Conn, Database
-
-T = TypeVar("T")
 
 
 async def _one(data: bytes) -> AsyncIterator[bytes]:
@@ -91,32 +88,6 @@ class BlobStore:
         return await self._writer.write(
             chunks, checksums=checksums, encryption=encryption, size_hint=size_hint
         )
-
-    async def write_committed(
-        self,
-        chunks: AsyncIterable[bytes],
-        prepare: Callable[[WrittenBlob], Callable[[Conn, WrittenBlob], T]],
-        *,
-        checksums: Sequence[str] = (),
-        encryption: DataKey | None = None,
-        size_hint: int | None = None,
-    ) -> tuple[WrittenBlob, T]:
-        """``write``, then commit the row that points at the blob: one call for the two
-        steps, so that a small blob's durable append hands its commit straight to the
-        metadata writer (thread to thread, without waking the event loop in between).
-
-        ``prepare(blob)`` runs on the event loop once the bytes are hashed, with the blob
-        as it will be but for its location (``location``, ``location_offset`` and
-        ``written_at`` are known only once it is durable): it checks it (raising refuses
-        the write; the bytes are then left for ``sweep``) and returns the transaction's
-        function, which gets the durable blob and must ``register`` it. Returns the
-        durable blob and that function's result. Order as with ``write``: the bytes are
-        durable before the transaction runs.
-        """
-        return await self._writer.write_committed(
-            chunks, self._db, prepare, checksums=checksums, encryption=encryption,
-            size_hint=size_hint,
-        )  # fmt: skip
 
     async def write_bytes(
         self, data: bytes, *, checksums: Sequence[str] = (), encryption: DataKey | None = None

@@ -15,31 +15,15 @@ import asyncio
 from collections import deque
 from collections.abc import AsyncIterable, Callable, Sequence
 from concurrent.futures import Executor, Future
-from dataclasses import dataclass, replace
-from typing import TypeVar
 
 from fogbank.storage.blobs import crypto
 from fogbank.storage.blobs.checksums import Digester
 from fogbank.storage.blobs.disk import Disk, new_id
 from fogbank.storage.blobs.files import BlobFile
 from fogbank.storage.blobs.model import BlobSettings, DataKey, WrittenBlob
-from fogbank.storage.blobs.segments import Appended, SegmentAppender
-from fogbank.storage.db import Conn, Database
+from fogbank.storage.blobs.segments import SegmentAppender
 
 _INLINE_MAX = 64 * 1024  # hash/encrypt on the event loop up to this size (~0.1 ms of MD5)
-
-
-T = TypeVar("T")
-_UNPLACED = Appended("", 0, 0.0)
-
-
-@dataclass(frozen=True)
-class _Large:
-    """A body found to be larger than a packed blob: what was read of it, and the rest."""
-
-    parts: list[bytes]
-    size: int
-    rest: AsyncIterable[bytes]
 
 
 def _retrieve(task: asyncio.Task[None]) -> None:
@@ -77,49 +61,6 @@ class BlobWriter:
         size_hint: int | None = None,
     ) -> WrittenBlob:
         digester = Digester(checksums)
-        gathered = await self._gather(chunks, size_hint)
-        if isinstance(gathered, _Large):
-            return await self._write_file(gathered, digester, encryption)
-        blob_id, stored = await self._prepare(gathered, digester, encryption)
-        appended = await self._appender.append(blob_id, stored)
-        return self._packed(blob_id, len(gathered), stored, digester, encryption, appended)
-
-    async def write_committed(
-        self,
-        chunks: AsyncIterable[bytes],
-        db: Database,
-        prepare: Callable[[WrittenBlob], Callable[[Conn, WrittenBlob], T]],
-        *,
-        checksums: Sequence[str] = (),
-        encryption: DataKey | None = None,
-        size_hint: int | None = None,
-    ) -> tuple[WrittenBlob, T]:
-        """See ``BlobStore.write_committed``."""
-        digester = Digester(checksums)
-        gathered = await self._gather(chunks, size_hint)
-        if isinstance(gathered, _Large):
-            written = await self._write_file(gathered, digester, encryption)
-            commit = prepare(written)
-            return written, await db.write(lambda c: commit(c, written))
-        blob_id, stored = await self._prepare(gathered, digester, encryption)
-        # Its location is known once appended; ``prepare`` looks at everything else.
-        unplaced = self._packed(blob_id, len(gathered), stored, digester, encryption, _UNPLACED)
-        commit = prepare(unplaced)
-        done: asyncio.Future[tuple[WrittenBlob, T]] = asyncio.get_running_loop().create_future()
-
-        def then(appended: Appended) -> None:  # in the appender's thread
-            written = replace(
-                unplaced, location=appended.segment_id, location_offset=appended.offset,
-                written_at=appended.written_at,
-            )  # fmt: skip
-            db.write_later(lambda c: (written, commit(c, written)), done)  # type: ignore[arg-type]
-
-        self._appender.append_then(blob_id, stored, done, then)
-        return await done
-
-    async def _gather(self, chunks: AsyncIterable[bytes], size_hint: int | None) -> bytes | _Large:
-        """The whole body when it is small (at most ``packed_max``), else what was read
-        of it so far and the rest."""
         limit = self._settings.packed_max
         parts: list[bytes] = []
         size = 0
@@ -132,16 +73,16 @@ class BlobWriter:
                     if size > limit:
                         break
             else:
-                return parts[0] if len(parts) == 1 else b"".join(parts)
-        return _Large(parts, size, it)
+                data = parts[0] if len(parts) == 1 else b"".join(parts)
+                return await self._write_packed(data, digester, encryption)
+        return await self._write_file(parts, size, it, digester, encryption)
 
     async def _run(self, fn: Callable[[], object]) -> object:
         return await asyncio.get_running_loop().run_in_executor(self._executor, fn)
 
-    async def _prepare(
+    async def _write_packed(
         self, data: bytes, digester: Digester, encryption: DataKey | None
-    ) -> tuple[str, bytes]:
-        """A new blob id and the stored form of small ``data``, hashed."""
+    ) -> WrittenBlob:
         blob_id = new_id()
 
         def prepare() -> bytes:
@@ -153,20 +94,10 @@ class BlobWriter:
             stored = data if encryption is None else crypto.encrypt(encryption, blob_id, data)
         else:
             stored = await self._run(prepare)  # type: ignore[assignment]
-        return blob_id, stored
-
-    def _packed(
-        self,
-        blob_id: str,
-        size: int,
-        stored: bytes,
-        digester: Digester,
-        encryption: DataKey | None,
-        appended: Appended,
-    ) -> WrittenBlob:
+        appended = await self._appender.append(blob_id, stored)
         return self._result(
             blob_id,
-            size,
+            len(data),
             len(stored),
             digester,
             encryption,
@@ -175,9 +106,13 @@ class BlobWriter:
         )
 
     async def _write_file(
-        self, large: _Large, digester: Digester, encryption: DataKey | None
+        self,
+        parts: list[bytes],
+        size: int,
+        it: AsyncIterable[bytes],
+        digester: Digester,
+        encryption: DataKey | None,
     ) -> WrittenBlob:
-        parts, size, it = large.parts, large.size, large.rest
         loop = asyncio.get_running_loop()
         blob_id = new_id()
         settings = self._settings

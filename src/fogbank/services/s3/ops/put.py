@@ -4,15 +4,12 @@ key's object."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from fogbank.core.context import RequestContext
 from fogbank.core.streams import Body, BytesBody
 from fogbank.services.s3 import archive, checksums, errors, names
 from fogbank.services.s3.acl import ownership
 from fogbank.services.s3.engine import S3Engine
 from fogbank.services.s3.etags import quote
-from fogbank.services.s3.models import ObjectVersion
 from fogbank.services.s3.ops.common import Output, Params, touch_object
 from fogbank.services.s3.ops.writing import (
     WriteConditions,
@@ -25,7 +22,6 @@ from fogbank.services.s3.ops.writing import (
 )
 from fogbank.services.s3.sse import apply as sse_apply
 from fogbank.storage.blobs import DataKey, WrittenBlob
-from fogbank.storage.db import Conn
 
 
 async def write_body(
@@ -41,15 +37,10 @@ async def write_body(
     written = await engine.blobs.write(
         body, checksums=algorithms, size_hint=body.length, encryption=encryption
     )
-    check_body(body, claim, written)
-    return written
-
-
-def check_body(body: Body, claim: checksums.Claim, written: WrittenBlob) -> None:
-    """The body's length as announced, and its digests as claimed."""
     if body.length is not None and written.size != body.length:
         raise errors.incomplete_body()
     checksums.verify(claim, written.md5, written.checksums, body.trailers)
+    return written
 
 
 def stored_checksum(claim: checksums.Claim, written: WrittenBlob) -> checksums.Stored:
@@ -73,23 +64,17 @@ async def put_object(engine: S3Engine, ctx: RequestContext, params: Params) -> O
     claim = checksums.claim_of(params, ctx.headers)
     cond = WriteConditions.of(params)
     extra = () if claim.algorithm else (checksums.DEFAULT,)
-    algorithms = tuple(dict.fromkeys((*claim.algorithms, *extra)))
-
-    def prepare(written: WrittenBlob) -> Callable[[Conn, WrittenBlob], ObjectVersion]:
-        """On the loop, once hashed (before the append is durable)."""
-        check_body(body, claim, written)
-        obj = new_object(
-            ctx, engine, bucket_name, key,
-            blob_id=written.blob_id, size=written.size, etag=written.etag, meta=meta,
-            storage=storage, checksum=stored_checksum(claim, written),
-            tags=tuple(object_tag_list), sse=sse, owner_account=owner, acl=acl,
-        )  # fmt: skip
-        return lambda c, durable: commit_object(engine, c, obj, written=durable, cond=cond)
-
-    written, stored = await engine.blobs.write_committed(
-        body, prepare, checksums=algorithms, size_hint=body.length, encryption=data_key
-    )
+    written = await write_body(engine, body, claim, extra, data_key)
     checksum = stored_checksum(claim, written)
+    obj = new_object(
+        ctx, engine, bucket_name, key,
+        blob_id=written.blob_id, size=written.size, etag=written.etag, meta=meta,
+        storage=storage, checksum=checksum, tags=tuple(object_tag_list), sse=sse,
+        owner_account=owner, acl=acl,
+    )  # fmt: skip
+    stored = await engine.db.write(
+        lambda c: commit_object(engine, c, obj, written=written, cond=cond)
+    )
     touch_object(ctx, bucket_name, key)
     await archive.place(engine, stored)
     out: Output = {"ETag": quote(stored.etag), **checksum.output(), **sse.output(context=True)}
