@@ -9,9 +9,6 @@ Usage, from a service::
     plan = await db.read(lambda c: blobs.locate(c, row_blob_id, start, end))
     body = blobs.open(plan, keys=[key])        # FileSlice (sendfile) or async chunks
 
-    written, row = await blobs.write_committed(                                # both at once:
-        body, lambda w: check_and_make_commit(w))    # (conn, durable blob) -> row, registers
-
     await db.write(lambda c: (delete_object_row(c, ...), blobs.release(c, blob_id)))
     await db.write(lambda c: blobs.compose(c, [Extent(part, 0, size), ...]))  # no copying
 
@@ -24,12 +21,10 @@ blobs (``composite``: a completed multipart upload, a copy of a range). Each has
 
 **Durability**: ``write`` returns only once the bytes are on disk (file: temp file, fsync,
 rename, directory fsync; packed: append and ``fdatasync``, shared by concurrent writes).
-Only then may the caller commit a row pointing at the blob (``write_committed`` does both,
-handing a small blob's commit from the appending thread to the metadata writer directly).
-Blobs nobody committed, blobs released to zero, temp files of dead writers and dead segment
-space are reclaimed by ``sweep`` (periodically) and ``recover`` (at start-up), after a grace
-period. Writers must ``register`` within half the grace period of the write, or it is
-refused.
+Only then may the caller commit a row pointing at the blob. Blobs nobody committed, blobs
+released to zero, temp files of dead writers and dead segment space are reclaimed by
+``sweep`` (periodically) and ``recover`` (at start-up), after a grace period. Writers must
+``register`` within half the grace period of the write, or it is refused.
 
 **Encryption**: with ``encryption=DataKey(...)`` the bytes are stored as 64 KiB AES-256-GCM
 chunks (see ``crypto``); ranged reads decrypt only what they overlap.
