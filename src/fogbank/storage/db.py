@@ -196,10 +196,12 @@ class DbSettings:
     # durability points, like EFS metadata made durable on fsync and close.
     durable_commits: bool = True
     # SQLite: checkpoint the write-ahead log once it holds this many pages (SQLite's
-    # default is 1000). A busy metadata store commits many small transactions that
-    # rewrite the same pages; checkpointing less often copies each page once for many
-    # commits (EFS: about a third less time per commit of a create or remove).
-    wal_autocheckpoint: int | None = None
+    # own default is 1000; None keeps it). A busy metadata store commits many small
+    # transactions that rewrite the same pages; checkpointing less often copies each page
+    # once for many commits (EFS: about a third less time per commit of a create or
+    # remove; S3 small PUTs: about a tenth less CPU in the writer thread). 8192 pages
+    # (32 MiB of log at 4 KiB pages) is still a moment to replay after a crash.
+    wal_autocheckpoint: int | None = 8192
 
 
 def dialect_for(url: str) -> Dialect:
