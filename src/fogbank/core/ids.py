@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import os
 import random
 import secrets
 import uuid
@@ -15,6 +16,25 @@ def request_id() -> str:
     they guard nothing: the standard generator (seeded from the system's randomness and
     again in each forked process) makes them without a system call per request."""
     return f"{random.getrandbits(64):016X}"
+
+
+def random_bytes(n: int) -> bytes:
+    """``n`` bytes from the system's cryptographic generator, as ``os.urandom`` gives them,
+    but drawn with ``os.getrandom`` where there is one (Linux): that call keeps the GIL
+    through its short system call, where ``os.urandom`` releases it, which on the event
+    loop hands the GIL to a waiting thread and waits to get it back."""
+    getrandom = getattr(os, "getrandom", None)
+    if getrandom is None:  # not Linux
+        return os.urandom(n)
+    out: bytes = getrandom(n)
+    while len(out) < n:  # never for the few bytes asked here, but the call may be short
+        out += getrandom(n - len(out))
+    return out
+
+
+def random_hex(nbytes: int) -> str:
+    """``secrets.token_hex``, from ``random_bytes``."""
+    return random_bytes(nbytes).hex()
 
 
 def uuid_str() -> str:

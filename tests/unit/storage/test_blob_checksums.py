@@ -54,3 +54,17 @@ def test_only_requested_checksums_are_returned() -> None:
 def test_unknown_algorithm_is_refused() -> None:
     with pytest.raises(ValueError, match="unsupported checksum"):
         validate(["MD4"])
+
+
+@pytest.mark.parametrize("size", [0, 1, 2047, 2048, 4096, 4094, 65536 + 3])
+def test_update_holding_gil_gives_the_same_digests(size: int) -> None:
+    data = random.Random(size).randbytes(size)
+    d = Digester(["CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256"])
+    d.update_holding_gil(data)
+    got = d.results()
+    assert got["CRC32"] == zlib.crc32(data).to_bytes(4, "big")
+    assert got["CRC32C"] == crt.crc32c(data).to_bytes(4, "big")
+    assert got["CRC64NVME"] == crt.crc64nvme(data).to_bytes(8, "big")
+    assert got["SHA1"] == hashlib.sha1(data, usedforsecurity=False).digest()
+    assert got["SHA256"] == hashlib.sha256(data).digest()
+    assert d.md5() == hashlib.md5(data, usedforsecurity=False).digest()

@@ -135,3 +135,25 @@ def test_data_keys_are_256_bit_and_not_shown() -> None:
     with pytest.raises(ValueError):
         DataKey(b"short", "k")
     assert bytes(range(32)).hex() not in repr(KEY)
+
+
+@pytest.mark.parametrize("size", [0, 1, 4096, CHUNK])
+def test_one_chunk_blob_is_the_documented_aes_gcm_message(size: int) -> None:
+    """A blob of at most one chunk (sealed in one call) decrypts as the module documents:
+    key HKDF-SHA256(data key, SALT, blob id), nonce index 0 and the last flag, AAD
+    "fbc1" + blob id + index + last flag, all built here independently."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+    from cryptography.hazmat.primitives.hashes import SHA256
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    blob_id = new_id()
+    data = os.urandom(size)
+    raw_id = bytes.fromhex(blob_id)
+    subkey = HKDF(
+        algorithm=SHA256(), length=32, salt=b"fogbank blob chunk key v1", info=raw_id
+    ).derive(KEY.key)
+    nonce = bytes(11) + b"\x01"
+    aad = b"fbc1" + raw_id + bytes(8) + b"\x01"
+    stored = encrypt(KEY, blob_id, data)
+    assert len(stored) == size + 16
+    assert AESGCM(subkey).decrypt(nonce, stored, aad) == data

@@ -27,6 +27,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from fogbank.core.ids import random_bytes
 from fogbank.services.kms.store import root as root_store
 from fogbank.storage.db import Database
 
@@ -69,7 +70,7 @@ class RootKey:
         return self._aead
 
     def seal(self, secret: bytes, aad: bytes) -> bytes:
-        nonce = os.urandom(12)
+        nonce = random_bytes(12)
         return bytes([_SEAL_VERSION]) + nonce + self._cipher().encrypt(nonce, secret, aad)
 
     def unseal(self, sealed: bytes, aad: bytes) -> bytes:

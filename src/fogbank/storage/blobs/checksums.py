@@ -16,6 +16,8 @@ from awscrt import checksums as crt
 from isal import isal_zlib
 
 ALGORITHMS = ("CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256")
+# hashlib releases the GIL for an update of 2048 bytes or more (HASHLIB_GIL_MINSIZE).
+_GIL_KEPT = 2047
 
 Buffer = bytes | bytearray | memoryview
 
@@ -95,6 +97,18 @@ class Digester:
         self._md5.update(data)
         for h in self._others.values():
             h.update(data)
+
+    def update_holding_gil(self, data: Buffer) -> None:
+        """``update`` in pieces hashlib hashes without releasing the GIL: for small data
+        on the event loop, where a release would hand the GIL to another thread for
+        a few microseconds of hashing and then wait to get it back (a context switch
+        each way). The digests are the same."""
+        if len(data) <= _GIL_KEPT:
+            self.update(data)
+            return
+        with memoryview(data) as view:
+            for at in range(0, len(view), _GIL_KEPT):
+                self.update(view[at : at + _GIL_KEPT])
 
     def md5(self) -> bytes:
         return self._md5.digest()

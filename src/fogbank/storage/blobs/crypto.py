@@ -79,6 +79,10 @@ class _Chunked:
     def _aad(self, index: int, last: bool) -> bytes:
         return self._aad_prefix + index.to_bytes(8, "big") + (b"\x01" if last else b"\x00")
 
+    def seal_whole(self, data: Buffer) -> bytes:
+        """The stored form of a plaintext of at most one chunk: chunk 0, the last."""
+        return self._aead.encrypt(_nonce(0, True), data, self._aad(0, True))
+
 
 class Encryptor(_Chunked):
     """Encrypts a stream batch by batch: ``seal`` returns the stored bytes of the chunks a
@@ -141,7 +145,12 @@ class Encryptor(_Chunked):
 
 
 def encrypt(key: DataKey, blob_id: str, data: Buffer) -> bytes:
-    """The stored form of a whole (small) plaintext."""
+    """The stored form of a whole (small) plaintext.
+
+    A plaintext of at most one chunk (most small objects) is that chunk, index 0 and
+    last: sealed in one call, without a streaming ``Encryptor`` and its buffers."""
+    if len(data) <= CHUNK:
+        return _Chunked(key, blob_id).seal_whole(data)
     return Encryptor(key, blob_id).seal([data], last=True).tobytes()
 
 

@@ -17,9 +17,10 @@ import errno
 import fcntl
 import os
 import re
-import secrets
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+
+from fogbank.core.ids import random_hex
 
 _ID = re.compile(r"[0-9a-f]{32}")
 SEGMENT_SUFFIX = ".seg"
@@ -28,7 +29,7 @@ TEMP_SUFFIX = ".tmp"
 
 def new_id() -> str:
     """A fresh blob or segment id: 128 random bits as lower-case hex."""
-    return secrets.token_hex(16)
+    return random_hex(16)
 
 
 def is_id(text: str) -> bool:

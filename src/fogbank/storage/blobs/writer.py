@@ -89,8 +89,9 @@ class BlobWriter:
             digester.update(data)
             return data if encryption is None else crypto.encrypt(encryption, blob_id, data)
 
-        if len(data) <= _INLINE_MAX:
-            stored = prepare()
+        if len(data) <= _INLINE_MAX:  # on the loop: hashed holding the GIL
+            digester.update_holding_gil(data)
+            stored = data if encryption is None else crypto.encrypt(encryption, blob_id, data)
         else:
             stored = await self._run(prepare)  # type: ignore[assignment]
         appended = await self._appender.append(blob_id, stored)

@@ -90,7 +90,18 @@ def reschedule_written(conn: Conn, latest: ObjectVersion) -> float | None:
     bucket, key = latest.bucket, latest.key
     fresh = latest.restore_ready is None and latest.restore_expiry is None
     fresh = fresh and latest.access_tier is None and latest.last_access is None
-    if not fresh or config_of(conn, bucket) is not None or due_of(conn, bucket, key) is not None:
+    if not fresh:
+        return reschedule(conn, bucket, key)
+    # One statement for the common case: whether the bucket has either configuration at
+    # all, and the key's row in the index (a configuration present is then loaded).
+    row = conn.one(
+        "SELECT (SELECT COUNT(*) FROM s3_bucket_configs WHERE bucket = ? AND kind IN (?, ?))"
+        " AS configs,"
+        " (SELECT due FROM s3_lifecycle_due WHERE bucket = ? AND key = ?) AS due",
+        (bucket, CONFIG_KIND, tiering_config.CONFIG_KIND, bucket, key),
+    )
+    assert row is not None
+    if row["due"] is not None or (row["configs"] and config_of(conn, bucket) is not None):
         return reschedule(conn, bucket, key)
     due = plan.next_due(plan.events(key, [latest], (), None))
     if due is not None:

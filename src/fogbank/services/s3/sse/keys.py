@@ -21,14 +21,13 @@ the operation runs (``access``); the calls here act as S3.
 
 from __future__ import annotations
 
-import os
-import secrets
 from typing import Protocol
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from fogbank.core.errors import AwsError
+from fogbank.core.ids import random_bytes
 from fogbank.core.lru import Lru
 from fogbank.services.kms.client import KmsClient
 from fogbank.services.s3 import errors
@@ -87,18 +86,17 @@ class SseKeys:
     ) -> tuple[DataKey, SseRecord]:
         """A new data key for ``request`` (already resolved against the bucket's default),
         and the record to store with the object or upload."""
-        key_ref = "s3-" + secrets.token_hex(16)
+        drawn = random_bytes(48)  # one draw: the reference's 16 bytes, the key's 32
+        key_ref, data = "s3-" + drawn[:16].hex(), drawn[16:]
         customer = request.customer
         if customer is not None:
-            data = os.urandom(32)
-            nonce = os.urandom(12)
+            nonce = random_bytes(12)
             sealed = nonce + AESGCM(customer.key).encrypt(nonce, data, _C_AAD + key_ref.encode())
             return DataKey(data, key_ref), SseRecord(
                 SSE_C, key_ref, sealed, customer_md5=customer.md5
             )
-        if request.mode in KMS_MODES:
+        if request.mode in KMS_MODES:  # KMS makes the data key
             return await self._create_kms(request, account_id, region, bucket, key, key_ref)
-        data = os.urandom(32)
         sealed = self._sealer.seal(data, _S3_AAD + key_ref.encode())
         return DataKey(data, key_ref), SseRecord(SSE_S3, key_ref, sealed)
 
