@@ -493,4 +493,3 @@ class Database:
                     raw.close()
             self._all_conns.clear()
         self._write_lock.close()
-
