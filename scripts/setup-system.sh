@@ -4,15 +4,15 @@
 #   run:  what `fogbank up` needs on its embedded defaults, including the database servers
 #         that answer for RDS (MariaDB for mysql/mariadb, PostgreSQL for postgres) and
 #         fuse3 for `fogbank mount`, nftables for RDS kernel routes (docs/rds.md)
-#   test: that, plus what the test suite and benchmarks need (curl, sysbench; fio, sshfs and
-#         an OpenSSH server for the EFS benchmark)
+#   test: that, plus what the test suite and benchmarks need (curl, sysbench; nginx for the
+#         S3 benchmark; fio, sshfs and an OpenSSH server for the EFS benchmark)
 set -euo pipefail
 mode="${1:-run}"
 
 want=(python3 python3-venv python3-dev gcc ca-certificates
       postgresql mariadb-server mariadb-client acl fuse3 nftables)
 if [ "$mode" = "test" ]; then
-  want+=(curl sysbench fio sshfs openssh-server)
+  want+=(curl sysbench nginx-light fio sshfs openssh-server)
 fi
 
 missing=()
@@ -35,10 +35,20 @@ if [ "$(id -u)" -eq 0 ] && ! id -u fogbank >/dev/null 2>&1; then
 fi
 
 # fogbank runs its own MariaDB/PostgreSQL servers as child processes (one per RDS
-# instance); the distribution's own service instances are not needed. Stop and disable
-# them once, right after they were installed, so they hold no ports or memory.
+# instance), and the benchmarks their own nginx and sshd on loopback ports; the
+# distribution's own service instances are not needed. Stop and disable each once, right
+# after this script installed its package, so they hold no ports or memory.
 if [ "${#missing[@]}" -gt 0 ] && [ "$(id -u)" -eq 0 ]; then
-  for svc in mariadb postgresql; do
+  services=()
+  for p in "${missing[@]}"; do
+    case "$p" in
+      mariadb-server) services+=(mariadb) ;;
+      postgresql) services+=(postgresql) ;;
+      nginx-light) services+=(nginx) ;;
+      openssh-server) services+=(ssh) ;;
+    esac
+  done
+  for svc in "${services[@]}"; do
     if command -v systemctl >/dev/null 2>&1 && systemctl is-system-running >/dev/null 2>&1; then
       systemctl disable --now "$svc" >/dev/null 2>&1 || true
     elif command -v service >/dev/null 2>&1; then
