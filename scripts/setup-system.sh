@@ -4,7 +4,7 @@
 #   run:  what `fogbank up` needs on its embedded defaults, including the database servers
 #         that answer for RDS (MariaDB for mysql/mariadb, PostgreSQL for postgres) and
 #         fuse3 for `fogbank mount`, nftables for RDS kernel routes (docs/rds.md)
-#   test: that, plus what the test suite and benchmarks need (curl, sysbench; nginx for the
+#   test: that, plus what the test suite and benchmarks need (curl, sysbench, s3fs; nginx for the
 #         S3 benchmark; fio, sshfs and an OpenSSH server for the EFS benchmark)
 set -euo pipefail
 mode="${1:-run}"
@@ -12,7 +12,7 @@ mode="${1:-run}"
 want=(python3 python3-venv python3-dev gcc ca-certificates
       postgresql mariadb-server mariadb-client acl fuse3 nftables)
 if [ "$mode" = "test" ]; then
-  want+=(curl sysbench nginx-light fio sshfs openssh-server)
+  want+=(curl sysbench s3fs nginx-light fio sshfs openssh-server)
 fi
 
 missing=()
