@@ -4,6 +4,7 @@ The temp file lives in the tier's ``tmp/`` (same file system as ``blobs/``, so t
 is atomic) and is locked (``flock``) by its writer until it is renamed or removed; the
 sweeper removes only unlocked temp files, whose writer is gone. Writes come from threads
 in order; ``abort`` may come from any thread at any time, and waits for a write in flight.
+Given staging buffers, a file is written around the page cache (``direct``).
 """
 
 from __future__ import annotations
@@ -14,12 +15,15 @@ import threading
 from collections.abc import Sequence
 
 from fogbank.storage.blobs.checksums import Buffer
+from fogbank.storage.blobs.direct import DirectAppend, StagePool, set_direct
 from fogbank.storage.blobs.disk import TEMP_SUFFIX, Disk, fsync_dir, make_dirs, new_id
 from fogbank.storage.blobs.segments import pwrite_all
 
 
 class BlobFile:
-    def __init__(self, disk: Disk, tier: str, sync_every: int = 0) -> None:
+    def __init__(
+        self, disk: Disk, tier: str, sync_every: int = 0, stages: StagePool | None = None
+    ) -> None:
         self._disk = disk
         self._tier = tier
         self._sync_every = sync_every
@@ -29,11 +33,17 @@ class BlobFile:
         self._lock = threading.Lock()
         self.size = 0
         self._synced = 0
+        self._direct: DirectAppend | None = None
+        if stages is not None and set_direct(self._fd, True):
+            self._direct = DirectAppend(self._fd, stages)
 
     def write(self, buffers: Sequence[Buffer]) -> None:
         with self._lock:
             if self._fd < 0:
                 raise OSError("blob file already closed")
+            if self._direct is not None:  # on the device already: no early sync
+                self.size += self._direct.write(buffers)
+                return
             self.size += pwrite_all(self._fd, buffers, self.size)
             if self._sync_every and self.size - self._synced >= self._sync_every:
                 # Early, partial durability: the disk works while later bytes are hashed
@@ -47,6 +57,8 @@ class BlobFile:
             if self._fd < 0:
                 raise OSError("blob file already closed")
             try:
+                if self._direct is not None:
+                    self._direct.finish()
                 os.fsync(self._fd)
                 mtime = os.fstat(self._fd).st_mtime
                 dest = self._disk.blob_path(self._tier, blob_id)
@@ -66,6 +78,8 @@ class BlobFile:
                 self._close_and_remove()
 
     def _close_and_remove(self) -> None:
+        if self._direct is not None:
+            self._direct.release()
         try:
             self.path.unlink()  # while still locked: no sweeper is probing it
         except FileNotFoundError:

@@ -154,10 +154,13 @@ class BlobSettings:
     segment_max: int = 64 * 1024 * 1024
     # Streaming writes hand bytes to threads in batches of about this size.
     batch_size: int = 1024 * 1024
-    # A large blob's bytes are fdatasync'ed every this many bytes as they are written (0:
-    # only at the end), so that the disk works while later bytes are still being hashed
-    # and the final fsync has little left to do.
+    # A large blob's bytes written through the page cache are fdatasync'ed every this many
+    # bytes (0: only at the end), so that the disk works while later bytes are still being
+    # hashed and the final fsync has little left to do (O_DIRECT writes need not).
     sync_every: int = 16 * 1024 * 1024
+    # Large blobs' files are written around the page cache (O_DIRECT) where the file
+    # system allows it (``direct``): no copy of every byte into fresh cache pages.
+    direct_io: bool = True
     # Bytes handed to the hashing and writing threads and not yet done by both.
     pipeline_bytes: int = 8 * 1024 * 1024
     # Compact a closed segment once its live bytes fall below this share of its size ...

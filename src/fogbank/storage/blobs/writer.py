@@ -18,6 +18,7 @@ from concurrent.futures import Executor, Future
 
 from fogbank.storage.blobs import crypto
 from fogbank.storage.blobs.checksums import Digester
+from fogbank.storage.blobs.direct import StagePool
 from fogbank.storage.blobs.disk import Disk, new_id
 from fogbank.storage.blobs.files import BlobFile
 from fogbank.storage.blobs.model import BlobSettings, DataKey, WrittenBlob
@@ -51,6 +52,7 @@ class BlobWriter:
         self._settings = settings
         self._appender = appender
         self._executor = executor
+        self._stages = StagePool(keep=settings.threads * 2) if settings.direct_io else None
 
     async def write(
         self,
@@ -116,7 +118,9 @@ class BlobWriter:
         loop = asyncio.get_running_loop()
         blob_id = new_id()
         settings = self._settings
-        opening = self._executor.submit(BlobFile, self._disk, self._tier, settings.sync_every)
+        opening = self._executor.submit(
+            BlobFile, self._disk, self._tier, settings.sync_every, self._stages
+        )
         try:
             file = await asyncio.wrap_future(opening)
         except asyncio.CancelledError:  # the file may still appear: remove it then
