@@ -167,16 +167,32 @@ class BlobReader:
         (``open`` it). The bytes are a view of a pooled buffer, never changed while the
         view is held: keep the view (not a copy of its address) as long as they are
         needed."""
-        if len(plan.pieces) != 1 or plan.length > READ_CHUNK:
+        if not self.whole_readable(plan):
             return None
         piece = plan.pieces[0]
-        blob = piece.blob
-        if blob.tier not in self._disk.roots:
-            return None
-        dec = self._decryptor_for(blob, keys)
-        path, base = stored_location(self._disk, blob)
+        dec = self._decryptor_for(piece.blob, keys)
+        path, base = stored_location(self._disk, piece.blob)
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, self._whole, path, base, piece, dec)
+
+    def whole_readable(self, plan: ReadPlan) -> bool:
+        """Whether ``read_whole`` (``read_whole_sync``) reads ``plan``: one local piece of
+        at most ``READ_CHUNK`` bytes."""
+        return (
+            len(plan.pieces) == 1
+            and plan.length <= READ_CHUNK
+            and plan.pieces[0].blob.tier in self._disk.roots
+        )
+
+    def read_whole_sync(self, plan: ReadPlan, keys: Sequence[DataKey] = ()) -> memoryview | None:
+        """Blocking ``read_whole`` (call it in a thread that is already off the event
+        loop, such as the one that located the bytes: no thread hop of its own)."""
+        if not self.whole_readable(plan):
+            return None
+        piece = plan.pieces[0]
+        dec = self._decryptor_for(piece.blob, keys)
+        path, base = stored_location(self._disk, piece.blob)
+        return self._whole(path, base, piece, dec)
 
     def _whole(
         self, path: Path, base: int, piece: Piece, dec: crypto.Decryptor | None

@@ -21,9 +21,9 @@ from fogbank.services.s3.ops.common import STATUS, Output, Params, text, touch_o
 from fogbank.services.s3.ops.writing import meta_output
 from fogbank.services.s3.ranges import ByteRange, parse_range
 from fogbank.services.s3.sse import apply as sse_apply
-from fogbank.services.s3.sse.record import SSE_C
+from fogbank.services.s3.sse.record import SSE_C, SSE_S3
 from fogbank.services.s3.store import objects as object_store
-from fogbank.storage.blobs import BlobError, ReadPlan
+from fogbank.storage.blobs import BlobError, DataKey, ReadPlan
 from fogbank.storage.blobs.reader import Preread
 from fogbank.storage.db import Conn
 
@@ -53,6 +53,7 @@ class Found:
     part_number: int | None
     plan: ReadPlan | None
     pre: Preread | None = None  # a small body's stored bytes, read with the metadata
+    body: memoryview | None = None  # a whole body's plaintext, read with the metadata
 
 
 def find_object(conn: Conn, bucket: str, key: str, version_id: str | None) -> ObjectVersion:
@@ -120,22 +121,49 @@ def _lookup(engine: S3Engine, params: Params, *, with_plan: bool) -> Callable[[C
     return read
 
 
-def _with_body(engine: S3Engine, found: Found) -> Found:
+def _own_keys(engine: S3Engine, obj: ObjectVersion) -> list[DataKey] | None:
+    """The data keys of ``obj`` if opening them needs nothing from the caller (plain,
+    SSE-S3); None for SSE-KMS (the caller's ``kms:Decrypt`` is decided by the authorizer)
+    and SSE-C (the caller's key)."""
+    if obj.sse is None:
+        return []
+    if obj.sse.mode != SSE_S3:
+        return None
+    return [engine.sse.open_own(obj.sse)]
+
+
+def _with_body(engine: S3Engine, whole: bool, found: Found) -> Found:
     """Blocking (the metadata read's thread): a small body's stored bytes read at once;
-    if that fails, the body is read as any other (and fails in its turn)."""
-    if found.plan is None:
+    with ``whole``, a body of one local piece of at most a megabyte that needs no key
+    from the caller read (and decrypted) at once too. If that fails, the body is read as
+    any other (and fails in its turn).
+
+    The bytes only go to the client from ``get_object``, which runs once the request is
+    authorized; until then they are held in ``Found`` (a pooled buffer, lent again only
+    once nothing refers to it)."""
+    plan = found.plan
+    if plan is None:
         return found
     try:
-        pre = engine.blobs.preread(found.plan)
-    except (BlobError, OSError):
+        pre = engine.blobs.preread(plan)
+        if pre is not None:
+            return replace(found, pre=pre)
+        if not whole or not engine.blobs.whole_readable(plan):
+            return found
+        keys = _own_keys(engine, found.obj)
+        if keys is None:
+            return found
+        body = engine.blobs.read_whole_sync(plan, keys)
+    except (BlobError, OSError, AwsError):
         return found
-    return found if pre is None else replace(found, pre=pre)
+    return found if body is None else replace(found, body=body)
 
 
-async def _find(engine: S3Engine, params: Params) -> Found:
-    """GetObject's lookup, with a small body read in the same thread hop."""
+async def _find(engine: S3Engine, params: Params, *, whole: bool = True) -> Found:
+    """GetObject's lookup, with the body read in the same thread hop when it can be
+    (small; or see ``_with_body``)."""
     return await engine.db.read_then(
-        _lookup(engine, params, with_plan=True), partial(_with_body, engine)
+        _lookup(engine, params, with_plan=True), partial(_with_body, engine, whole)
     )
 
 
@@ -201,9 +229,13 @@ async def prefetch(
 ) -> Found | None:
     """GetObject's lookup, made while authorizing (which needs the object's encryption)
     and kept for the operation, which then reads nothing again. None when the lookup
-    fails: the operation makes it again and answers the error in its turn."""
+    fails: the operation makes it again and answers the error in its turn.
+
+    A signed request's lookup reads (and decrypts) a whole body too, which is sent only
+    if the request is then authorized; an anonymous one's does not (an unauthorized
+    anonymous caller should cost a lookup, not a megabyte read and decrypted)."""
     try:
-        found = await _find(engine, dict(params))
+        found = await _find(engine, dict(params), whole=not ctx.principal.is_anonymous)
     except AwsError:
         return None
     ctx.memo[_FOUND] = found
@@ -223,6 +255,8 @@ async def get_object(engine: S3Engine, ctx: RequestContext, params: Params) -> O
         out["Body"] = b""
     elif found.pre is not None:
         out["Body"] = engine.blobs.open_preread(found.pre, keys)
+    elif found.body is not None:
+        out["Body"] = found.body
     else:
         whole = await engine.blobs.read_whole(found.plan, keys)
         out["Body"] = engine.blobs.open(found.plan, keys) if whole is None else whole
