@@ -53,7 +53,7 @@ class Found:
     part_number: int | None
     plan: ReadPlan | None
     pre: Preread | None = None  # a small body's stored bytes, read with the metadata
-    body: memoryview | None = None  # a whole body's plaintext, read with the metadata
+    body: bytes | memoryview | None = None  # the plaintext, read with the metadata
 
 
 def find_object(conn: Conn, bucket: str, key: str, version_id: str | None) -> ObjectVersion:
@@ -132,25 +132,27 @@ def _own_keys(engine: S3Engine, obj: ObjectVersion) -> list[DataKey] | None:
     return [engine.sse.open_own(obj.sse)]
 
 
-def _with_body(engine: S3Engine, whole: bool, found: Found) -> Found:
+def _with_body(engine: S3Engine, ahead: bool, found: Found) -> Found:
     """Blocking (the metadata read's thread): a small body's stored bytes read at once;
-    with ``whole``, a body of one local piece of at most a megabyte that needs no key
-    from the caller read (and decrypted) at once too. If that fails, the body is read as
-    any other (and fails in its turn).
+    with ``ahead``, the plaintext of a body that needs no key from the caller (plain,
+    SSE-S3) read and decrypted at once too, small or of one local piece of at most a
+    megabyte. If that fails, the body is read as any other (and fails in its turn).
 
     The bytes only go to the client from ``get_object``, which runs once the request is
-    authorized; until then they are held in ``Found`` (a pooled buffer, lent again only
-    once nothing refers to it)."""
+    authorized; until then they are held in ``Found`` (a whole read's in a pooled
+    buffer, lent again only once nothing refers to it)."""
     plan = found.plan
     if plan is None:
         return found
     try:
         pre = engine.blobs.preread(plan)
-        if pre is not None:
-            return replace(found, pre=pre)
-        if not whole or not engine.blobs.whole_readable(plan):
+        if pre is None and not engine.blobs.whole_readable(plan):
             return found
-        keys = _own_keys(engine, found.obj)
+        keys = _own_keys(engine, found.obj) if ahead else None
+        if pre is not None:
+            if keys is None:
+                return replace(found, pre=pre)
+            return replace(found, body=engine.blobs.open_preread(pre, keys))
         if keys is None:
             return found
         body = engine.blobs.read_whole_sync(plan, keys)
@@ -159,11 +161,11 @@ def _with_body(engine: S3Engine, whole: bool, found: Found) -> Found:
     return found if body is None else replace(found, body=body)
 
 
-async def _find(engine: S3Engine, params: Params, *, whole: bool = True) -> Found:
+async def _find(engine: S3Engine, params: Params, *, ahead: bool = True) -> Found:
     """GetObject's lookup, with the body read in the same thread hop when it can be
-    (small; or see ``_with_body``)."""
+    (see ``_with_body``)."""
     return await engine.db.read_then(
-        _lookup(engine, params, with_plan=True), partial(_with_body, engine, whole)
+        _lookup(engine, params, with_plan=True), partial(_with_body, engine, ahead)
     )
 
 
@@ -231,11 +233,12 @@ async def prefetch(
     and kept for the operation, which then reads nothing again. None when the lookup
     fails: the operation makes it again and answers the error in its turn.
 
-    A signed request's lookup reads (and decrypts) a whole body too, which is sent only
-    if the request is then authorized; an anonymous one's does not (an unauthorized
-    anonymous caller should cost a lookup, not a megabyte read and decrypted)."""
+    A signed request's lookup reads (and decrypts) the body too when it can, which is
+    sent only if the request is then authorized; an anonymous one's reads no more than
+    a small body's stored bytes (an unauthorized anonymous caller should cost a lookup,
+    not a megabyte read and decrypted)."""
     try:
-        found = await _find(engine, dict(params), whole=not ctx.principal.is_anonymous)
+        found = await _find(engine, dict(params), ahead=not ctx.principal.is_anonymous)
     except AwsError:
         return None
     ctx.memo[_FOUND] = found
@@ -248,15 +251,19 @@ async def get_object(engine: S3Engine, ctx: RequestContext, params: Params) -> O
     kept = ctx.memo.pop(_FOUND, None)
     found = kept if isinstance(kept, Found) else await _find(engine, params)
     touch_object(ctx, bucket.name, found.obj.key)
-    keys = await sse_apply.read_keys(engine, found.obj, params)
+    keys: list[DataKey] = []
+    if found.body is not None:  # plain or SSE-S3, read and decrypted with the lookup
+        sse_apply.check_customer(found.obj.sse, params)  # all read_keys would check
+    else:
+        keys = await sse_apply.read_keys(engine, found.obj, params)
     await note_access(engine, found.obj)
     out = _output(found, params, await lifecycle_config(engine, bucket.name))
     if found.plan is None:
         out["Body"] = b""
-    elif found.pre is not None:
-        out["Body"] = engine.blobs.open_preread(found.pre, keys)
     elif found.body is not None:
         out["Body"] = found.body
+    elif found.pre is not None:
+        out["Body"] = engine.blobs.open_preread(found.pre, keys)
     else:
         whole = await engine.blobs.read_whole(found.plan, keys)
         out["Body"] = engine.blobs.open(found.plan, keys) if whole is None else whole
