@@ -56,16 +56,23 @@ class Preread:
     stored: bytes
 
 
-def stored_location(disk: Disk, blob: BlobInfo) -> tuple[Path, int]:
-    """The file holding a data blob's stored bytes and where in it they start."""
+def stored_file(disk: Disk, blob: BlobInfo) -> tuple[str, int]:
+    """The file (its path as text) holding a data blob's stored bytes and where in it
+    they start."""
     if blob.tier not in disk.roots:
         raise BlobError(f"blob {blob.blob_id} is in remote tier {blob.tier!r}: move it first")
     if blob.location is not None and blob.location_offset is not None:
         if blob.layout == "file":
-            return disk.blob_path(blob.tier, blob.location), blob.location_offset
+            return disk.blob_file(blob.tier, blob.location), blob.location_offset
         if blob.layout == "packed":
-            return disk.segment_path(blob.tier, blob.location), blob.location_offset
+            return disk.segment_file(blob.tier, blob.location), blob.location_offset
     raise ValueError(f"blob {blob.blob_id} ({blob.layout}) has no stored bytes of its own")
+
+
+def stored_location(disk: Disk, blob: BlobInfo) -> tuple[Path, int]:
+    """``stored_file`` as a ``Path``."""
+    path, base = stored_file(disk, blob)
+    return Path(path), base
 
 
 def _pread_exact(fd: int, length: int, offset: int) -> bytes:
@@ -79,7 +86,7 @@ class _File:
     """A stored file, opened by its first read: in the reading thread, so that a small
     read costs one thread hop, not two."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: str) -> None:
         self._path = path
         self._fd: int | None = None
 
@@ -123,8 +130,8 @@ class BlobReader:
                 raise KeyRequired(ref or "")
         if len(plan.pieces) == 1 and plan.pieces[0].blob.cipher is None:
             piece = plan.pieces[0]
-            path, base = stored_location(self._disk, piece.blob)
-            return FileSlice(str(path), base + piece.offset, piece.length)
+            path, base = stored_file(self._disk, piece.blob)
+            return FileSlice(path, base + piece.offset, piece.length)
         return self._stream(plan.pieces, keyring)
 
     def preread(self, plan: ReadPlan) -> Preread | None:
@@ -142,7 +149,7 @@ class BlobReader:
             offset, length = crypto.span_of(blob.size, piece.offset, piece.offset + piece.length)
         else:
             return None
-        path, base = stored_location(self._disk, blob)
+        path, base = stored_file(self._disk, blob)
         file = _File(path)
         try:
             return Preread(plan, file.pread_exact(length, base + offset))
@@ -171,7 +178,7 @@ class BlobReader:
             return None
         piece = plan.pieces[0]
         dec = self._decryptor_for(piece.blob, keys)
-        path, base = stored_location(self._disk, piece.blob)
+        path, base = stored_file(self._disk, piece.blob)
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, self._whole, path, base, piece, dec)
 
@@ -191,11 +198,11 @@ class BlobReader:
             return None
         piece = plan.pieces[0]
         dec = self._decryptor_for(piece.blob, keys)
-        path, base = stored_location(self._disk, piece.blob)
+        path, base = stored_file(self._disk, piece.blob)
         return self._whole(path, base, piece, dec)
 
     def _whole(
-        self, path: Path, base: int, piece: Piece, dec: crypto.Decryptor | None
+        self, path: str, base: int, piece: Piece, dec: crypto.Decryptor | None
     ) -> memoryview:
         file = _File(path)
         try:
@@ -239,15 +246,15 @@ class BlobReader:
             return None
         out = []
         for piece in plan.pieces:
-            path, base = stored_location(self._disk, piece.blob)
-            out.append(FileSlice(str(path), base + piece.offset, piece.length))
+            path, base = stored_file(self._disk, piece.blob)
+            out.append(FileSlice(path, base + piece.offset, piece.length))
         return tuple(out)
 
     async def _stream(
         self, pieces: Sequence[Piece], keyring: dict[str, DataKey]
     ) -> AsyncIterator[bytes]:
         for piece in pieces:
-            path, base = stored_location(self._disk, piece.blob)
+            path, base = stored_file(self._disk, piece.blob)
             file = _File(path)
             try:
                 if piece.blob.cipher is None:
