@@ -8,7 +8,9 @@ authenticate only the 64 KiB chunks their range overlaps.
 A read of one local piece of at most ``READ_CHUNK`` bytes can instead be read whole
 (``read_whole``): one thread reads the stored bytes into a pooled buffer and decrypts them
 into another, and the body is a view of that one (no stream to iterate, no allocation or
-zero-filling of a megabyte per read; see ``buffers``).
+zero-filling of a megabyte per read; see ``buffers``). ``read_whole_sync`` does the same
+in the calling thread (S3's GetObject: the one that read the metadata, when the data
+key needs nothing from the caller).
 """
 
 from __future__ import annotations
@@ -41,8 +43,9 @@ _CHUNKS_PER_READ = READ_CHUNK // crypto.CHUNK
 WHOLE_BUFFERS = 8
 """Buffers kept per pool for whole reads, a megabyte each, made as reads first need them:
 plaintext (a body holds its buffer until the socket has taken it) and stored bytes (held
-only by a reading thread, so no more than the executor has threads). A read that finds
-every kept buffer in use gets a fresh one, as before pooling."""
+only by a reading thread, so no more than the threads that read whole: the executor's,
+and the metadata readers' that call ``read_whole_sync``). A read that finds every kept
+buffer in use gets a fresh one, as before pooling."""
 SMALL_READ = 16 * 1024
 """Reads of at most this many bytes can be read whole ahead (``preread``) and decrypted
 where they are used: less work than a thread hop."""
