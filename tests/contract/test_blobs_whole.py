@@ -126,3 +126,30 @@ def test_composites_are_not_read_whole(blob_store: BlobStore, blob_db: Database)
         assert part is not None and bytes(part) == b"a" * 100
 
     asyncio.run(main())
+
+
+@pytest.mark.parametrize("encrypted", [True, False])
+def test_whole_reads_in_the_callers_thread(
+    blob_store: BlobStore, blob_db: Database, encrypted: bool
+) -> None:
+    """``read_whole_sync`` (in a thread already off the loop, such as the metadata
+    read's): the bytes ``read_whole`` gives, for the reads ``whole_readable`` accepts."""
+    data = random.Random(9).randbytes(MIB + CHUNK + 3)
+    key = KEY if encrypted else None
+    keys = [KEY] if encrypted else []
+
+    async def stored() -> str:
+        return await _stored(blob_store, blob_db, data, key)
+
+    blob_id = asyncio.run(stored())
+    for a, b in [(0, MIB), (7, 7 + MIB), (CHUNK + 1, 3 * CHUNK), (len(data) - 5, len(data))]:
+        plan = _plan(blob_store, blob_db, blob_id, a, b)
+        assert blob_store.whole_readable(plan)
+        got = blob_store.read_whole_sync(plan, keys)
+        assert got is not None and bytes(got) == data[a:b], (a, b)
+    too_big = _plan(blob_store, blob_db, blob_id, 0, MIB + 1)
+    assert not blob_store.whole_readable(too_big)
+    assert blob_store.read_whole_sync(too_big, keys) is None
+    if encrypted:
+        with pytest.raises(KeyRequired):
+            blob_store.read_whole_sync(_plan(blob_store, blob_db, blob_id, 0, 10), [])

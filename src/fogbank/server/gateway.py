@@ -140,6 +140,8 @@ class Gateway:
             response = await self._error(
                 info, internal_error(), trace.request_id, None if special else call, request.method
             )
+        if ctx is not None:  # the operation's scratch (S3: a body read ahead, perhaps
+            ctx.memo.clear()  # never sent): not kept by the audit record
         trace.status = response.status
         if self.request_log is not None:
             self._log(self.request_log, trace, started)

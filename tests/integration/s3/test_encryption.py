@@ -336,3 +336,73 @@ def test_post_upload_with_sse_kms_fields(
     head = s3.head_object(Bucket=bucket, Key="form.txt")
     assert head["ServerSideEncryption"] == "aws:kms" and head["SSEKMSKeyId"] == key_arn
     assert s3.get_object(Bucket=bucket, Key="form.txt")["Body"].read() == b"posted"
+
+
+def test_whole_bodies_read_with_the_lookup_go_only_to_authorized_callers(
+    server: FogbankServer, s3: Any, bucket: str, key_arn: str
+) -> None:
+    """GetObject reads (and decrypts) a small body, or one of up to a megabyte in one
+    piece, of a plain or SSE-S3 object with its metadata, before the request is
+    authorized: the bytes are sent only if it then is. SSE-KMS and SSE-C bodies wait
+    for the caller's permission and key."""
+    mib = 1024 * 1024
+    body = os.urandom(mib)
+    longer = os.urandom(mib + 3 * CHUNK + 5)
+    cust = os.urandom(32)
+    small = os.urandom(4096)
+    s3.put_object(Bucket=bucket, Key="s3", Body=body)
+    s3.put_object(Bucket=bucket, Key="small", Body=small)
+    s3.put_object(Bucket=bucket, Key="long", Body=longer)
+    s3.put_object(Bucket=bucket, Key="kms", Body=body, ServerSideEncryption="aws:kms",
+                  SSEKMSKeyId=key_arn)  # fmt: skip
+    s3.put_object(Bucket=bucket, Key="c", Body=body, SSECustomerAlgorithm="AES256",
+                  SSECustomerKey=cust)  # fmt: skip
+
+    got = s3.get_object(Bucket=bucket, Key="s3")
+    assert got["ServerSideEncryption"] == "AES256" and got["Body"].read() == body
+    ranged = s3.get_object(Bucket=bucket, Key="long", Range=f"bytes=7-{7 + mib - 1}")
+    assert ranged["Body"].read() == longer[7 : 7 + mib]
+    assert s3.get_object(Bucket=bucket, Key="long")["Body"].read() == longer  # streamed
+    etag = got["ETag"]
+    with pytest.raises(ClientError) as exc:
+        s3.get_object(Bucket=bucket, Key="s3", IfNoneMatch=etag)
+    assert exc.value.response["ResponseMetadata"]["HTTPStatusCode"] == 304
+    assert s3.get_object(Bucket=bucket, Key="small")["Body"].read() == small
+    for key in ("s3", "small"):
+        na = error(s3.get_object, Bucket=bucket, Key=key, SSECustomerAlgorithm="AES256",
+                   SSECustomerKey=cust)  # fmt: skip
+        assert na["code"] == "InvalidRequest"
+
+    # the owner itself, denied by the bucket policy: nothing of the body
+    deny = {"Effect": "Deny", "Principal": "*", "Action": "s3:GetObject",
+            "Resource": [f"arn:aws:s3:::{bucket}/s3", f"arn:aws:s3:::{bucket}/small"]}  # fmt: skip
+    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps({"Statement": [deny]}))
+    for key in ("s3", "small"):
+        denied = error(s3.get_object, Bucket=bucket, Key=key)
+        assert (denied["code"], denied["status"]) == ("AccessDenied", 403)
+    s3.delete_bucket_policy(Bucket=bucket)
+    assert s3.get_object(Bucket=bucket, Key="s3")["Body"].read() == body
+
+    user = User(server, unique("whole-reader"))
+    theirs = user.client("s3")
+    for key in ("s3", "small", "kms"):
+        nothing = error(theirs.get_object, Bucket=bucket, Key=key)
+        assert (nothing["code"], nothing["status"]) == ("AccessDenied", 403)
+    iam = server.client("iam")
+    rights = doc(allow(["s3:GetObject"], f"arn:aws:s3:::{bucket}/*"))
+    iam.put_user_policy(UserName=user.name, PolicyName="s3", PolicyDocument=rights)
+    assert theirs.get_object(Bucket=bucket, Key="s3")["Body"].read() == body
+    assert theirs.get_object(Bucket=bucket, Key="small")["Body"].read() == small
+    no_kms = error(theirs.get_object, Bucket=bucket, Key="kms")
+    assert no_kms["code"] == "AccessDenied" and "kms:Decrypt" in no_kms["message"]
+    iam.put_user_policy(UserName=user.name, PolicyName="kms",
+                        PolicyDocument=doc(allow(["kms:Decrypt"], key_arn)))  # fmt: skip
+    assert theirs.get_object(Bucket=bucket, Key="kms")["Body"].read() == body
+
+    missing = error(s3.get_object, Bucket=bucket, Key="c")
+    assert (missing["code"], missing["status"]) == ("InvalidRequest", 400)
+    wrong = error(s3.get_object, Bucket=bucket, Key="c", SSECustomerAlgorithm="AES256",
+                  SSECustomerKey=os.urandom(32))  # fmt: skip
+    assert (wrong["code"], wrong["status"]) == ("AccessDenied", 403)
+    mine = s3.get_object(Bucket=bucket, Key="c", SSECustomerAlgorithm="AES256", SSECustomerKey=cust)
+    assert mine["Body"].read() == body

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import threading
 import time
@@ -11,6 +12,7 @@ from typing import Any
 
 import pytest
 from botocore.config import Config as BotoConfig
+from botocore.exceptions import ClientError
 
 from tests.support.server import FogbankServer
 
@@ -105,3 +107,30 @@ def test_two_gib_put_and_get_in_bounded_memory(make_server: Any) -> None:
     assert digest.hexdigest() == expected
     assert put_peak - base < LIMIT, f"PUT grew RSS by {(put_peak - base) / MiB:.0f} MiB"
     assert peak.peak - base < LIMIT, f"GET grew RSS by {(peak.peak - base) / MiB:.0f} MiB"
+
+
+@pytest.mark.store_neutral  # the bodies are what matter
+def test_denied_gets_keep_no_bodies(make_server: Any) -> None:
+    """A signed GetObject reads (and decrypts) a body of up to a megabyte with the
+    object's metadata, before the request is authorized; when authorization refuses it,
+    the body is dropped with the request, not kept by its audit record (which holds
+    the request's context until its batch is written)."""
+    server: FogbankServer = make_server(workers=1)
+    s3 = server.client("s3", config=BotoConfig(retries={"max_attempts": 1}))
+    s3.create_bucket(Bucket="deny")
+    s3.put_object(Bucket="deny", Key="big", Body=os.urandom(MiB))
+    deny = {"Effect": "Deny", "Principal": "*", "Action": "s3:GetObject",
+            "Resource": "arn:aws:s3:::deny/big"}  # fmt: skip
+    s3.put_bucket_policy(Bucket="deny", Policy=json.dumps({"Statement": [deny]}))
+
+    def denied(n: int) -> None:
+        for _ in range(n):
+            with pytest.raises(ClientError) as exc:
+                s3.get_object(Bucket="deny", Key="big")
+            assert exc.value.response["Error"]["Code"] == "AccessDenied"
+
+    denied(20)  # warm up
+    base = rss(server.pid)
+    denied(300)
+    grown = rss(server.pid) - base
+    assert grown < 16 * MiB, f"300 denied GETs grew RSS by {grown / MiB:.0f} MiB"  # kept: ~30

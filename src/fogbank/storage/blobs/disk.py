@@ -49,6 +49,8 @@ class Disk:
         if not roots:
             raise ValueError("at least one tier root is needed")
         self.roots = {name: Path(path) for name, path in roots.items()}
+        # without a trailing "/" ("/" itself becomes ""), so that "<root>/x" is a path
+        self._root_texts = {name: str(path).rstrip("/") for name, path in self.roots.items()}
 
     def root(self, tier: str) -> Path:
         try:
@@ -56,12 +58,27 @@ class Disk:
         except KeyError:
             raise ValueError(f"unknown blob tier {tier!r}") from None
 
-    def blob_path(self, tier: str, blob_id: str) -> Path:
+    def _root_text(self, tier: str) -> str:
+        try:
+            return self._root_texts[tier]
+        except KeyError:
+            raise ValueError(f"unknown blob tier {tier!r}") from None
+
+    def blob_file(self, tier: str, blob_id: str) -> str:
+        """``blob_path`` as text: what the read path opens, without building a ``Path``
+        (several joins, each parsing its parts) per read."""
         bid = _checked(blob_id)
-        return self.root(tier) / "blobs" / bid[:2] / bid[2:4] / bid
+        return f"{self._root_text(tier)}/blobs/{bid[:2]}/{bid[2:4]}/{bid}"
+
+    def segment_file(self, tier: str, segment_id: str) -> str:
+        """``segment_path`` as text."""
+        return f"{self._root_text(tier)}/segments/{_checked(segment_id)}{SEGMENT_SUFFIX}"
+
+    def blob_path(self, tier: str, blob_id: str) -> Path:
+        return Path(self.blob_file(tier, blob_id))
 
     def segment_path(self, tier: str, segment_id: str) -> Path:
-        return self.root(tier) / "segments" / (_checked(segment_id) + SEGMENT_SUFFIX)
+        return Path(self.segment_file(tier, segment_id))
 
     def segments_dir(self, tier: str) -> Path:
         return self.root(tier) / "segments"

@@ -8,7 +8,9 @@ authenticate only the 64 KiB chunks their range overlaps.
 A read of one local piece of at most ``READ_CHUNK`` bytes can instead be read whole
 (``read_whole``): one thread reads the stored bytes into a pooled buffer and decrypts them
 into another, and the body is a view of that one (no stream to iterate, no allocation or
-zero-filling of a megabyte per read; see ``buffers``).
+zero-filling of a megabyte per read; see ``buffers``). ``read_whole_sync`` does the same
+in the calling thread (S3's GetObject: the one that read the metadata, when the data
+key needs nothing from the caller).
 """
 
 from __future__ import annotations
@@ -41,8 +43,9 @@ _CHUNKS_PER_READ = READ_CHUNK // crypto.CHUNK
 WHOLE_BUFFERS = 8
 """Buffers kept per pool for whole reads, a megabyte each, made as reads first need them:
 plaintext (a body holds its buffer until the socket has taken it) and stored bytes (held
-only by a reading thread, so no more than the executor has threads). A read that finds
-every kept buffer in use gets a fresh one, as before pooling."""
+only by a reading thread, so no more than the threads that read whole: the executor's,
+and the metadata readers' that call ``read_whole_sync``). A read that finds every kept
+buffer in use gets a fresh one, as before pooling."""
 SMALL_READ = 16 * 1024
 """Reads of at most this many bytes can be read whole ahead (``preread``) and decrypted
 where they are used: less work than a thread hop."""
@@ -56,16 +59,23 @@ class Preread:
     stored: bytes
 
 
-def stored_location(disk: Disk, blob: BlobInfo) -> tuple[Path, int]:
-    """The file holding a data blob's stored bytes and where in it they start."""
+def stored_file(disk: Disk, blob: BlobInfo) -> tuple[str, int]:
+    """The file (its path as text) holding a data blob's stored bytes and where in it
+    they start."""
     if blob.tier not in disk.roots:
         raise BlobError(f"blob {blob.blob_id} is in remote tier {blob.tier!r}: move it first")
     if blob.location is not None and blob.location_offset is not None:
         if blob.layout == "file":
-            return disk.blob_path(blob.tier, blob.location), blob.location_offset
+            return disk.blob_file(blob.tier, blob.location), blob.location_offset
         if blob.layout == "packed":
-            return disk.segment_path(blob.tier, blob.location), blob.location_offset
+            return disk.segment_file(blob.tier, blob.location), blob.location_offset
     raise ValueError(f"blob {blob.blob_id} ({blob.layout}) has no stored bytes of its own")
+
+
+def stored_location(disk: Disk, blob: BlobInfo) -> tuple[Path, int]:
+    """``stored_file`` as a ``Path``."""
+    path, base = stored_file(disk, blob)
+    return Path(path), base
 
 
 def _pread_exact(fd: int, length: int, offset: int) -> bytes:
@@ -79,7 +89,7 @@ class _File:
     """A stored file, opened by its first read: in the reading thread, so that a small
     read costs one thread hop, not two."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: str) -> None:
         self._path = path
         self._fd: int | None = None
 
@@ -123,8 +133,8 @@ class BlobReader:
                 raise KeyRequired(ref or "")
         if len(plan.pieces) == 1 and plan.pieces[0].blob.cipher is None:
             piece = plan.pieces[0]
-            path, base = stored_location(self._disk, piece.blob)
-            return FileSlice(str(path), base + piece.offset, piece.length)
+            path, base = stored_file(self._disk, piece.blob)
+            return FileSlice(path, base + piece.offset, piece.length)
         return self._stream(plan.pieces, keyring)
 
     def preread(self, plan: ReadPlan) -> Preread | None:
@@ -142,7 +152,7 @@ class BlobReader:
             offset, length = crypto.span_of(blob.size, piece.offset, piece.offset + piece.length)
         else:
             return None
-        path, base = stored_location(self._disk, blob)
+        path, base = stored_file(self._disk, blob)
         file = _File(path)
         try:
             return Preread(plan, file.pread_exact(length, base + offset))
@@ -167,19 +177,35 @@ class BlobReader:
         (``open`` it). The bytes are a view of a pooled buffer, never changed while the
         view is held: keep the view (not a copy of its address) as long as they are
         needed."""
-        if len(plan.pieces) != 1 or plan.length > READ_CHUNK:
+        if not self.whole_readable(plan):
             return None
         piece = plan.pieces[0]
-        blob = piece.blob
-        if blob.tier not in self._disk.roots:
-            return None
-        dec = self._decryptor_for(blob, keys)
-        path, base = stored_location(self._disk, blob)
+        dec = self._decryptor_for(piece.blob, keys)
+        path, base = stored_file(self._disk, piece.blob)
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, self._whole, path, base, piece, dec)
 
+    def whole_readable(self, plan: ReadPlan) -> bool:
+        """Whether ``read_whole`` (``read_whole_sync``) reads ``plan``: one local piece of
+        at most ``READ_CHUNK`` bytes."""
+        return (
+            len(plan.pieces) == 1
+            and plan.length <= READ_CHUNK
+            and plan.pieces[0].blob.tier in self._disk.roots
+        )
+
+    def read_whole_sync(self, plan: ReadPlan, keys: Sequence[DataKey] = ()) -> memoryview | None:
+        """Blocking ``read_whole`` (call it in a thread that is already off the event
+        loop, such as the one that located the bytes: no thread hop of its own)."""
+        if not self.whole_readable(plan):
+            return None
+        piece = plan.pieces[0]
+        dec = self._decryptor_for(piece.blob, keys)
+        path, base = stored_file(self._disk, piece.blob)
+        return self._whole(path, base, piece, dec)
+
     def _whole(
-        self, path: Path, base: int, piece: Piece, dec: crypto.Decryptor | None
+        self, path: str, base: int, piece: Piece, dec: crypto.Decryptor | None
     ) -> memoryview:
         file = _File(path)
         try:
@@ -223,15 +249,15 @@ class BlobReader:
             return None
         out = []
         for piece in plan.pieces:
-            path, base = stored_location(self._disk, piece.blob)
-            out.append(FileSlice(str(path), base + piece.offset, piece.length))
+            path, base = stored_file(self._disk, piece.blob)
+            out.append(FileSlice(path, base + piece.offset, piece.length))
         return tuple(out)
 
     async def _stream(
         self, pieces: Sequence[Piece], keyring: dict[str, DataKey]
     ) -> AsyncIterator[bytes]:
         for piece in pieces:
-            path, base = stored_location(self._disk, piece.blob)
+            path, base = stored_file(self._disk, piece.blob)
             file = _File(path)
             try:
                 if piece.blob.cipher is None:

@@ -141,6 +141,15 @@ class BlobStore:
         thread hop into a pooled buffer; None for other reads (``open`` them)."""
         return await self._reader.read_whole(plan, keys)
 
+    def whole_readable(self, plan: ReadPlan) -> bool:
+        """Whether ``read_whole`` reads ``plan`` (one local piece of at most a megabyte)."""
+        return self._reader.whole_readable(plan)
+
+    def read_whole_sync(self, plan: ReadPlan, keys: Sequence[DataKey] = ()) -> memoryview | None:
+        """Blocking ``read_whole``: for a thread already off the event loop (the one that
+        located the bytes), so that the read costs no thread hop of its own."""
+        return self._reader.read_whole_sync(plan, keys)
+
     def preread(self, plan: ReadPlan) -> Preread | None:
         """Blocking: a small read's stored bytes, read now (in the thread that located
         them, to save a thread hop); None when the read is not small (``open`` it)."""

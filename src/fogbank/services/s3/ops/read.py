@@ -21,9 +21,9 @@ from fogbank.services.s3.ops.common import STATUS, Output, Params, text, touch_o
 from fogbank.services.s3.ops.writing import meta_output
 from fogbank.services.s3.ranges import ByteRange, parse_range
 from fogbank.services.s3.sse import apply as sse_apply
-from fogbank.services.s3.sse.record import SSE_C
+from fogbank.services.s3.sse.record import SSE_C, SSE_S3
 from fogbank.services.s3.store import objects as object_store
-from fogbank.storage.blobs import BlobError, ReadPlan
+from fogbank.storage.blobs import BlobError, DataKey, ReadPlan
 from fogbank.storage.blobs.reader import Preread
 from fogbank.storage.db import Conn
 
@@ -53,6 +53,7 @@ class Found:
     part_number: int | None
     plan: ReadPlan | None
     pre: Preread | None = None  # a small body's stored bytes, read with the metadata
+    body: bytes | memoryview | None = None  # the plaintext, read with the metadata
 
 
 def find_object(conn: Conn, bucket: str, key: str, version_id: str | None) -> ObjectVersion:
@@ -120,22 +121,51 @@ def _lookup(engine: S3Engine, params: Params, *, with_plan: bool) -> Callable[[C
     return read
 
 
-def _with_body(engine: S3Engine, found: Found) -> Found:
+def _own_keys(engine: S3Engine, obj: ObjectVersion) -> list[DataKey] | None:
+    """The data keys of ``obj`` if opening them needs nothing from the caller (plain,
+    SSE-S3); None for SSE-KMS (the caller's ``kms:Decrypt`` is decided by the authorizer)
+    and SSE-C (the caller's key)."""
+    if obj.sse is None:
+        return []
+    if obj.sse.mode != SSE_S3:
+        return None
+    return [engine.sse.open_own(obj.sse)]
+
+
+def _with_body(engine: S3Engine, ahead: bool, found: Found) -> Found:
     """Blocking (the metadata read's thread): a small body's stored bytes read at once;
-    if that fails, the body is read as any other (and fails in its turn)."""
-    if found.plan is None:
+    with ``ahead``, the plaintext of a body that needs no key from the caller (plain,
+    SSE-S3) read and decrypted at once too, small or of one local piece of at most a
+    megabyte. If that fails, the body is read as any other (and fails in its turn).
+
+    The bytes only go to the client from ``get_object``, which runs once the request is
+    authorized; until then they are held in ``Found`` (a whole read's in a pooled
+    buffer, lent again only once nothing refers to it)."""
+    plan = found.plan
+    if plan is None:
         return found
     try:
-        pre = engine.blobs.preread(found.plan)
-    except (BlobError, OSError):
+        pre = engine.blobs.preread(plan)
+        if pre is None and not engine.blobs.whole_readable(plan):
+            return found
+        keys = _own_keys(engine, found.obj) if ahead else None
+        if pre is not None:
+            if keys is None:
+                return replace(found, pre=pre)
+            return replace(found, body=engine.blobs.open_preread(pre, keys))
+        if keys is None:
+            return found
+        body = engine.blobs.read_whole_sync(plan, keys)
+    except (BlobError, OSError, AwsError):
         return found
-    return found if pre is None else replace(found, pre=pre)
+    return found if body is None else replace(found, body=body)
 
 
-async def _find(engine: S3Engine, params: Params) -> Found:
-    """GetObject's lookup, with a small body read in the same thread hop."""
+async def _find(engine: S3Engine, params: Params, *, ahead: bool = True) -> Found:
+    """GetObject's lookup, with the body read in the same thread hop when it can be
+    (see ``_with_body``)."""
     return await engine.db.read_then(
-        _lookup(engine, params, with_plan=True), partial(_with_body, engine)
+        _lookup(engine, params, with_plan=True), partial(_with_body, engine, ahead)
     )
 
 
@@ -201,9 +231,14 @@ async def prefetch(
 ) -> Found | None:
     """GetObject's lookup, made while authorizing (which needs the object's encryption)
     and kept for the operation, which then reads nothing again. None when the lookup
-    fails: the operation makes it again and answers the error in its turn."""
+    fails: the operation makes it again and answers the error in its turn.
+
+    A signed request's lookup reads (and decrypts) the body too when it can, which is
+    sent only if the request is then authorized; an anonymous one's reads no more than
+    a small body's stored bytes (an unauthorized anonymous caller should cost a lookup,
+    not a megabyte read and decrypted)."""
     try:
-        found = await _find(engine, dict(params))
+        found = await _find(engine, dict(params), ahead=not ctx.principal.is_anonymous)
     except AwsError:
         return None
     ctx.memo[_FOUND] = found
@@ -216,11 +251,17 @@ async def get_object(engine: S3Engine, ctx: RequestContext, params: Params) -> O
     kept = ctx.memo.pop(_FOUND, None)
     found = kept if isinstance(kept, Found) else await _find(engine, params)
     touch_object(ctx, bucket.name, found.obj.key)
-    keys = await sse_apply.read_keys(engine, found.obj, params)
+    keys: list[DataKey] = []
+    if found.body is not None:  # plain or SSE-S3, read and decrypted with the lookup
+        sse_apply.check_customer(found.obj.sse, params)  # all read_keys would check
+    else:
+        keys = await sse_apply.read_keys(engine, found.obj, params)
     await note_access(engine, found.obj)
     out = _output(found, params, await lifecycle_config(engine, bucket.name))
     if found.plan is None:
         out["Body"] = b""
+    elif found.body is not None:
+        out["Body"] = found.body
     elif found.pre is not None:
         out["Body"] = engine.blobs.open_preread(found.pre, keys)
     else:

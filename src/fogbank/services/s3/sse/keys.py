@@ -146,6 +146,14 @@ class SseKeys:
             except AwsError as exc:
                 raise kms_error(exc) from None
             return DataKey(data, record.key_ref)
+        return self.open_own(record)
+
+    def open_own(self, record: SseRecord) -> DataKey:
+        """The data key of an SSE-S3 record, sealed under fogbank's own root key: no
+        caller's key (SSE-C) and no caller's permission (SSE-KMS) is involved, so it may
+        be opened anywhere, even in a thread. Blocking but cheap (cached)."""
+        if record.mode != SSE_S3:
+            raise ValueError(f"not an SSE-S3 record: {record.mode}")
         try:
             data = self._opened.get_or_make(
                 (record.key_ref, record.wrapped),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import lru_cache
 
 from fogbank.services.s3.checksums import Stored, parts_from_json, parts_to_json
 from fogbank.services.s3.ids import opaque_id
@@ -65,8 +66,31 @@ def tags_from(text: object) -> tuple[tuple[str, str], ...]:
     return tuple((str(k), str(v)) for k, v in json.loads(text))
 
 
+_PARSED = 4096
+"""Documents kept parsed, per kind, by their text: a version read again (every GET of
+a hot object) or sharing its neighbours' metadata (most share their content type)
+costs a dictionary lookup, not a JSON parse. The values are frozen and never changed
+by their users."""
+
+
+@lru_cache(maxsize=_PARSED)
+def _meta(text: str) -> ObjectMeta:
+    return ObjectMeta.from_json(text)
+
+
+@lru_cache(maxsize=_PARSED)
+def _checksum(text: str) -> Stored | None:
+    return Stored.from_json(text)
+
+
+@lru_cache(maxsize=_PARSED)
+def _sse(text: str) -> SseRecord | None:
+    return SseRecord.from_json(text)
+
+
 def version_from(row: Row) -> ObjectVersion:
     blob = row["blob_id"]
+    meta, checksum, sse = row["meta"], row["checksum"], row["sse"]
     return ObjectVersion(
         bucket=str(row["bucket"]),
         key=str(row["key"]),
@@ -79,8 +103,8 @@ def version_from(row: Row) -> ObjectVersion:
         last_modified=float(row["last_modified"]),  # type: ignore[arg-type]
         storage_class=str(row["storage_class"]),
         owner_account=str(row["owner_account"]),
-        meta=ObjectMeta.from_json(row["meta"]),
-        checksum=Stored.from_json(row["checksum"]),
+        meta=_meta(meta) if isinstance(meta, str) else ObjectMeta.from_json(meta),
+        checksum=_checksum(checksum) if isinstance(checksum, str) else None,
         parts=_parts(row["parts"]),
         tags=tags_from(row["tags"]),
         seq=int(row["seq"]),  # type: ignore[call-overload]
@@ -88,7 +112,7 @@ def version_from(row: Row) -> ObjectVersion:
         restore_ready=_opt_float(row["restore_ready"]),
         restore_expiry=_opt_float(row["restore_expiry"]),
         restore_days=None if row["restore_days"] is None else int(row["restore_days"]),  # type: ignore[call-overload]
-        sse=SseRecord.from_json(row["sse"]),
+        sse=_sse(sse) if isinstance(sse, str) else None,
         access_tier=None if row["access_tier"] is None else str(row["access_tier"]),
         last_access=_opt_float(row["last_access"]),
         acl=None if row["acl"] is None else str(row["acl"]),
