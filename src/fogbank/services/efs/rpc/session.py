@@ -247,18 +247,29 @@ class Session:
                 valid.append(self._unlink_args(a))
             except (FsError, ValueError, IndexError, TypeError) as exc:
                 refused[i] = (status_of(exc, Op.UNLINK), None)
-        changes, args = iter(await self.fs.unlink_many(valid)), iter(valid)
+        done = await self.fs.unlink_many(valid)
+        # Each directory's attributes go back once, with its last unlink here that was
+        # made: the client keeps the newest the server reported and compares them with
+        # its own when its last change in the directory is answered.
+        last = {
+            a[1]: i
+            for i, (a, c) in enumerate(zip(valid, done, strict=True))
+            if not isinstance(c, FsError)
+        }
+        changes, args = iter(enumerate(done)), iter(valid)
         out: list[Outcome] = []
         events: list[Value] = []
         for i in range(len(requests)):
             if i in refused:
                 out.append(refused[i])
                 continue
-            (_, parent, name, _), change = next(args), next(changes)
+            (_, parent, name, _), (n, change) = next(args), next(changes)
             if isinstance(change, FsError):
                 out.append((change.errno, None))
                 continue
             events += self._unlinked(parent, name, change)
+            if last[parent] != n:
+                change = Change(change.attr, ())
             out.append((0, self._changed(change)))
         if events:
             self.broadcast(self.id, events)
