@@ -6,13 +6,17 @@ from __future__ import annotations
 import asyncio
 import errno
 import stat
+import time
 from concurrent.futures import Future
 
 import pytest
 
 from fogbank.services.efs.fs.model import ROOT, ROOT_INO, FsError, Identity
 from fogbank.services.efs.fs.store import FsStore
+from fogbank.services.efs.rpc import codec
 from fogbank.services.efs.rpc.batch import Batcher, run_batch
+from fogbank.services.efs.rpc.locks import LockTable
+from fogbank.services.efs.rpc.session import Session
 from fogbank.services.efs.rpc.wire import Op, Value
 
 USER = Identity(1000, 1000, ())
@@ -60,6 +64,57 @@ def test_batcher_fails_every_request_of_a_lost_batch() -> None:
     wire.sent[1][1].set_exception(FsError(errno.EIO, "connection lost"))
     with pytest.raises(FsError):
         second.result()
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_batcher_lingers_between_the_batches_of_a_burst() -> None:
+    wire, clock = Wire(), Clock()
+    # A linger of 1,000 s on a clock the test moves: the timer, which waits in real
+    # seconds, stays out of the way.
+    batcher = Batcher(wire.send, in_flight=1, linger=1000.0, clock=clock)
+    first = batcher.add(Op.UNLINK, (1, b"a"))  # nothing sent for a while: goes at once
+    assert len(wire.sent) == 1
+    second = batcher.add(Op.UNLINK, (1, b"b"))
+    clock.now += 0.5
+    wire.sent[0][1].set_result([[0, None]])  # answered well within the linger
+    assert first.done() and len(wire.sent) == 1  # the next batch waits
+    batcher.add(Op.UNLINK, (1, b"c"))
+    clock.now += 1000.0
+    batcher.add(Op.UNLINK, (1, b"d"))  # the linger is over: this request sends them all
+    assert [len(items) for items, _ in wire.sent] == [1, 3]
+    wire.sent[1][1].set_result([[0, None]] * 3)
+    assert second.done()
+    # A full batch does not linger; nor does one someone waits for (``flush``).
+    for n in range(33):
+        batcher.add(Op.UNLINK, (1, b"%d" % n))
+    assert [len(items) for items, _ in wire.sent] == [1, 3, 32]
+    wire.sent[2][1].set_result([[0, None]] * 32)
+    assert len(wire.sent) == 3
+    batcher.flush()
+    assert [len(items) for items, _ in wire.sent] == [1, 3, 32, 1]
+    batcher.close()
+
+
+def test_batcher_timer_sends_the_last_batch_of_a_burst() -> None:
+    wire = Wire()
+    batcher = Batcher(wire.send, in_flight=1, linger=0.01)
+    batcher.add(Op.UNLINK, (1, b"a"))
+    last = batcher.add(Op.UNLINK, (1, b"b"))
+    wire.sent[0][1].set_result([[0, None]])
+    deadline = time.monotonic() + 5
+    while len(wire.sent) < 2 and time.monotonic() < deadline:
+        time.sleep(0.001)
+    assert [items for items, _ in wire.sent[1:]] == [[[Op.UNLINK, [1, b"b"]]]]
+    wire.sent[1][1].set_result([[0, "gone"]])
+    assert last.result() == "gone"
+    batcher.close()
 
 
 def test_run_batch_groups_consecutive_requests_and_keeps_order() -> None:
@@ -127,5 +182,36 @@ def test_unlink_many_fails_each_unlink_alone(fs_store: FsStore) -> None:
         last = results[3]
         assert not isinstance(last, FsError)
         assert last.dirs[0] == await fs.getattr(d.ino)
+
+    asyncio.run(go())
+
+
+def test_a_batch_of_unlinks_reports_each_directory_once(fs_store: FsStore) -> None:
+    """The directory's attributes come back with its last unlink of the batch that was
+    made, and are the ones the server keeps; the other answers leave them out."""
+
+    async def go() -> None:
+        await fs_store.create_file_system("fs-1", encrypted=False)
+        fs = fs_store.open("fs-1", None)
+        session = Session("s", fs, LockTable(), ROOT_INO, None, True, False)
+        dirs = []
+        for dname, names in ((b"d1", (b"a", b"b", b"c")), (b"d2", (b"x",))):
+            d = (await fs.create(ROOT, ROOT_INO, dname, stat.S_IFDIR | 0o755)).attr
+            assert d is not None
+            session._known.add(d.ino)
+            for name in names:
+                await fs.create(ROOT, d.ino, name, stat.S_IFREG | 0o644)
+            dirs.append(d.ino)
+        d1, d2 = dirs
+        ctx: list[Value] = [0, 0, []]
+        out = await session._unlinks(
+            [[ctx, d1, b"a", None], [ctx, d1, b"b", None], [ctx, d2, b"x", None],
+             [ctx, d1, b"c", None], [ctx, d1, b"missing", None]]
+        )  # fmt: skip
+        assert [status for status, _ in out] == [0, 0, 0, 0, errno.ENOENT]
+        changes = [codec.change_in(value) for _, value in out[:4]]
+        assert [len(c.dirs) for c in changes] == [0, 0, 1, 1]
+        assert changes[2].dirs[0] == await fs.getattr(d2)
+        assert changes[3].dirs[0] == await fs.getattr(d1)
 
     asyncio.run(go())

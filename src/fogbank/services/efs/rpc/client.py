@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from fogbank.services.efs.fs.model import FsError
 from fogbank.services.efs.rpc import wire
 from fogbank.services.efs.rpc.auth import SignedConnect, sign_connect
-from fogbank.services.efs.rpc.batch import Batcher
+from fogbank.services.efs.rpc.batch import BATCH_LINGER_S, Batcher
 from fogbank.services.efs.rpc.wire import Op, Value, as_dict
 
 
@@ -84,7 +84,9 @@ def _send_all(sock: socket.socket, parts: list[bytes]) -> None:
 
 
 class RpcClient:
-    def __init__(self, host: str, port: int, timeout: float = 10.0) -> None:
+    def __init__(
+        self, host: str, port: int, timeout: float = 10.0, linger: float = BATCH_LINGER_S
+    ) -> None:
         self._sock = socket.create_connection((host, port), timeout=timeout)
         self._sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         for opt in (socket.SO_SNDBUF, socket.SO_RCVBUF):
@@ -102,7 +104,10 @@ class RpcClient:
         self._handled = threading.Condition()  # notified as each frame is done with
         self._unanswered = 0  # pipelined requests sent and not yet answered
         self._answered = threading.Condition()
-        self._batches = Batcher(lambda items: self._submit(Op.BATCH, (items,)))
+        self._batches = Batcher(
+            lambda items: self._submit(Op.BATCH, (items,)),
+            linger=linger,
+        )
         # Called (on the reader thread) with the server's cache invalidations.
         self.on_notify: Callable[[Value], None] | None = None
 
@@ -177,6 +182,8 @@ class RpcClient:
         """Send without waiting for other pipelined requests (at most ``limit`` in
         flight; sent in batches, see ``rpc/batch``); ``then`` runs with the answer (on
         the reader thread) before any request held at the barrier is let go."""
+        if self._unanswered >= limit:
+            self._batches.flush()  # (not under ``_answered``: a failed send takes it)
         with self._answered:
             while self._unanswered >= limit and self._closed is None:
                 self._answered.wait()
@@ -194,6 +201,7 @@ class RpcClient:
     def drain(self, timeout: float | None = None) -> bool:
         """Wait until every pipelined request has been answered (False on timeout)."""
         deadline = None if timeout is None else time.monotonic() + timeout
+        self._batches.flush()
         with self._answered:
             while self._unanswered > 0:
                 remaining = None if deadline is None else deadline - time.monotonic()
@@ -333,4 +341,5 @@ class RpcClient:
             self._sock.shutdown(socket.SHUT_RDWR)
         self._sock.close()
         self._outq.put(None)
+        self._batches.close()
         self._fail(ConnectionError("closed"))
