@@ -215,3 +215,38 @@ def test_a_batch_of_unlinks_reports_each_directory_once(fs_store: FsStore) -> No
         assert changes[3].dirs[0] == await fs.getattr(d1)
 
     asyncio.run(go())
+
+
+def test_unlink_many_leaves_each_directory_with_its_last_unlinks_times(
+    fs_store: FsStore,
+) -> None:
+    async def go() -> None:
+        await fs_store.create_file_system("fs-1", encrypted=False)
+        fs = fs_store.open("fs-1", None)
+        made = []
+        for dname in (b"d1", b"d2"):
+            d = (await fs.create(ROOT, ROOT_INO, dname, stat.S_IFDIR | 0o755)).attr
+            assert d is not None
+            for name in (b"a", b"b"):
+                await fs.create(ROOT, d.ino, name, stat.S_IFREG | 0o644)
+            made.append(d)
+        d1, d2 = made
+        now = time.time_ns()
+        results = await fs.unlink_many(
+            [
+                (ROOT, d1.ino, b"a", now + 10),
+                (ROOT, d2.ino, b"a", now + 20),
+                (ROOT, d1.ino, b"b", now + 30),
+                (ROOT, d2.ino, b"missing", now + 40),
+                (ROOT, d2.ino, b"b", now + 50),
+                (ROOT, d1.ino, b"missing", now + 60),
+            ]
+        )
+        changes = [r for r in results if not isinstance(r, FsError)]
+        assert [c.dirs[0].mtime_ns - now for c in changes] == [10, 20, 30, 50]
+        after1, after2 = await fs.getattr(d1.ino), await fs.getattr(d2.ino)
+        assert after1 == changes[2].dirs[0] and after2 == changes[3].dirs[0]
+        assert (after1.mtime_ns, after1.ctime_ns, after1.nlink) == (now + 30, now + 30, 2)
+        assert await fs.readdir(ROOT, d1.ino, None, 10) == []
+
+    asyncio.run(go())
