@@ -34,13 +34,27 @@ class Wire:
         return fut
 
 
+def add(batcher: Batcher, op: Op, args: tuple[Value, ...]) -> Future[Value]:
+    """``Batcher.add``, its answer in a future."""
+    fut: Future[Value] = Future()
+
+    def done(err: FsError | None, value: Value) -> None:
+        if err is not None:
+            fut.set_exception(err)
+        else:
+            fut.set_result(value)
+
+    batcher.add(op, args, done)
+    return fut
+
+
 def test_batcher_sends_one_batch_at_a_time_and_queues_the_rest() -> None:
     wire = Wire()
     batcher = Batcher(wire.send, in_flight=1)
-    first = batcher.add(Op.UNLINK, (1, b"a"))
+    first = add(batcher, Op.UNLINK, (1, b"a"))
     assert [items for items, _ in wire.sent] == [[[Op.UNLINK, [1, b"a"]]]]
-    second = batcher.add(Op.UNLINK, (1, b"b"))
-    third = batcher.add(Op.RELEASE, (9,))
+    second = add(batcher, Op.UNLINK, (1, b"b"))
+    third = add(batcher, Op.RELEASE, (9,))
     assert len(wire.sent) == 1  # held until the first batch is answered
     wire.sent[0][1].set_result([[0, "done a"]])
     assert first.result() == "done a"
@@ -56,14 +70,31 @@ def test_batcher_sends_one_batch_at_a_time_and_queues_the_rest() -> None:
 def test_batcher_fails_every_request_of_a_lost_batch() -> None:
     wire = Wire()
     batcher = Batcher(wire.send, in_flight=1)
-    first = batcher.add(Op.UNLINK, (1, b"a"))
-    second = batcher.add(Op.UNLINK, (1, b"b"))
+    first = add(batcher, Op.UNLINK, (1, b"a"))
+    second = add(batcher, Op.UNLINK, (1, b"b"))
     wire.sent[0][1].set_exception(FsError(errno.EIO, "connection lost"))
     with pytest.raises(FsError):
         first.result()
     wire.sent[1][1].set_exception(FsError(errno.EIO, "connection lost"))
     with pytest.raises(FsError):
         second.result()
+
+
+def test_batcher_reports_each_batch_answered_after_its_requests() -> None:
+    wire, seen = Wire(), []
+
+    def failing(err: FsError | None, value: Value) -> None:
+        seen.append("failing")
+        raise RuntimeError("a bug in a Done")
+
+    batcher = Batcher(wire.send, in_flight=1, answered=lambda n: seen.append(n))
+    batcher.add(Op.UNLINK, (1, b"a"), failing)
+    batcher.add(Op.UNLINK, (1, b"b"), lambda err, value: seen.append(value))
+    batcher.add(Op.UNLINK, (1, b"c"), lambda err, value: seen.append(err and err.errno))
+    wire.sent[0][1].set_result([[0, None]])
+    assert seen == ["failing", 1]  # logged, and the batch still counted
+    wire.sent[1][1].set_result([[0, "b"], [errno.ENOENT, None]])
+    assert seen == ["failing", 1, "b", errno.ENOENT, 2]
 
 
 class Clock:
@@ -76,37 +107,36 @@ class Clock:
 
 def test_batcher_lingers_between_the_batches_of_a_burst() -> None:
     wire, clock = Wire(), Clock()
-    # A linger of 1,000 s on a clock the test moves: the timer, which waits in real
-    # seconds, stays out of the way.
+    # A linger of 1,000 s on a clock that does not reach it: the timer never sends here.
     batcher = Batcher(wire.send, in_flight=1, linger=1000.0, clock=clock)
-    first = batcher.add(Op.UNLINK, (1, b"a"))  # nothing sent for a while: goes at once
+    first = add(batcher, Op.UNLINK, (1, b"a"))  # nothing sent for a while: goes at once
     assert len(wire.sent) == 1
-    second = batcher.add(Op.UNLINK, (1, b"b"))
+    second = add(batcher, Op.UNLINK, (1, b"b"))
     clock.now += 0.5
     wire.sent[0][1].set_result([[0, None]])  # answered well within the linger
     assert first.done() and len(wire.sent) == 1  # the next batch waits
-    batcher.add(Op.UNLINK, (1, b"c"))
-    clock.now += 1000.0
-    batcher.add(Op.UNLINK, (1, b"d"))  # the linger is over: this request sends them all
-    assert [len(items) for items, _ in wire.sent] == [1, 3]
-    wire.sent[1][1].set_result([[0, None]] * 3)
+    add(batcher, Op.UNLINK, (1, b"c"))
+    assert len(wire.sent) == 1
+    batcher.flush()  # someone waits for the answers: no lingering
+    assert [len(items) for items, _ in wire.sent] == [1, 2]
+    wire.sent[1][1].set_result([[0, None]] * 2)
     assert second.done()
-    # A full batch does not linger; nor does one someone waits for (``flush``).
+    # A full batch does not linger either.
     for n in range(33):
-        batcher.add(Op.UNLINK, (1, b"%d" % n))
-    assert [len(items) for items, _ in wire.sent] == [1, 3, 32]
+        add(batcher, Op.UNLINK, (1, b"%d" % n))
+    assert [len(items) for items, _ in wire.sent] == [1, 2, 32]
     wire.sent[2][1].set_result([[0, None]] * 32)
     assert len(wire.sent) == 3
     batcher.flush()
-    assert [len(items) for items, _ in wire.sent] == [1, 3, 32, 1]
+    assert [len(items) for items, _ in wire.sent] == [1, 2, 32, 1]
     batcher.close()
 
 
 def test_batcher_timer_sends_the_last_batch_of_a_burst() -> None:
     wire = Wire()
     batcher = Batcher(wire.send, in_flight=1, linger=0.01)
-    batcher.add(Op.UNLINK, (1, b"a"))
-    last = batcher.add(Op.UNLINK, (1, b"b"))
+    add(batcher, Op.UNLINK, (1, b"a"))
+    last = add(batcher, Op.UNLINK, (1, b"b"))
     wire.sent[0][1].set_result([[0, None]])
     deadline = time.monotonic() + 5
     while len(wire.sent) < 2 and time.monotonic() < deadline:

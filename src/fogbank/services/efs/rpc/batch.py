@@ -35,7 +35,9 @@ FULL_BATCH = 32  # a batch this large goes without lingering
 # a pipelined change, for about four times fewer frames than sending on each answer.
 BATCH_LINGER_S = 0.002
 
-Item = tuple[Op, tuple[Value, ...], "Future[Value]"]
+# Called with a request's answer: its error (None if it succeeded) and result.
+Done = Callable[[FsError | None, Value], None]
+Item = tuple[Op, tuple[Value, ...], Done]
 SendBatch = Callable[[list[Value]], "Future[Value]"]
 
 
@@ -46,8 +48,10 @@ class Batcher:
         in_flight: int = 1,
         linger: float = 0.0,
         clock: Callable[[], float] = time.monotonic,
+        answered: Callable[[int], None] = lambda count: None,
     ) -> None:
         self._send = send  # sends one BATCH frame; its future holds the answers
+        self._answered_hook = answered  # after a batch's ``Done``s ran: how many
         self._in_flight = in_flight
         self._linger = linger  # seconds between two batches of a burst, at least
         self._clock = clock
@@ -62,12 +66,14 @@ class Batcher:
         self._timer_idle = False  # the timer waits to be told of waiting requests
         self._closed = False
 
-    def add(self, op: Op, args: tuple[Value, ...]) -> Future[Value]:
-        fut: Future[Value] = Future()
+    def add(self, op: Op, args: tuple[Value, ...], done: Done) -> None:
+        """Send a request in a batch; ``done`` runs with its answer (on the thread that
+        received it), in the order the requests were added."""
         with self._cond:
-            self._waiting.append((op, args, fut))
-            self._consider()
-        return fut
+            self._waiting.append((op, args, done))
+            # A timer counting down to the next batch sends it (off the caller's path,
+            # which is answering the kernel); else the caller sends if it may.
+            self._consider(self._timer is not None and not self._timer_idle)
 
     def flush(self) -> None:
         """Send what waits as soon as a batch may go, without lingering (the caller is
@@ -83,17 +89,17 @@ class Batcher:
             self._closed = True
             self._cond.notify_all()
 
-    def _consider(self) -> None:
-        """Send the waiting requests if a batch may go now; else make sure the timer
-        (or an answer) will send them."""
+    def _consider(self, timed: bool = False) -> None:
+        """Send the waiting requests if a batch may go now (``timed``: unless only its
+        time has come, which the timer, counting down, will see to); else make sure the
+        timer (or an answer) will send them."""
         if not self._waiting or self._out >= self._in_flight:
             return
-        if (
-            self._urgent
-            or len(self._waiting) >= FULL_BATCH
-            or self._clock() - self._last >= self._linger
-        ):
+        if self._urgent or len(self._waiting) >= FULL_BATCH:
             self._send_locked()
+        elif self._clock() - self._last >= self._linger:
+            if not timed:
+                self._send_locked()
         elif self._timer is None:
             self._timer = threading.Thread(
                 target=self._timer_loop, name="efs-rpc-batch", daemon=True
@@ -131,18 +137,31 @@ class Batcher:
         with self._cond:
             self._out -= 1
             self._consider()
-        exc = answer.exception()
-        if exc is not None:
-            for _, _, fut in items:
-                fut.set_exception(exc)
-            return
-        results = as_list(answer.result())
-        for (_, _, fut), result in zip(items, results, strict=True):
-            status, value = as_list(result)
-            if status:
-                fut.set_exception(FsError(as_int(status), "" if value is None else str(value)))
-            else:
-                fut.set_result(value)
+        try:
+            exc = answer.exception()
+            if exc is not None:
+                lost = exc if isinstance(exc, FsError) else FsError(errno.EIO, str(exc))
+                for _, _, done in items:
+                    _run(done, lost, None)
+                return
+            results = as_list(answer.result())
+            for (_, _, done), result in zip(items, results, strict=True):
+                status, value = as_list(result)
+                if status:
+                    err = FsError(as_int(status), "" if value is None else str(value))
+                    _run(done, err, None)
+                else:
+                    _run(done, None, value)
+        finally:
+            self._answered_hook(len(items))
+
+
+def _run(done: Done, error: FsError | None, value: Value) -> None:
+    """One request's ``Done``; what it raises is logged (it runs on the reader thread)."""
+    try:
+        done(error, value)
+    except Exception:
+        log.exception("efs data plane: handling a pipelined answer failed")
 
 
 Dispatch = Callable[[int, list[Value]], Awaitable[Value]]

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from fogbank.services.efs.fs.model import FsError
 from fogbank.services.efs.rpc import wire
 from fogbank.services.efs.rpc.auth import SignedConnect, sign_connect
-from fogbank.services.efs.rpc.batch import BATCH_LINGER_S, Batcher
+from fogbank.services.efs.rpc.batch import BATCH_LINGER_S, Batcher, Done
 from fogbank.services.efs.rpc.wire import Op, Value, as_dict
 
 
@@ -105,8 +105,7 @@ class RpcClient:
         self._unanswered = 0  # pipelined requests sent and not yet answered
         self._answered = threading.Condition()
         self._batches = Batcher(
-            lambda items: self._submit(Op.BATCH, (items,)),
-            linger=linger,
+            lambda items: self._submit(Op.BATCH, (items,)), linger=linger, answered=self._answer
         )
         # Called (on the reader thread) with the server's cache invalidations.
         self.on_notify: Callable[[Value], None] | None = None
@@ -176,9 +175,9 @@ class RpcClient:
         self,
         op: Op,
         args: tuple[Value, ...],
-        then: Callable[[Future[Value]], None],
+        then: Done,
         limit: int = 64,
-    ) -> Future[Value]:
+    ) -> None:
         """Send without waiting for other pipelined requests (at most ``limit`` in
         flight; sent in batches, see ``rpc/batch``); ``then`` runs with the answer (on
         the reader thread) before any request held at the barrier is let go."""
@@ -188,14 +187,12 @@ class RpcClient:
             while self._unanswered >= limit and self._closed is None:
                 self._answered.wait()
             self._unanswered += 1
-        fut = self._batches.add(op, args)
-        fut.add_done_callback(then)
-        fut.add_done_callback(self._answer)
-        return fut
+        self._batches.add(op, args, then)
 
-    def _answer(self, _fut: Future[Value]) -> None:
+    def _answer(self, count: int) -> None:
+        """``count`` pipelined requests answered, their ``then`` run."""
         with self._answered:
-            self._unanswered -= 1
+            self._unanswered -= count
             self._answered.notify_all()
 
     def drain(self, timeout: float | None = None) -> bool:
