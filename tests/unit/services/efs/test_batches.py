@@ -280,3 +280,21 @@ def test_unlink_many_leaves_each_directory_with_its_last_unlinks_times(
         assert await fs.readdir(ROOT, d1.ino, None, 10) == []
 
     asyncio.run(go())
+
+
+def test_session_takes_each_callers_identity_as_sent(fs_store: FsStore) -> None:
+    """The identity of the last caller is kept for the next request (a burst comes from
+    one caller); any other value is read anew, and a malformed one refused."""
+    fs = fs_store.open("fs-1", None)
+    squashing = Session("s", fs, LockTable(), ROOT_INO, None, False, False)
+    assert squashing._ident([0, 0, []]) == Identity(65534, 65534, ())
+    assert squashing._ident([0, 0, []]) == Identity(65534, 65534, ())
+    assert squashing._ident([1000, 100, [5]]) == Identity(1000, 100, (5,))
+    assert squashing._ident([1000, 100, [5, 6]]) == Identity(1000, 100, (5, 6))
+    for bad in (None, [], [0, 0]):
+        with pytest.raises((ValueError, IndexError)):
+            squashing._ident(bad)
+    root = Session("r", fs, LockTable(), ROOT_INO, None, True, False)
+    with pytest.raises(ValueError):
+        root._ident(None)
+    assert root._ident([0, 0, []]) == Identity(0, 0, ())

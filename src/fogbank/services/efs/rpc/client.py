@@ -68,7 +68,7 @@ def _read_frame(sock: socket.socket) -> tuple[int, int, bytearray]:
 
 def _send_all(sock: socket.socket, parts: list[bytes]) -> None:
     """Gathered send of a frame's pieces, without joining them into one buffer."""
-    if sum(len(p) for p in parts) < 64 * 1024:
+    if sum(map(len, parts)) < 64 * 1024:
         sock.sendall(b"".join(parts))
         return
     views = [memoryview(p) for p in parts]
@@ -227,7 +227,7 @@ class RpcClient:
         """Small frames go out at once; large ones through the sender thread, so that a
         caller is not held while the server drains a 4 MiB write. Order is kept: nothing
         is sent directly while frames wait for the sender."""
-        size = sum(len(p) for p in parts)
+        size = sum(map(len, parts))
         with self._send_lock:
             if self._queued == 0 and size < 64 * 1024:
                 _send_all(self._sock, parts)

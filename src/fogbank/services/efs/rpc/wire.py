@@ -88,6 +88,9 @@ def _encode(value: Value | Chunks, out: list[bytes]) -> None:
                 out.append(_TAG_INT.pack(_INT, item))
             elif item is None:
                 out.append(b"\x00")
+            elif type(item) is bytes:
+                out.append(_TAG_LEN.pack(_BYTES, len(item)))
+                out.append(item)
             else:
                 _encode(item, out)
     elif value is None:
@@ -202,7 +205,7 @@ def frame(msg_id: int, code: int, value: Value | Chunks) -> list[bytes]:
     """The pieces of one frame (join them, or hand them to ``writelines``/``sendmsg``)."""
     parts: list[bytes] = []
     _encode(value, parts)
-    size = sum(len(p) for p in parts) + 6
+    size = sum(map(len, parts)) + 6
     return [_HDR.pack(size, msg_id, code), *parts]
 
 
