@@ -10,7 +10,6 @@ import time
 
 from fogbank.mount import kernel as k
 from fogbank.mount.files import OpenFile
-from fogbank.mount.identity import supplementary_groups
 from fogbank.mount.ops_base import Request, _name
 from fogbank.mount.ops_files import FileOps
 from fogbank.mount.pipelined import Pipelined
@@ -94,7 +93,7 @@ class PipelinedOps(FileOps):
                 self.pending.add_inos(ino, 1)
             return self._create_now(r, parent)
         before, _after, stamp = stamped
-        groups = supplementary_groups(r.pid)
+        groups = self.groups(r.pid)
         uid, gid, new_mode = new_owner(Identity(r.uid, r.gid, tuple(groups)), before, mode)
         attr = Attr(ino, new_mode, 1, uid, gid, 0, stamp, stamp, stamp)
         fh = self.pending.next_fh()
