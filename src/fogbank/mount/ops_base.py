@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from fogbank.mount import replies
 from fogbank.mount.files import OpenFile
-from fogbank.mount.identity import supplementary_groups
+from fogbank.mount.identity import CallerGroups
 from fogbank.mount.listings import Listings
 from fogbank.services.efs.fs.model import Attr, Change, FsError
 from fogbank.services.efs.rpc import codec
@@ -46,6 +46,7 @@ def _name(body: bytes) -> bytes:
 class OpsBase:
     def __init__(self, rpc: RpcClient, root_ino: int, timeout: float = 1.0) -> None:
         self.rpc = rpc
+        self.groups = CallerGroups()  # the callers' supplementary groups
         self.root_ino = root_ino
         self.timeout = timeout
         self._lock = threading.Lock()
@@ -70,7 +71,7 @@ class OpsBase:
         return 1 if ino == self.root_ino else ino
 
     def ctx(self, r: Request) -> list[Value]:
-        return [r.uid, r.gid, list(supplementary_groups(r.pid))]
+        return [r.uid, r.gid, list(self.groups(r.pid))]
 
     def _open_files(self, ino: int) -> list[OpenFile]:
         with self._lock:

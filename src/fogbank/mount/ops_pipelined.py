@@ -7,11 +7,9 @@ import logging
 import os
 import stat
 import time
-from concurrent.futures import Future
 
 from fogbank.mount import kernel as k
 from fogbank.mount.files import OpenFile
-from fogbank.mount.identity import supplementary_groups
 from fogbank.mount.ops_base import Request, _name
 from fogbank.mount.ops_files import FileOps
 from fogbank.mount.pipelined import Pipelined
@@ -63,7 +61,7 @@ class PipelinedOps(FileOps):
                 self.rpc.pipeline(
                     Op.UNLINK,
                     (self.ctx(r), parent, name, stamped[2]),
-                    lambda fut: self._answered(fut, parent, name, None, stamped[2]),
+                    lambda err, out: self._answered(err, out, parent, name, None, stamped[2]),
                 )
                 return b""
         with self._lock:
@@ -95,7 +93,7 @@ class PipelinedOps(FileOps):
                 self.pending.add_inos(ino, 1)
             return self._create_now(r, parent)
         before, _after, stamp = stamped
-        groups = supplementary_groups(r.pid)
+        groups = self.groups(r.pid)
         uid, gid, new_mode = new_owner(Identity(r.uid, r.gid, tuple(groups)), before, mode)
         attr = Attr(ino, new_mode, 1, uid, gid, 0, stamp, stamp, stamp)
         fh = self.pending.next_fh()
@@ -104,7 +102,7 @@ class PipelinedOps(FileOps):
         self.rpc.pipeline(
             Op.CREATE,
             ([r.uid, r.gid, list(groups)], parent, name, mode, 0, None, flags, [ino, fh, stamp]),
-            lambda fut: self._answered(fut, parent, name, attr, stamp),
+            lambda err, out: self._answered(err, out, parent, name, attr, stamp),
         )
         self._seen[ino] = (stamp, 0)
         local = next(self._fh)
@@ -139,14 +137,18 @@ class PipelinedOps(FileOps):
         return self.pending.take_error(ino)
 
     def _answered(
-        self, fut: Future[Value], parent: int, name: bytes, made: Attr | None, stamp: int
+        self,
+        err: FsError | None,
+        out: Value,
+        parent: int,
+        name: bytes,
+        made: Attr | None,
+        stamp: int,
     ) -> None:
         """The server's answer to a pipelined unlink (``made`` None) or create (on the RPC
         reader thread)."""
-        exc = fut.exception()
-        if exc is not None:
+        if err is not None:
             self.pending.end(parent, None)
-            err = exc if isinstance(exc, FsError) else FsError(errno.EIO, str(exc))
             # An unlink's ENOENT: the name is gone anyway (another client removed it).
             if made is not None or err.errno != errno.ENOENT:
                 what = "unlink" if made is None else "create"
@@ -160,7 +162,6 @@ class PipelinedOps(FileOps):
             self.invalidate("e", parent, name)
             self.invalidate("i", parent, b"")
             return
-        out = fut.result()
         change = codec.change_in(out if made is None else as_list(out)[0])
         if made is not None and change.attr is not None and change.attr != made:
             self.invalidate("i", made.ino, b"")  # the kernel holds what this client made
@@ -177,5 +178,5 @@ class PipelinedOps(FileOps):
         self.invalidate("i", parent, b"")
 
 
-def _ignore(_fut: Future[Value]) -> None:
+def _ignore(_err: FsError | None, _out: Value) -> None:
     """A RELEASE's answer: nothing to do (the server keeps the file while it is open)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import struct
 
 import pytest
 
@@ -23,6 +24,20 @@ def test_wire_round_trip() -> None:
     size, msg_id, code = wire.parse_header(raw[: wire.HEADER_SIZE])
     assert (msg_id, code, size) == (7, wire.Op.LOOKUP, len(raw) - wire.HEADER_SIZE)
     assert wire.decode(raw[wire.HEADER_SIZE :]) == value
+
+
+def test_wire_lists_of_ints_and_of_other_values() -> None:
+    values: list[wire.Value] = [
+        [], [7], list(range(-16, 17)), list(range(40)), [1, 2, (1 << 64) - 1], [1, True, 2],
+        [1, None, 2], (5, 6), [wire.Op.UNLINK, [1, 2]], [-(1 << 63), (1 << 63) - 1],
+        [1, 2, b"x" * 70000, [3, 4], "s"], [[1, 2], [b"", None, [5, [6, 7]]]],
+    ]  # fmt: skip
+    for value in values:
+        raw = b"".join(wire.frame(1, 0, value))
+        assert wire.decode(raw[wire.HEADER_SIZE :]) == list(value), value
+        assert wire.decode(bytearray(raw[wire.HEADER_SIZE :])) == list(value), value
+    with pytest.raises(struct.error):
+        wire.frame(1, 0, [-(1 << 63) - 1])
 
 
 def test_wire_chunks_encode_as_one_bytes_value() -> None:

@@ -159,16 +159,27 @@ class FileSystem:
     async def unlink_many(
         self, requests: list[tuple[Identity, int, bytes, int | None]]
     ) -> list[Change | FsError]:
-        """Unlinks in one write, each succeeding or failing alone (see namespace.unlink)."""
+        """Unlinks in one write, each succeeding or failing alone (see namespace.unlink).
+        A directory is read once and its times updated once, to those of its last
+        unlink here, as they would be after the unlinks one by one."""
 
         def run(conn: Conn) -> list[tuple[list[str], Change] | FsError]:
             out: list[tuple[list[str], Change] | FsError] = []
+            dirs: dict[int, Attr] = {}  # directory -> its attributes after the last unlink
+            last: dict[int, Tx] = {}  # directory -> the transaction of its last unlink
             for ident, parent, name, stamp_ns in requests:
                 try:
                     tx = self._tx(conn, stamp_ns)
-                    out.append(self._remove(tx, namespace.unlink, ident, parent, name))
+                    done = namespace.unlink(
+                        tx, ident, parent, name, self._keep_if_open, dirs.get(parent), False
+                    )
                 except FsError as exc:
                     out.append(exc)
+                    continue
+                dirs[parent], last[parent] = done.dir_after, tx
+                out.append((done.freed, Change(tx.current(done.ino), (done.dir_after,))))
+            for parent, tx in last.items():
+                tx.touch_dir(parent)
             return out
 
         done = await self._db.write(run)

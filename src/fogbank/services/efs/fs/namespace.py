@@ -133,10 +133,22 @@ def _drop_link(tx: Tx, victim: Attr, is_open: IsOpen) -> list[str]:
     return []
 
 
-def unlink(tx: Tx, ident: Identity, parent: int, name: bytes, is_open: IsOpen) -> Removed:
+def unlink(
+    tx: Tx,
+    ident: Identity,
+    parent: int,
+    name: bytes,
+    is_open: IsOpen,
+    dir_attr: Attr | None = None,
+    touch: bool = True,
+) -> Removed:
     """Every ``FsError`` is raised before a row changes (``FileSystem.unlink_many``
-    relies on it: several unlinks share one write without a savepoint each)."""
-    dir_attr = tx.get(parent)
+    relies on it: several unlinks share one write without a savepoint each).
+
+    ``dir_attr``: the directory's attributes, if the caller has them from an earlier
+    unlink in this transaction; ``touch=False`` leaves the directory's times to the
+    caller (one update after several unlinks)."""
+    dir_attr = tx.get(parent) if dir_attr is None else dir_attr
     perms.require_dir(dir_attr)
     victim = tx.find_attr(parent, name)
     if victim is None:
@@ -147,7 +159,8 @@ def unlink(tx: Tx, ident: Identity, parent: int, name: bytes, is_open: IsOpen) -
     if victim.is_dir:
         raise FsError(errno.EISDIR)
     tx.drop_entry(parent, name)
-    tx.touch_dir(parent)
+    if touch:
+        tx.touch_dir(parent)
     return Removed(ino, dir_attr.touched(tx.now_ns), _drop_link(tx, victim, is_open))
 
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from fogbank.services.efs.fs.model import FsError
 from fogbank.services.efs.rpc import wire
 from fogbank.services.efs.rpc.auth import SignedConnect, sign_connect
-from fogbank.services.efs.rpc.batch import Batcher
+from fogbank.services.efs.rpc.batch import BATCH_LINGER_S, Batcher, Done
 from fogbank.services.efs.rpc.wire import Op, Value, as_dict
 
 
@@ -68,7 +68,7 @@ def _read_frame(sock: socket.socket) -> tuple[int, int, bytearray]:
 
 def _send_all(sock: socket.socket, parts: list[bytes]) -> None:
     """Gathered send of a frame's pieces, without joining them into one buffer."""
-    if sum(len(p) for p in parts) < 64 * 1024:
+    if sum(map(len, parts)) < 64 * 1024:
         sock.sendall(b"".join(parts))
         return
     views = [memoryview(p) for p in parts]
@@ -84,7 +84,9 @@ def _send_all(sock: socket.socket, parts: list[bytes]) -> None:
 
 
 class RpcClient:
-    def __init__(self, host: str, port: int, timeout: float = 10.0) -> None:
+    def __init__(
+        self, host: str, port: int, timeout: float = 10.0, linger: float = BATCH_LINGER_S
+    ) -> None:
         self._sock = socket.create_connection((host, port), timeout=timeout)
         self._sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         for opt in (socket.SO_SNDBUF, socket.SO_RCVBUF):
@@ -102,7 +104,9 @@ class RpcClient:
         self._handled = threading.Condition()  # notified as each frame is done with
         self._unanswered = 0  # pipelined requests sent and not yet answered
         self._answered = threading.Condition()
-        self._batches = Batcher(lambda items: self._submit(Op.BATCH, (items,)))
+        self._batches = Batcher(
+            lambda items: self._submit(Op.BATCH, (items,)), linger=linger, answered=self._answer
+        )
         # Called (on the reader thread) with the server's cache invalidations.
         self.on_notify: Callable[[Value], None] | None = None
 
@@ -171,29 +175,30 @@ class RpcClient:
         self,
         op: Op,
         args: tuple[Value, ...],
-        then: Callable[[Future[Value]], None],
+        then: Done,
         limit: int = 64,
-    ) -> Future[Value]:
+    ) -> None:
         """Send without waiting for other pipelined requests (at most ``limit`` in
         flight; sent in batches, see ``rpc/batch``); ``then`` runs with the answer (on
         the reader thread) before any request held at the barrier is let go."""
+        if self._unanswered >= limit:
+            self._batches.flush()  # (not under ``_answered``: a failed send takes it)
         with self._answered:
             while self._unanswered >= limit and self._closed is None:
                 self._answered.wait()
             self._unanswered += 1
-        fut = self._batches.add(op, args)
-        fut.add_done_callback(then)
-        fut.add_done_callback(self._answer)
-        return fut
+        self._batches.add(op, args, then)
 
-    def _answer(self, _fut: Future[Value]) -> None:
+    def _answer(self, count: int) -> None:
+        """``count`` pipelined requests answered, their ``then`` run."""
         with self._answered:
-            self._unanswered -= 1
+            self._unanswered -= count
             self._answered.notify_all()
 
     def drain(self, timeout: float | None = None) -> bool:
         """Wait until every pipelined request has been answered (False on timeout)."""
         deadline = None if timeout is None else time.monotonic() + timeout
+        self._batches.flush()
         with self._answered:
             while self._unanswered > 0:
                 remaining = None if deadline is None else deadline - time.monotonic()
@@ -222,7 +227,7 @@ class RpcClient:
         """Small frames go out at once; large ones through the sender thread, so that a
         caller is not held while the server drains a 4 MiB write. Order is kept: nothing
         is sent directly while frames wait for the sender."""
-        size = sum(len(p) for p in parts)
+        size = sum(map(len, parts))
         with self._send_lock:
             if self._queued == 0 and size < 64 * 1024:
                 _send_all(self._sock, parts)
@@ -333,4 +338,5 @@ class RpcClient:
             self._sock.shutdown(socket.SHUT_RDWR)
         self._sock.close()
         self._outq.put(None)
+        self._batches.close()
         self._fail(ConnectionError("closed"))

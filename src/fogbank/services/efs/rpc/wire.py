@@ -67,7 +67,42 @@ class Chunks:
         self.parts = parts
 
 
+_TAG_INT = struct.Struct("!Bq")  # tag and value in one pack
+_TAG_LEN = struct.Struct("!BI")  # tag and length
+_I64_MIN = -(1 << 63)
+
+
 def _encode(value: Value | Chunks, out: list[bytes]) -> None:
+    # The common types are told apart by ``type`` first: ints (not bools: ``type(True)``
+    # is ``bool``), lists, bytes and None make up nearly every request and answer.
+    kind = type(value)
+    if kind is int:
+        if _I64_MIN <= value <= _I64_MAX:  # type: ignore[operator]
+            out.append(_TAG_INT.pack(_INT, value))
+        else:
+            out.append(b"\x08" + _U64.pack(value))
+    elif kind is list or kind is tuple:
+        out.append(_TAG_LEN.pack(_LIST, len(value)))  # type: ignore[arg-type]
+        for item in value:  # type: ignore[union-attr]
+            if type(item) is int and _I64_MIN <= item <= _I64_MAX:
+                out.append(_TAG_INT.pack(_INT, item))
+            elif item is None:
+                out.append(b"\x00")
+            elif type(item) is bytes:
+                out.append(_TAG_LEN.pack(_BYTES, len(item)))
+                out.append(item)
+            else:
+                _encode(item, out)
+    elif value is None:
+        out.append(b"\x00")
+    elif kind is bytes:
+        out.append(_TAG_LEN.pack(_BYTES, len(value)))  # type: ignore[arg-type]
+        out.append(value)  # type: ignore[arg-type]
+    else:
+        _encode_other(value, out)
+
+
+def _encode_other(value: Value | Chunks, out: list[bytes]) -> None:
     if isinstance(value, Chunks):
         out.append(b"\x04" + _U32.pack(sum(len(p) for p in value.parts)))
         out.extend(value.parts)
@@ -99,17 +134,27 @@ def _encode(value: Value | Chunks, out: list[bytes]) -> None:
             _encode(item, out)
 
 
-def _decode(buf: memoryview, pos: int) -> tuple[Value, int]:
+_unpack_i64 = _I64.unpack_from
+# A list of n ints (an inode's attributes, say) is read with one unpack.
+_RUN_MAX = 32
+_SMALL = 64 * 1024
+_INT_TAGS = [bytes([_INT]) * n for n in range(_RUN_MAX + 1)]
+_INT_RUNS = [struct.Struct("!" + "xq" * n) for n in range(_RUN_MAX + 1)]
+
+
+def _decode(buf: bytes | memoryview, pos: int) -> tuple[Value, int]:
     tag = buf[pos]
+    if tag == _LIST:
+        return _decode_list(buf, pos + 5, _U32.unpack_from(buf, pos + 1)[0])
     pos += 1
+    if tag == _INT:
+        return _unpack_i64(buf, pos)[0], pos + 8
     if tag == _NONE:
         return None, pos
     if tag == _FALSE:
         return False, pos
     if tag == _TRUE:
         return True, pos
-    if tag == _INT:
-        return _I64.unpack_from(buf, pos)[0], pos + 8
     if tag == _UINT:
         return _U64.unpack_from(buf, pos)[0], pos + 8
     (n,) = _U32.unpack_from(buf, pos)
@@ -118,12 +163,6 @@ def _decode(buf: memoryview, pos: int) -> tuple[Value, int]:
         return bytes(buf[pos : pos + n]), pos + n
     if tag == _STR:
         return bytes(buf[pos : pos + n]).decode(), pos + n
-    if tag == _LIST:
-        items: list[Value] = []
-        for _ in range(n):
-            item, pos = _decode(buf, pos)
-            items.append(item)
-        return items, pos
     if tag == _DICT:
         mapping: dict[str, Value] = {}
         for _ in range(n):
@@ -134,11 +173,39 @@ def _decode(buf: memoryview, pos: int) -> tuple[Value, int]:
     raise ValueError(f"bad value tag {tag}")
 
 
+def _decode_list(buf: bytes | memoryview, pos: int, n: int) -> tuple[list[Value], int]:
+    """The ``n`` items of a list starting at ``pos``; ints, Nones, bytes and lists, which
+    make up nearly all of them, without a call of ``_decode`` each."""
+    if 1 < n <= _RUN_MAX and buf[pos] == _INT and buf[pos : pos + 9 * n : 9] == _INT_TAGS[n]:
+        return list(_INT_RUNS[n].unpack_from(buf, pos)), pos + 9 * n  # all ints
+    items: list[Value] = []
+    append = items.append
+    for _ in range(n):
+        kind = buf[pos]
+        if kind == _INT:
+            append(_unpack_i64(buf, pos + 1)[0])
+            pos += 9
+        elif kind == _LIST:
+            inner, pos = _decode_list(buf, pos + 5, _U32.unpack_from(buf, pos + 1)[0])
+            append(inner)
+        elif kind == _NONE:
+            append(None)
+            pos += 1
+        elif kind == _BYTES:
+            (size,) = _U32.unpack_from(buf, pos + 1)
+            pos += 5 + size
+            append(bytes(buf[pos - size : pos]))
+        else:
+            item, pos = _decode(buf, pos)
+            append(item)
+    return items, pos
+
+
 def frame(msg_id: int, code: int, value: Value | Chunks) -> list[bytes]:
     """The pieces of one frame (join them, or hand them to ``writelines``/``sendmsg``)."""
     parts: list[bytes] = []
     _encode(value, parts)
-    size = sum(len(p) for p in parts) + 6
+    size = sum(map(len, parts)) + 6
     return [_HDR.pack(size, msg_id, code), *parts]
 
 
@@ -154,7 +221,10 @@ HEADER_SIZE = _HDR.size
 
 
 def decode(body: bytes | bytearray) -> Value:
-    value, _ = _decode(memoryview(body), 0)
+    # Small bodies are read as bytes (indexing and strided slices are quicker than on a
+    # memoryview); large ones through a memoryview, so a block is copied once.
+    buf = bytes(body) if len(body) <= _SMALL else memoryview(body)
+    value, _ = _decode(buf, 0)
     return value
 
 
