@@ -89,6 +89,7 @@ class FogbankServer:
             text=True,
         )
         found = threading.Event()
+        ready: list[str] = []
 
         def read_stdout() -> None:
             assert self.proc is not None and self.proc.stdout is not None
@@ -97,7 +98,9 @@ class FogbankServer:
                 m = READY.search(line)
                 if m and not found.is_set():
                     self.endpoint = m.group(1)
+                    ready.append(self.endpoint)
                     found.set()
+            found.set()  # the process closed its output: it will not become ready
 
         def read_stderr() -> None:
             assert self.proc is not None and self.proc.stderr is not None
@@ -105,9 +108,11 @@ class FogbankServer:
                 self.output.append(line)
 
         threading.Thread(target=read_stdout, daemon=True).start()
-        threading.Thread(target=read_stderr, daemon=True).start()
-        if not found.wait(timeout):
+        errors = threading.Thread(target=read_stderr, daemon=True)
+        errors.start()
+        if not found.wait(timeout) or not ready:
             self.stop()
+            errors.join(5)  # the last words are often on stderr
             raise RuntimeError("fogbank did not start:\n" + "".join(self.output[-50:]))
         self.startup_seconds = time.monotonic() - started
         return self
