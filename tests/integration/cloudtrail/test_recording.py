@@ -172,17 +172,27 @@ def test_lookup_errors(server: FogbankServer) -> None:
 
 def test_with_the_aws_cli(server: FogbankServer) -> None:
     server.aws("sts", "get-caller-identity")
-    out = server.aws(
-        "cloudtrail",
-        "lookup-events",
-        "--lookup-attributes",
-        "AttributeKey=EventName,AttributeValue=GetCallerIdentity",
-        "--max-results",
-        "5",
+
+    def lookup() -> list[dict[str, Any]]:
+        out = server.aws(
+            "cloudtrail",
+            "lookup-events",
+            "--lookup-attributes",
+            "AttributeKey=EventName,AttributeValue=GetCallerIdentity",
+            "--max-results",
+            "5",
+        )
+        return list(json.loads(out.stdout)["Events"])
+
+    # Events are written behind: the CLI's call may land after a probe (and the shared
+    # server holds other tests' GetCallerIdentity events too), so look until it shows.
+    events = wait_for(
+        lookup,
+        lambda found: any(
+            "aws-cli/" in json.loads(e["CloudTrailEvent"])["userAgent"] for e in found
+        ),
     )
-    events = json.loads(out.stdout)["Events"]
-    assert events and all(e["EventName"] == "GetCallerIdentity" for e in events)
-    assert any("aws-cli/" in json.loads(e["CloudTrailEvent"])["userAgent"] for e in events)
+    assert all(e["EventName"] == "GetCallerIdentity" for e in events)
 
 
 def test_denied_calls_show_access_denied(server: FogbankServer) -> None:
