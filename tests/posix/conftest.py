@@ -1,7 +1,7 @@
 """Targets of the POSIX suite: a local directory and a fogbank EFS mount.
 
 The mount comes from one of two factories (``FOGBANK_POSIX_TARGETS``, comma-separated;
-both by default): ``api`` — a live ``fogbank up``, a file system and a mount target made
+both by default, ``api`` only on PostgreSQL): ``api`` — a live ``fogbank up``, a file system and a mount target made
 through the EFS API, mounted with ``fogbank mount FS_ID`` (the metadata store is the
 suite's backend, SQLite or PostgreSQL); ``standalone`` — the data-plane server on its
 own (``rpc/standalone.py``, SQLite), mounted with ``--target``.
@@ -20,7 +20,12 @@ import pytest
 from tests.support.efs import ApiMount, DataPlane, Mount, api_file_system, fuse_available
 from tests.support.server import FogbankServer
 
-TARGETS = [t for t in os.environ.get("FOGBANK_POSIX_TARGETS", "api,standalone").split(",") if t]
+# The standalone data plane keeps its store in SQLite whatever the suite's backend, so
+# the PostgreSQL pass runs only the api target: the other would repeat the SQLite pass.
+_DEFAULT_TARGETS = (
+    "api" if os.environ.get("FOGBANK_TEST_METADATA") == "postgresql" else "api,standalone"
+)
+TARGETS = [t for t in os.environ.get("FOGBANK_POSIX_TARGETS", _DEFAULT_TARGETS).split(",") if t]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
