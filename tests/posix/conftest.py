@@ -1,10 +1,10 @@
 """Targets of the POSIX suite: a local directory and a fogbank EFS mount.
 
 The mount comes from one of two factories (``FOGBANK_POSIX_TARGETS``, comma-separated;
-both by default, ``api`` only on PostgreSQL): ``api`` — a live ``fogbank up``, a file system and a mount target made
-through the EFS API, mounted with ``fogbank mount FS_ID`` (the metadata store is the
-suite's backend, SQLite or PostgreSQL); ``standalone`` — the data-plane server on its
-own (``rpc/standalone.py``, SQLite), mounted with ``--target``.
+both by default, ``api`` only on PostgreSQL): ``api`` — a live ``fogbank up``, a file
+system and a mount target made through the EFS API, mounted with ``fogbank mount FS_ID``
+(the metadata store is the suite's backend, SQLite or PostgreSQL); ``standalone`` — the
+data-plane server on its own (``rpc/standalone.py``, SQLite), mounted with ``--target``.
 """
 
 from __future__ import annotations
