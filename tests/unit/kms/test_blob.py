@@ -7,6 +7,7 @@ documented layout with ``cryptography`` primitives), not against the code's cons
 from __future__ import annotations
 
 import os
+import random
 import uuid
 
 import pytest
@@ -22,7 +23,7 @@ from fogbank.services.kms.crypto.blob import (
     seal,
 )
 
-KEY_ID = "1234abcd-12ab-34cd-56ef-1234567890ab"
+KEY_ID = "1234abcd-12ab-44cd-96ef-1234567890ab"  # fogbank key ids are version 4 UUIDs
 MATERIAL = bytes(range(32))
 
 
@@ -109,3 +110,18 @@ def test_each_seal_is_fresh() -> None:
     b = seal(MATERIAL, KEY_ID, 1, b"same")
     assert a != b
     assert open_blob(MATERIAL, a) == open_blob(MATERIAL, b) == b"same"
+
+
+def test_random_bytes_are_not_taken_for_a_ciphertext() -> None:
+    """An RSA ciphertext sent to Decrypt without its key id must come back as an invalid
+    ciphertext, not as a lookup of whatever key id its bytes happen to spell."""
+    rng = random.Random(7)
+    taken = 0
+    for _ in range(2_000):  # before the checks, nearly all of them were taken
+        blob = bytes([1]) + rng.randbytes(255)  # the format byte right: the worst case
+        try:
+            parse_header(blob)
+            taken += 1
+        except BlobError:
+            pass
+    assert taken == 0

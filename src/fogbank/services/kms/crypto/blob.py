@@ -37,6 +37,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 FORMAT_VERSION = 1
 _HEADER = struct.Struct(">B16sI16s12s")
 HEADER_SIZE = _HEADER.size  # 49
+MAX_MATERIAL_VERSION = 1 << 20
 TAG_SIZE = 16
 OVERHEAD = HEADER_SIZE + TAG_SIZE
 _INFO = b"fogbank kms blob v1"
@@ -89,9 +90,17 @@ def parse_header(blob: bytes) -> BlobHeader:
     if len(blob) < OVERHEAD:
         raise BlobError("ciphertext too short")
     version, raw_id, material_version, _salt, _nonce = _HEADER.unpack_from(blob)
-    if version != FORMAT_VERSION or material_version < 1:
+    key_id = uuid.UUID(bytes=raw_id)
+    # Key ids are random UUIDs (version 4), and a key is rotated far fewer than 2**20
+    # times: checking both makes random bytes (an RSA ciphertext sent without its key
+    # id, say) pass for a fogbank ciphertext about once in 2**26 tries, not once in 256.
+    if (
+        version != FORMAT_VERSION
+        or key_id.version != 4
+        or not 1 <= material_version < MAX_MATERIAL_VERSION
+    ):
         raise BlobError("not a fogbank ciphertext")
-    return BlobHeader(str(uuid.UUID(bytes=raw_id)), material_version)
+    return BlobHeader(str(key_id), material_version)
 
 
 def open_blob(material: bytes, blob: bytes, context: Mapping[str, str] | None = None) -> bytes:
