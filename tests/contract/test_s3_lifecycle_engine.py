@@ -1,5 +1,5 @@
 """The lifecycle engine over the real store: a run's work follows the keys that are due,
-not the objects stored (100,000 objects), and a second run or a restarted engine neither
+not the objects stored (20,000 objects), and a second run or a restarted engine neither
 repeats nor skips work."""
 
 from __future__ import annotations
@@ -110,24 +110,24 @@ def _count(engine: S3Engine, bucket: str) -> int:
 @pytest.mark.slow
 def test_a_run_does_work_for_due_keys_only(engine: S3Engine) -> None:
     _load(engine, "small", 1_000, old=10)
-    _load(engine, "large", 100_000, old=10, scan=False)
+    _load(engine, "large", 20_000, old=10, scan=False)
     job = LifecycleJob(engine)
     planned = _run(job, T0)  # the small bucket's rescan, and the due work
     assert planned.scan_steps == 1
     indexed = engine.db.read_sync(
         lambda c: c.scalar("SELECT COUNT(*) FROM s3_lifecycle_due WHERE due > ?", (T0,))
     )
-    assert indexed == 990 + 99_990  # one row per key still waiting, due in 30 days
+    assert indexed == 990 + 19_990  # one row per key still waiting, due in 30 days
     # The 10 old objects of each bucket were already due at T0 and done by that run.
     assert planned.keys_examined == 20 and planned.changes == 20
-    assert _count(engine, "small") == 990 and _count(engine, "large") == 99_990
+    assert _count(engine, "small") == 990 and _count(engine, "large") == 19_990
 
     # A later run before anything else is due: no key examined, one index query.
     quiet = _run(LifecycleJob(engine), T0 + 10 * DAY)
     assert (quiet.keys_examined, quiet.versions_read, quiet.due_queries) == (0, 0, 1)
 
     # Make exactly 5 keys of each bucket due: the run's work is the same for 1,000 and
-    # 100,000 objects not due.
+    # 20,000 objects not due.
     def age(conn: Conn) -> None:
         for b in ("small", "large"):
             for i in range(10, 15):
@@ -142,7 +142,7 @@ def test_a_run_does_work_for_due_keys_only(engine: S3Engine) -> None:
     assert (busy.keys_examined, busy.versions_read, busy.changes, busy.due_queries) == (
         10, 10, 10, 1,
     )  # fmt: skip
-    assert _count(engine, "small") == 985 and _count(engine, "large") == 99_985
+    assert _count(engine, "small") == 985 and _count(engine, "large") == 19_985
 
 
 def test_restarted_engine_neither_repeats_nor_skips(engine: S3Engine) -> None:
