@@ -339,6 +339,7 @@ class Database:
         self._closed = False
         self._all_conns: list[DbApi] = []
         self._write_lock = _WriteLock(settings.url)
+        self.group_commits = 0  # transactions of the writer thread (for tests and benchmarks)
 
     # -- connections -------------------------------------------------------------
 
@@ -453,6 +454,7 @@ class Database:
     def _run_batch(self, conn: Conn, batch: list[_WriteItem]) -> None:
         with self._write_lock.held():
             self._run_batch_locked(conn, batch)
+        self.group_commits += 1
         # One wake-up of each event loop for the whole batch, not one per item.
         by_loop: dict[asyncio.AbstractEventLoop, list[_WriteItem]] = {}
         for item in batch:
