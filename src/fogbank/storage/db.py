@@ -436,8 +436,15 @@ class Database:
                 # once per write).
                 time.sleep(window)
                 stop = self._take_queued(batch)
+            with self._write_lock.held():
+                if not stop:
+                    # Writes queued while another process held the lock join this batch:
+                    # more writes per commit, and no wait added for them.
+                    stop = self._take_queued(batch)
+                self._run_batch_locked(conn, batch)
+            self.group_commits += 1
             together = len(batch) > 1
-            self._run_batch(conn, batch)
+            self._settle_batch(batch)
 
     def _take_queued(self, batch: list[_WriteItem]) -> bool:
         """Move what is queued into ``batch`` (up to ``batch_max``); True once told to stop."""
@@ -451,10 +458,7 @@ class Database:
             batch.append(nxt)  # type: ignore[arg-type]
         return False
 
-    def _run_batch(self, conn: Conn, batch: list[_WriteItem]) -> None:
-        with self._write_lock.held():
-            self._run_batch_locked(conn, batch)
-        self.group_commits += 1
+    def _settle_batch(self, batch: list[_WriteItem]) -> None:
         # One wake-up of each event loop for the whole batch, not one per item.
         by_loop: dict[asyncio.AbstractEventLoop, list[_WriteItem]] = {}
         for item in batch:
