@@ -1,7 +1,7 @@
 """The S3 benchmark: the same workloads against fogbank, MiniStack, moto_server and (for
 GETs) nginx serving the same bytes from files, in one run.
 
-    PYTHONPATH=src:. .venv/bin/python -m bench.s3.run [--duration 8] [--procs 2]
+    PYTHONPATH=src:. .venv/bin/python -m bench.s3.run [--duration 8] [--procs 2] [--warmup 64]
 
 fogbank runs as ``fogbank up`` does by default (one process per core, every signature
 verified, every write fsynced, a log line per request); the peers as their defaults (in
@@ -10,7 +10,11 @@ over HTTP (the body's SHA-256 as payload hash and a CRC32 checksum header). The 
 comes from ``--procs`` generator processes with keep-alive connections. For each workload
 and server: requests/s, MB/s, p50/p99 latency, and the server's CPU seconds (its process
 tree's user+system time during the run). The 64 MiB PUTs are compared with the disk:
-the same number of writers writing 64 MiB files with an fsync each.
+the same number of writers writing 64 MiB files with an fsync each. Before each timed run,
+every server gets ``--warmup`` requests of the same workload, untimed (at most 64 MiB of
+bodies: fewer for large objects, at least one per connection), so that first-request
+costs (a service built, connections and statements opened, a segment made) fall outside
+the measured seconds for every server alike.
 """
 
 from __future__ import annotations
@@ -85,6 +89,22 @@ def loadgen(spec: dict[str, Any], procs: int) -> list[dict[str, Any]]:
         out.append(json.loads(path.read_text()))
         path.unlink()
     return out
+
+
+def warm_up(peer: peers.Peer, spec: dict[str, Any], procs: int, requests: int) -> None:
+    """Send ``requests`` of the workload (fewer for large bodies), untimed."""
+    if requests <= 0:
+        return
+    size = max(1, int(spec["size"]))
+    count = min(requests, max(int(spec["concurrency"]), (64 * MiB) // size))
+    warm = {**spec, "port": peer.port, "host": "127.0.0.1", "duration": 600.0,
+            "requests": max(1, count // procs),
+            "key_prefix": f"warmup/{time.time_ns()}"}  # fmt: skip
+    results = loadgen(warm, procs)
+    errors = sum(r["errors"] for r in results)
+    if errors:
+        first = next((r["first_error"] for r in results if r["first_error"]), "")
+        print(f"  ! warm-up {peer.name}: {errors} errors, first: {first}", file=sys.stderr)
 
 
 def measure(name: str, peer: peers.Peer, spec: dict[str, Any], procs: int) -> Row:
@@ -179,6 +199,9 @@ def main() -> None:
     )
     parser.add_argument("--peers-venv", default=str(Path(".venv-bench-peers").absolute()))
     parser.add_argument("--json", default="", help="write the rows here too")
+    parser.add_argument(
+        "--warmup", type=int, default=64, help="untimed requests per workload and server first"
+    )
     args = parser.parse_args()
     names = args.servers.split(",")
     work = peers.workdir()
@@ -224,6 +247,7 @@ def main() -> None:
                     if peer.s3:
                         signed_put_bucket(peer.port, "bench-list")
                         prepare_objects(peer, "bench-list", "k", nkeys, size, args.procs)
+                warm_up(peer, spec, args.procs, args.warmup)
                 row = measure(name, peer, spec, args.procs)
                 rows.append(row)
                 print(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from fogbank.storage.blobs.disk import (
     is_locked,
     make_dirs,
     new_id,
+    new_ordered_id,
     unlink_if_unlocked,
 )
 from fogbank.storage.blobs.model import BlobCorrupt
@@ -26,6 +28,16 @@ def test_ids_are_random_hex_and_fan_out(tmp_path: Path) -> None:
     disk = Disk({"hot": tmp_path})
     bid = next(iter(ids))
     assert disk.blob_path("hot", bid) == tmp_path / "blobs" / bid[:2] / bid[2:4] / bid
+
+
+def test_ordered_ids_are_ids_that_sort_by_time() -> None:
+    ids = [new_ordered_id() for _ in range(1000)]
+    assert len(set(ids)) == 1000 and all(is_id(i) for i in ids)
+    # the first 14 digits are microseconds: never decreasing within a run of this test
+    # (a clock stepping back would only cost the order, which is a hint)
+    stamps = [int(i[:14], 16) for i in ids]
+    assert stamps == sorted(stamps)
+    assert abs(stamps[0] / 1e6 - time.time()) < 60
 
 
 @pytest.mark.parametrize(

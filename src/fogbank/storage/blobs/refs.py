@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from fogbank.storage.blobs.disk import new_id
+from fogbank.storage.blobs.disk import new_ordered_id
 from fogbank.storage.blobs.model import (
     BlobExpired,
     BlobInfo,
@@ -178,7 +178,7 @@ def compose(conn: Conn, extents: Sequence[Extent], *, now: float, tier: str) -> 
     composites are replaced by what they point at, so composites are always one level).
     """
     flat = _flatten(conn, extents)
-    blob_id = new_id()
+    blob_id = new_ordered_id()
     size = sum(e.length for e in flat)
     conn.execute(
         f"INSERT INTO blobs ({COLUMNS})"  # noqa: S608

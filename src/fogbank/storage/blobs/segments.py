@@ -9,7 +9,10 @@ Each process appends to its own segment, holding an exclusive ``flock`` on it wh
 open; one thread does the appending and folds every record queued meanwhile into one
 ``pwritev`` and one ``fdatasync`` (group commit). A segment is never appended to again once
 closed or once its writer dies, so an unlocked segment is final; a crash mid-append leaves
-a torn tail that no row points at, dead space like any record never committed.
+a torn tail that no row points at, dead space like any record never committed. While
+appends arrive together, the thread waits a moment (``window_s``) for more before it
+writes, so that they share one flush; an append that comes alone is written at once. No
+caller hears of its record before the ``fdatasync`` that covers it has returned.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import os
 import queue
 import struct
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +31,7 @@ from pathlib import Path
 from awscrt import checksums as crt
 
 from fogbank.storage.blobs.checksums import Buffer
-from fogbank.storage.blobs.disk import Disk, fsync_dir, new_id, try_lock
+from fogbank.storage.blobs.disk import Disk, fsync_dir, new_ordered_id, try_lock
 from fogbank.storage.blobs.model import BlobCorrupt
 
 SEGMENT_MAGIC = b"FBSEG\x00v1"
@@ -69,7 +73,7 @@ class SegmentFile:
 
     @classmethod
     def create(cls, disk: Disk, tier: str) -> SegmentFile:
-        segment_id = new_id()
+        segment_id = new_ordered_id()
         path = disk.segment_path(tier, segment_id)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
         try:
@@ -151,11 +155,19 @@ _STOP = object()
 class SegmentAppender:
     """This process's open segment and the thread that group-commits appends to it."""
 
-    def __init__(self, disk: Disk, tier: str, segment_max: int, batch_max: int = 512) -> None:
+    def __init__(
+        self,
+        disk: Disk,
+        tier: str,
+        segment_max: int,
+        batch_max: int = 512,
+        window_s: float = 0.0005,
+    ) -> None:
         self._disk = disk
         self._tier = tier
         self._segment_max = segment_max
         self._batch_max = batch_max
+        self._window_s = window_s
         self._queue: queue.SimpleQueue[_Item | object] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._start_lock = threading.Lock()
@@ -187,27 +199,38 @@ class SegmentAppender:
                     self._thread.start()
 
     def _run(self) -> None:
+        together = False  # did the previous batch hold more than one append?
         while True:
             first = self._queue.get()
             if first is _STOP:
                 break
             batch: list[_Item] = [first]  # type: ignore[list-item]
-            stop = False
-            while len(batch) < self._batch_max:
-                try:
-                    nxt = self._queue.get_nowait()
-                except queue.Empty:
-                    break
-                if nxt is _STOP:
-                    stop = True
-                    break
-                batch.append(nxt)  # type: ignore[arg-type]
+            stop = self._take_queued(batch)
+            full = len(batch) >= self._batch_max
+            if self._window_s > 0 and not stop and not full and (together or len(batch) > 1):
+                # Appends are arriving together (under concurrent small PUTs a flush took
+                # 2-4 ms of the disk, against 0.2 ms alone): gather more for one flush.
+                time.sleep(self._window_s)
+                stop = self._take_queued(batch)
+            together = len(batch) > 1
             self._commit(batch)
             if stop:
                 break
         if self._segment is not None:
             self._segment.close()
             self._segment = None
+
+    def _take_queued(self, batch: list[_Item]) -> bool:
+        """Move what is queued into ``batch`` (up to ``batch_max``); True once told to stop."""
+        while len(batch) < self._batch_max:
+            try:
+                nxt = self._queue.get_nowait()
+            except queue.Empty:
+                return False
+            if nxt is _STOP:
+                return True
+            batch.append(nxt)  # type: ignore[arg-type]
+        return False
 
     def _segment_for(self, size: int) -> SegmentFile:
         seg = self._segment

@@ -19,7 +19,7 @@ from concurrent.futures import Executor, Future
 from fogbank.storage.blobs import crypto
 from fogbank.storage.blobs.checksums import Digester
 from fogbank.storage.blobs.direct import StagePool
-from fogbank.storage.blobs.disk import Disk, new_id
+from fogbank.storage.blobs.disk import Disk, new_id, new_ordered_id
 from fogbank.storage.blobs.files import BlobFile
 from fogbank.storage.blobs.model import BlobSettings, DataKey, WrittenBlob
 from fogbank.storage.blobs.segments import SegmentAppender
@@ -85,7 +85,7 @@ class BlobWriter:
     async def _write_packed(
         self, data: bytes, digester: Digester, encryption: DataKey | None
     ) -> WrittenBlob:
-        blob_id = new_id()
+        blob_id = new_ordered_id()  # no file of its own: ordered, for the index's sake
 
         def prepare() -> bytes:
             digester.update(data)
