@@ -6,8 +6,10 @@ import asyncio
 import json
 import logging
 import sys
+import math
 import time
 from collections.abc import Mapping
+from json.encoder import encode_basestring_ascii
 from typing import TextIO
 
 
@@ -47,6 +49,28 @@ def configure(fmt: str = "json", level: int = logging.INFO) -> None:
     root.setLevel(level)
     for noisy in ("uvicorn", "uvicorn.error", "uvicorn.access", "asyncio"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+_FIXED_DOC = {"level": "info", "logger": "fogbank.request", "msg": "request"}
+_FIXED = '"level": "info", "logger": "fogbank.request", "msg": "request"'
+_FIXED_NAMES = frozenset({"time", *_FIXED_DOC})
+
+
+def _json_value(value: object) -> str:
+    """``value`` as ``json.dumps(value, default=str)`` writes it (the common types
+    directly, without an encoder per line)."""
+    kind = type(value)
+    if kind is str:
+        return encode_basestring_ascii(value)
+    if value is None:
+        return "null"
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is int:
+        return int.__repr__(value)  # type: ignore[arg-type]
+    if kind is float and math.isfinite(value):  # type: ignore[arg-type]
+        return float.__repr__(value)  # type: ignore[arg-type]
+    return json.dumps(value, default=str)
 
 
 class RequestLog:
@@ -95,14 +119,15 @@ class RequestLog:
         if second != self._second:
             self._second = second
             self._stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second))
-        doc: dict[str, object] = {
-            "time": f"{self._stamp}.{int((now - second) * 1000):03d}Z",
-            "level": "info",
-            "logger": "fogbank.request",
-            "msg": "request",
-        }
-        doc.update(fields)
-        return json.dumps(doc, default=str) + "\n"
+        head = f'{{"time": "{self._stamp}.{int((now - second) * 1000):03d}Z", {_FIXED}'
+        parts = [head]
+        for name, value in fields.items():
+            if name in _FIXED_NAMES:  # a field named as a fixed one: json.dumps's way
+                doc: dict[str, object] = {"time": head[10:34], **_FIXED_DOC, **fields}
+                return json.dumps(doc, default=str) + "\n"
+            parts.append(f", {encode_basestring_ascii(name)}: {_json_value(value)}")
+        parts.append("}\n")
+        return "".join(parts)
 
     @staticmethod
     def _text_line(now: float, fields: Mapping[str, object]) -> str:
