@@ -23,8 +23,6 @@ from fogbank.protocol.shapes import RFC822, b64encode, format_scalar, format_tim
 @dataclass(slots=True)
 class _OutputPlan:
     headers: list[tuple[str, Ref]] = field(default_factory=list)
-    # member name -> (position in ``headers``, wire name, ref)
-    header_members: dict[str, tuple[int, str, Ref]] = field(default_factory=dict)
     prefixes: list[tuple[str, Ref]] = field(default_factory=list)
     status: Ref | None = None
     payload: Ref | None = None
@@ -50,29 +48,7 @@ def _compile_output(plan: OperationPlan) -> _OutputPlan:
             out.has_body_members = True
     if shape.payload is not None:
         out.payload = shape.members[shape.payload]
-    out.header_members = {ref.name: (i, name, ref) for i, (name, ref) in enumerate(out.headers)}
     return out
-
-
-def _header_members(out: _OutputPlan, output: Output) -> list[tuple[str, str]]:
-    """The output's header members, in the model's order. An output names a few of the
-    many header members an operation may have (GetObject: about 10 of 45), so the
-    smaller of the two is walked."""
-    if len(output) >= len(out.headers):
-        found = []
-        for name, ref in out.headers:
-            value = output.get(ref.name)
-            if value is not None:
-                found.append((name, header_text(ref, value)))
-        return found
-    members = out.header_members
-    placed = []
-    for key, value in output.items():
-        member = members.get(key)
-        if member is not None and value is not None:
-            placed.append((member[0], member[1], header_text(member[2], value)))
-    placed.sort()
-    return [(name, text) for _, name, text in placed]
 
 
 def header_text(ref: Ref, value: object) -> str:
@@ -124,7 +100,10 @@ class RestSerializer(ResponseSerializer):
         if out is None:
             out = self._outputs[plan.name] = _compile_output(plan)
         headers = self.request_id_headers(request_id)
-        headers += _header_members(out, output)
+        for name, ref in out.headers:
+            value = output.get(ref.name)
+            if value is not None:
+                headers.append((name, header_text(ref, value)))
         for prefix, ref in out.prefixes:
             values = output.get(ref.name)
             if isinstance(values, Mapping):
