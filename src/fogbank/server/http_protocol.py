@@ -75,6 +75,10 @@ class _Pieces:
         return pieces[0] if len(pieces) == 1 else b"".join(pieces)
 
 
+# The response headers that say how the body is framed and whether the connection stays.
+_FRAMING = frozenset({b"content-length", b"transfer-encoding", b"connection"})
+
+
 class ResponseCycle(RequestResponseCycle):
     """uvicorn's request/response cycle, with its own ``send``: the response's head is
     held and written with the first piece of the body (one ``writev``), and is made in
@@ -95,14 +99,18 @@ class ResponseCycle(RequestResponseCycle):
         kind = message["type"]
         if not self.response_started:
             if kind != "http.response.start":
-                raise RuntimeError(f"Expected ASGI message 'http.response.start', but got '{kind}'.")
+                raise RuntimeError(
+                    f"Expected ASGI message 'http.response.start', but got '{kind}'."
+                )
             self.response_started = True
             self.waiting_for_100_continue = False
             start = cast(HTTPResponseStartEvent, message)
             self._head = self._make_head(start["status"], start.get("headers", ()))
             return
         if self.response_complete:
-            raise RuntimeError(f"Unexpected ASGI message '{kind}' sent, after response already completed.")
+            raise RuntimeError(
+                f"Unexpected ASGI message '{kind}' sent, after response already completed."
+            )
         if kind != "http.response.body":
             raise RuntimeError(f"Expected ASGI message 'http.response.body', but got '{kind}'.")
         part = cast(HTTPResponseBodyEvent, message)
@@ -160,10 +168,11 @@ class ResponseCycle(RequestResponseCycle):
             raise RuntimeError("Invalid HTTP header name.")
         if HEADER_VALUE_RE.search(b"".join([value for _, value in headers])):
             raise RuntimeError("Invalid HTTP header value.")
-        content = [STATUS_LINE[status]]
+        lowered = [(name.lower(), value) for name, value in headers]
         has_connection_close = False
-        for name, value in headers:
-            name = name.lower()
+        for name, value in lowered:
+            if name not in _FRAMING:
+                continue
             if name == b"content-length":
                 if self.chunked_encoding is None:
                     self.expected_content_length = int(value.decode())
@@ -172,11 +181,10 @@ class ResponseCycle(RequestResponseCycle):
                 if value.lower() == b"chunked":
                     self.expected_content_length = 0
                     self.chunked_encoding = True
-            elif name == b"connection":
-                if b"close" in [token.lower().strip() for token in value.split(b",")]:
-                    self.keep_alive = False
-                    has_connection_close = True
-            content += (name, b": ", value, b"\r\n")
+            elif b"close" in [token.lower().strip() for token in value.split(b",")]:
+                self.keep_alive = False
+                has_connection_close = True
+        content = [STATUS_LINE[status], *[b": ".join(pair) + b"\r\n" for pair in lowered]]
         if not self.keep_alive and not has_connection_close:
             content.append(b"connection: close\r\n")
         if (

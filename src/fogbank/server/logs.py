@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import sys
 import math
+import sys
 import time
 from collections.abc import Mapping
 from json.encoder import encode_basestring_ascii
@@ -59,17 +59,16 @@ _FIXED_NAMES = frozenset({"time", *_FIXED_DOC})
 def _json_value(value: object) -> str:
     """``value`` as ``json.dumps(value, default=str)`` writes it (the common types
     directly, without an encoder per line)."""
-    kind = type(value)
-    if kind is str:
+    if isinstance(value, str):
         return encode_basestring_ascii(value)
     if value is None:
         return "null"
-    if kind is bool:
+    if isinstance(value, bool):
         return "true" if value else "false"
-    if kind is int:
-        return int.__repr__(value)  # type: ignore[arg-type]
-    if kind is float and math.isfinite(value):  # type: ignore[arg-type]
-        return float.__repr__(value)  # type: ignore[arg-type]
+    if isinstance(value, int):
+        return int.__repr__(value)
+    if isinstance(value, float) and math.isfinite(value):
+        return float.__repr__(value)
     return json.dumps(value, default=str)
 
 
