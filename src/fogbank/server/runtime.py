@@ -83,6 +83,9 @@ def _tls_context(config: Config) -> ssl.SSLContext | None:
     return tls.server_context(files)
 
 
+GC_YOUNG_THRESHOLD = 10_000
+
+
 async def serve(
     config: Config,
     sock: socket.socket,
@@ -106,6 +109,12 @@ async def serve(
     await listener.start(sock)
     # What start-up built lives as long as the process: keep the collector off it.
     gc.freeze()
+    # The youngest generation is collected after this many more container objects made
+    # than freed (CPython's default: 700). Requests in flight hold about 60 each, so at
+    # 16 concurrent requests the count crossed 700 every ~20 requests with little or no
+    # garbage to find: 140 young and 13 middle collections per 3,000 small GETs, about
+    # 16 us of each request's CPU. Garbage cycles are still collected, a little later.
+    gc.set_threshold(GC_YOUNG_THRESHOLD, 10, 10)
     gc.enable()
     parts.admin.ready = True
     if on_ready is not None:

@@ -253,3 +253,40 @@ def test_connection_close_sends_head_and_body_before_closing() -> None:
     calls, closed = _writes(_respond_with([b"bye"], [(b"connection", b"close")]), _request(b""))
     assert closed
     assert len(calls) == 1 and calls[0].endswith(b"\r\n\r\nbye")
+
+
+def test_an_idle_connection_is_closed_after_the_keep_alive_timeout_a_busy_one_is_not() -> None:
+    async def main() -> tuple[bool, bool, list[bytes]]:
+        listener = Listener(_respond_with([b"hi"]))
+        listener.config.timeout_keep_alive = 0.2  # type: ignore[assignment]
+        protocol = listener._protocol()
+        transport = _Recorder()
+        protocol.connection_made(transport)
+
+        async def ask() -> None:
+            request = _request(b"")
+            buffer = protocol.get_buffer(len(request))
+            buffer[: len(request)] = request
+            protocol.buffer_updated(len(request))
+            for _ in range(20):
+                await asyncio.sleep(0)
+
+        for _ in range(5):  # a request every 0.1 s: never idle for 0.2 s
+            await ask()
+            await asyncio.sleep(0.1)
+        busy_closed = transport.closed
+        await asyncio.sleep(0.35)
+        idle_closed = transport.closed
+        protocol.connection_lost(None)
+        return busy_closed, idle_closed, transport.calls
+
+    busy_closed, idle_closed, calls = asyncio.run(main())
+    assert not busy_closed
+    assert idle_closed
+    assert len(calls) == 5 and all(c.endswith(b"\r\n\r\nhi") for c in calls)
+
+
+def test_invalid_response_header_values_are_refused() -> None:
+    calls, closed = _writes(_respond_with([b"x"], [(b"x-bad", b"a\r\nb: c")]), _request(b""))
+    assert closed  # uvicorn's answer to an application error once the response began
+    assert not any(b"b: c" in c for c in calls)
