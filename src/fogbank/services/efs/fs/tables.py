@@ -116,7 +116,8 @@ class Tx:
         self.conn.execute(
             "INSERT INTO efs_fs_inodes (fs_id, ino, parent, mode, uid, gid, nlink, size,"
             " atime_ns, mtime_ns, ctime_ns, rdev, generation, target, accessed_at,"
-            " storage_class) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " storage_class, has_extras)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
             (
                 self.fs_id,
                 attr.ino,
@@ -189,16 +190,28 @@ class Tx:
             raise FsError(errno.EINVAL, "not a symlink")
         return as_bytes(value)
 
+    def mark_extras(self, ino: int) -> None:
+        """The inode now has (or may have) blocks or extended attributes."""
+        self.conn.execute(
+            "UPDATE efs_fs_inodes SET has_extras = 1 WHERE fs_id = ? AND ino = ?",
+            (self.fs_id, ino),
+        )
+
     def purge(self, ino: int) -> list[str]:
-        """Delete an inode and its rows; returns the block keys to delete after commit."""
+        """Delete an inode and its rows; returns the block keys to delete after commit.
+        An inode that never had blocks or extended attributes costs one statement."""
         self.purged.add(ino)
+        extras = self.conn.scalar(
+            "DELETE FROM efs_fs_inodes WHERE fs_id = ? AND ino = ? RETURNING has_extras",
+            (self.fs_id, ino),
+        )
+        if extras is not None and not as_int(extras):
+            return []
         rows = self.conn.all(
             "DELETE FROM efs_fs_blocks WHERE fs_id = ? AND ino = ? RETURNING blob_key",
             (self.fs_id, ino),
         )
-        for table in ("efs_fs_xattrs", "efs_fs_inodes"):
-            self.conn.execute(
-                f"DELETE FROM {table} WHERE fs_id = ? AND ino = ?",  # noqa: S608
-                (self.fs_id, ino),
-            )
+        self.conn.execute(
+            "DELETE FROM efs_fs_xattrs WHERE fs_id = ? AND ino = ?", (self.fs_id, ino)
+        )
         return [str(r["blob_key"]) for r in rows if r["blob_key"] is not None]
