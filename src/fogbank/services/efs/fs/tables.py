@@ -33,20 +33,17 @@ def as_bytes(value: object) -> bytes:
     raise TypeError(f"expected a blob column, got {type(value).__name__}")
 
 
+_ATTR_KEYS = (
+    "ino", "mode", "nlink", "uid", "gid", "size",
+    "atime_ns", "mtime_ns", "ctime_ns", "rdev", "generation",
+)  # fmt: skip
+
+
 def to_attr(row: Row) -> Attr:
-    return Attr(
-        ino=_int(row, "ino"),
-        mode=_int(row, "mode"),
-        nlink=_int(row, "nlink"),
-        uid=_int(row, "uid"),
-        gid=_int(row, "gid"),
-        size=_int(row, "size"),
-        atime_ns=_int(row, "atime_ns"),
-        mtime_ns=_int(row, "mtime_ns"),
-        ctime_ns=_int(row, "ctime_ns"),
-        rdev=_int(row, "rdev"),
-        generation=_int(row, "generation"),
-    )
+    values = [row[key] for key in _ATTR_KEYS]
+    if all(type(v) is int for v in values):  # the usual case, without 11 conversions
+        return Attr(*values)
+    return Attr(*(as_int(v) for v in values))
 
 
 @dataclass(frozen=True)
