@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import cast
 
 from fogbank.services.efs.fs.model import STANDARD, Attr, FsError
 from fogbank.storage.db import Conn, Row
@@ -42,7 +43,7 @@ _ATTR_KEYS = (
 def to_attr(row: Row) -> Attr:
     values = [row[key] for key in _ATTR_KEYS]
     if all(type(v) is int for v in values):  # the usual case, without 11 conversions
-        return Attr(*values)
+        return Attr(*cast(list[int], values))
     return Attr(*(as_int(v) for v in values))
 
 
