@@ -20,7 +20,14 @@ log = logging.getLogger(__name__)
 MAX_WRITE = 1 << 20
 MAX_PAGES = MAX_WRITE // 4096
 BUFSIZE = MAX_WRITE + 64 * 1024
-_NO_REPLY = frozenset({k.Opcode.FORGET, k.Opcode.BATCH_FORGET, k.Opcode.INTERRUPT})
+# Plain ints and bound methods: looked up for every request (an IntEnum member costs
+# several times an int's comparison).
+_NO_REPLY = frozenset({int(k.Opcode.FORGET), int(k.Opcode.BATCH_FORGET), int(k.Opcode.INTERRUPT)})
+_INTERRUPT, _WRITE = int(k.Opcode.INTERRUPT), int(k.Opcode.WRITE)
+_INIT, _DESTROY = int(k.Opcode.INIT), int(k.Opcode.DESTROY)
+_unpack_header = k.IN_HEADER.unpack_from
+_pack_out = k.OUT_HEADER.pack
+_OUT_SIZE = k.OUT_HEADER.size
 _WANT = (
     k.ASYNC_READ
     | k.POSIX_LOCKS
@@ -70,26 +77,25 @@ class FuseLoop:
             self._handle(view[:n])
 
     def _handle(self, data: memoryview) -> None:
-        _, opcode, unique, nodeid, uid, gid, pid, _, _ = k.IN_HEADER.unpack_from(data)
+        _, opcode, unique, nodeid, uid, gid, pid, _, _ = _unpack_header(data)
+        if opcode in _NO_REPLY:  # FORGETs: one per inode dropped, nothing to do
+            if opcode == _INTERRUPT:
+                (target,) = k.INTERRUPT_IN.unpack_from(data, k.IN_HEADER.size)
+                self.ops.interrupt(target)
+            return
         # Bodies are copied out of the reused buffer, except a write's data, which the
         # handler copies once into its write-back buffer.
         raw = data[k.IN_HEADER.size :]
-        body: bytes | memoryview = raw if opcode == k.Opcode.WRITE else bytes(raw)
-        if opcode == k.Opcode.INTERRUPT:
-            (target,) = k.INTERRUPT_IN.unpack_from(body)
-            self.ops.interrupt(target)
-            return
-        if opcode in _NO_REPLY:
-            return
-        if opcode == k.Opcode.INIT:
-            self._reply(unique, 0, self._init(body))
-            return
-        if opcode == k.Opcode.DESTROY:
-            self._reply(unique, 0, b"")
-            self._stop.set()
-            return
+        body: bytes | memoryview = raw if opcode == _WRITE else bytes(raw)
         handler = self.ops.handlers.get(opcode)
         if handler is None:
+            if opcode == _INIT:
+                self._reply(unique, 0, self._init(body))
+                return
+            if opcode == _DESTROY:
+                self._reply(unique, 0, b"")
+                self._stop.set()
+                return
             code = errno.EOPNOTSUPP if opcode == k.Opcode.FALLOCATE else errno.ENOSYS
             self._reply(unique, code, b"")
             return
@@ -105,7 +111,14 @@ class FuseLoop:
             log.exception("FUSE op %s failed", opcode)
             self._reply(unique, errno.EIO, b"")
             return
-        self._reply(unique, 0, payload or b"")
+        if payload:
+            head = _pack_out(_OUT_SIZE + len(payload), 0, unique)
+            try:
+                os.writev(self.fd, [head, payload])
+            except OSError as exc:
+                self._reply_failed(unique, exc)
+        else:
+            self._reply(unique, 0, b"")
 
     def _init(self, body: bytes | memoryview) -> bytes:
         major, minor, max_readahead, flags = k.INIT_IN.unpack_from(body)
@@ -135,9 +148,13 @@ class FuseLoop:
     def _reply(self, unique: int, error: int, payload: bytes) -> None:
         if error:
             payload = b""
-        head = k.OUT_HEADER.pack(k.OUT_HEADER.size + len(payload), -error, unique)
+        head = _pack_out(_OUT_SIZE + len(payload), -error, unique)
         try:
             os.writev(self.fd, [head, payload] if payload else [head])
         except OSError as exc:
-            if exc.errno not in (errno.ENOENT, errno.ENODEV):  # ENOENT: request was interrupted
-                log.warning("replying to FUSE request %d: %s", unique, exc)
+            self._reply_failed(unique, exc)
+
+    @staticmethod
+    def _reply_failed(unique: int, exc: OSError) -> None:
+        if exc.errno not in (errno.ENOENT, errno.ENODEV):  # ENOENT: request was interrupted
+            log.warning("replying to FUSE request %d: %s", unique, exc)

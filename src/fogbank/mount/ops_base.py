@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from fogbank.mount import replies
 from fogbank.mount.files import OpenFile
@@ -21,8 +22,10 @@ from fogbank.services.efs.rpc.client import RpcClient
 from fogbank.services.efs.rpc.wire import Value, as_bytes, as_int, as_list
 
 
-@dataclass(frozen=True)
-class Request:
+class Request(NamedTuple):
+    """One FUSE request (a named tuple: made for every request, ~8x cheaper than a
+    frozen dataclass)."""
+
     opcode: int
     unique: int
     nodeid: int

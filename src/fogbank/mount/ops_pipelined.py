@@ -162,12 +162,16 @@ class PipelinedOps(FileOps):
             self.invalidate("e", parent, name)
             self.invalidate("i", parent, b"")
             return
-        change = codec.change_in(out if made is None else as_list(out)[0])
-        if made is not None and change.attr is not None and change.attr != made:
-            self.invalidate("i", made.ino, b"")  # the kernel holds what this client made
-        if change.dirs and change.dirs[0].mtime_ns != stamp:  # the server's clock moved
-            self.pending.learn(time.time_ns(), change.dirs[0])
-        newest = self.pending.end(parent, change.dirs[0] if change.dirs else None)
+        if made is None:  # an unlink: only the directory's attributes matter
+            dirs = codec.change_dirs_in(out)
+        else:
+            change = codec.change_in(as_list(out)[0])
+            dirs = change.dirs
+            if change.attr is not None and change.attr != made:
+                self.invalidate("i", made.ino, b"")  # the kernel holds what this client made
+        if dirs and dirs[0].mtime_ns != stamp:  # the server's clock moved
+            self.pending.learn(time.time_ns(), dirs[0])
+        newest = self.pending.end(parent, dirs[0] if dirs else None)
         if newest is None:
             return
         with self._lock:  # the last one in flight here: the server's word stands

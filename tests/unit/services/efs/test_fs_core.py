@@ -12,6 +12,7 @@ import pytest
 
 from fogbank.services.efs.fs.model import BLOCK_SIZE, ROOT, ROOT_INO, FsError, Identity, SetAttr
 from fogbank.services.efs.fs.store import FsStore
+from fogbank.storage.db import Conn
 
 USER = Identity(1000, 1000, ())
 
@@ -149,3 +150,44 @@ def test_space_of_dead_segments_is_reclaimed(tmp_path: Path) -> None:
     finally:
         io.shutdown()
         db.close()
+
+
+def test_removing_leaves_no_blocks_or_xattrs_behind(fs_store: FsStore) -> None:
+    """An inode's ``has_extras`` flag (set by its first write or xattr) decides whether
+    removing it deletes blocks and xattrs: each kind of file leaves no rows behind."""
+
+    async def go() -> None:
+        await fs_store.create_file_system("fs-6", encrypted=False)
+        fs = fs_store.open("fs-6", None)
+        inos = {}
+        for name in (b"plain", b"data", b"xattr", b"linked", b"open"):
+            inos[name] = (await fs.create(ROOT, ROOT_INO, name, stat.S_IFREG | 0o644)).attr.ino
+        for name in (b"data", b"linked", b"open"):
+            await fs.write(inos[name], 0, b"x" * (BLOCK_SIZE + 1))
+        await fs.setxattr(ROOT, inos[b"xattr"], b"user.k", b"v", 0)
+        await fs.link(ROOT, inos[b"linked"], ROOT_INO, b"other")
+        await fs.open(ROOT, inos[b"open"], os.O_RDONLY)
+
+        def flags(conn: Conn) -> dict[int, int]:
+            rows = conn.all("SELECT ino, has_extras FROM efs_fs_inodes WHERE fs_id = 'fs-6'")
+            return {int(str(r["ino"])): int(str(r["has_extras"])) for r in rows}
+
+        def leftovers(conn: Conn) -> int:
+            return sum(
+                int(str(conn.scalar(f"SELECT COUNT(*) FROM {t} WHERE fs_id = 'fs-6'")))
+                for t in ("efs_fs_blocks", "efs_fs_xattrs")
+            )
+
+        db = fs_store._db
+        assert {n: (await db.read(flags))[i] for n, i in inos.items()} == {
+            b"plain": 0, b"data": 1, b"xattr": 1, b"linked": 1, b"open": 1
+        }  # fmt: skip
+        for name in (*inos, b"other"):
+            await fs.unlink(ROOT, ROOT_INO, name)
+        assert await db.read(leftovers) > 0  # the open file keeps its blocks
+        assert await fs.read(inos[b"open"], 0, 3) == b"xxx"
+        await fs.release(inos[b"open"])
+        assert await db.read(leftovers) == 0
+        assert await db.read(flags) == {ROOT_INO: 1}
+
+    run(go())

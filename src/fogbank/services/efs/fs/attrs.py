@@ -140,6 +140,7 @@ def setxattr(tx: Tx, ident: Identity, ino: int, name: bytes, value: bytes, flags
             "INSERT INTO efs_fs_xattrs (fs_id, ino, name, value) VALUES (?, ?, ?, ?)",
             (tx.fs_id, ino, name, value),
         )
+        tx.mark_extras(ino)
     tx.put(Attr(**{**attr.__dict__, "ctime_ns": tx.now_ns}))
 
 

@@ -110,7 +110,8 @@ def commit_write(
     )
     tx.put(new)
     tx.conn.execute(
-        "UPDATE efs_fs_inodes SET accessed_at = ?, storage_class = ? WHERE fs_id = ? AND ino = ?",
+        "UPDATE efs_fs_inodes SET accessed_at = ?, storage_class = ?, has_extras = 1"
+        " WHERE fs_id = ? AND ino = ?",
         (tx.now_s, STANDARD, tx.fs_id, ino),
     )
     return new, freed

@@ -2,7 +2,9 @@
 
 One row per file system, per inode, per directory entry, per extended attribute and per
 content block. Times are integer nanoseconds (POSIX ``st_*tim``); ``accessed_at`` is the
-fogbank clock's simulated epoch seconds, which lifecycle management reads.
+fogbank clock's simulated epoch seconds, which lifecycle management reads. An inode's
+``has_extras`` is 0 while it has never had a block or an extended attribute, so that
+removing it needs no deletes in those tables (version 2; older rows count as having some).
 """
 
 from __future__ import annotations
@@ -70,5 +72,11 @@ MIGRATIONS: tuple[Migration, ...] = (
                 PRIMARY KEY (fs_id, ino, idx)
             )""",
         ),
+    ),
+    Migration(
+        "efs_fs",
+        2,
+        "inodes flag whether they may have blocks or extended attributes",
+        ("ALTER TABLE efs_fs_inodes ADD COLUMN has_extras {bigint} NOT NULL DEFAULT 1",),
     ),
 )

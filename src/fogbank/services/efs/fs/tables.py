@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import cast
 
 from fogbank.services.efs.fs.model import STANDARD, Attr, FsError
 from fogbank.storage.db import Conn, Row
@@ -33,20 +34,17 @@ def as_bytes(value: object) -> bytes:
     raise TypeError(f"expected a blob column, got {type(value).__name__}")
 
 
+_ATTR_KEYS = (
+    "ino", "mode", "nlink", "uid", "gid", "size",
+    "atime_ns", "mtime_ns", "ctime_ns", "rdev", "generation",
+)  # fmt: skip
+
+
 def to_attr(row: Row) -> Attr:
-    return Attr(
-        ino=_int(row, "ino"),
-        mode=_int(row, "mode"),
-        nlink=_int(row, "nlink"),
-        uid=_int(row, "uid"),
-        gid=_int(row, "gid"),
-        size=_int(row, "size"),
-        atime_ns=_int(row, "atime_ns"),
-        mtime_ns=_int(row, "mtime_ns"),
-        ctime_ns=_int(row, "ctime_ns"),
-        rdev=_int(row, "rdev"),
-        generation=_int(row, "generation"),
-    )
+    values = [row[key] for key in _ATTR_KEYS]
+    if all(type(v) is int for v in values):  # the usual case, without 11 conversions
+        return Attr(*cast(list[int], values))
+    return Attr(*(as_int(v) for v in values))
 
 
 @dataclass(frozen=True)
@@ -116,7 +114,8 @@ class Tx:
         self.conn.execute(
             "INSERT INTO efs_fs_inodes (fs_id, ino, parent, mode, uid, gid, nlink, size,"
             " atime_ns, mtime_ns, ctime_ns, rdev, generation, target, accessed_at,"
-            " storage_class) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " storage_class, has_extras)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
             (
                 self.fs_id,
                 attr.ino,
@@ -189,16 +188,28 @@ class Tx:
             raise FsError(errno.EINVAL, "not a symlink")
         return as_bytes(value)
 
+    def mark_extras(self, ino: int) -> None:
+        """The inode now has (or may have) blocks or extended attributes."""
+        self.conn.execute(
+            "UPDATE efs_fs_inodes SET has_extras = 1 WHERE fs_id = ? AND ino = ?",
+            (self.fs_id, ino),
+        )
+
     def purge(self, ino: int) -> list[str]:
-        """Delete an inode and its rows; returns the block keys to delete after commit."""
+        """Delete an inode and its rows; returns the block keys to delete after commit.
+        An inode that never had blocks or extended attributes costs one statement."""
         self.purged.add(ino)
+        extras = self.conn.scalar(
+            "DELETE FROM efs_fs_inodes WHERE fs_id = ? AND ino = ? RETURNING has_extras",
+            (self.fs_id, ino),
+        )
+        if extras is not None and not as_int(extras):
+            return []
         rows = self.conn.all(
             "DELETE FROM efs_fs_blocks WHERE fs_id = ? AND ino = ? RETURNING blob_key",
             (self.fs_id, ino),
         )
-        for table in ("efs_fs_xattrs", "efs_fs_inodes"):
-            self.conn.execute(
-                f"DELETE FROM {table} WHERE fs_id = ? AND ino = ?",  # noqa: S608
-                (self.fs_id, ino),
-            )
+        self.conn.execute(
+            "DELETE FROM efs_fs_xattrs WHERE fs_id = ? AND ino = ?", (self.fs_id, ino)
+        )
         return [str(r["blob_key"]) for r in rows if r["blob_key"] is not None]

@@ -176,7 +176,7 @@ class RpcClient:
         op: Op,
         args: tuple[Value, ...],
         then: Done,
-        limit: int = 64,
+        limit: int = 256,
     ) -> None:
         """Send without waiting for other pipelined requests (at most ``limit`` in
         flight; sent in batches, see ``rpc/batch``); ``then`` runs with the answer (on

@@ -30,6 +30,12 @@ def change_in(v: Value) -> Change:
     return Change(None if f[0] is None else attr_in(f[0]), tuple(attr_in(d) for d in as_list(f[1])))
 
 
+def change_dirs_in(v: Value) -> tuple[Attr, ...]:
+    """Only the directories' attributes of a ``change_out`` value."""
+    dirs = as_list(as_list(v)[1])
+    return tuple(attr_in(d) for d in dirs) if dirs else ()
+
+
 def ident_out(ident: Identity) -> list[Value]:
     return [ident.uid, ident.gid, list(ident.groups)]
 
