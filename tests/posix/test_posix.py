@@ -9,25 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.posix import (
-    checks_attrs,
-    checks_io,
-    checks_names,
-    checks_open,
-    checks_perms,
-    checks_special,
-)
+from tests.posix.catalog import CHECKS
 from tests.posix.differences import DIFFERENCES
 from tests.posix.framework import ANY, Check, execute
-
-CHECKS: list[Check] = (
-    checks_open.CHECKS
-    + checks_perms.CHECKS
-    + checks_names.CHECKS
-    + checks_attrs.CHECKS
-    + checks_special.CHECKS
-    + checks_io.CHECKS
-)
 
 
 def _params() -> list[object]:
