@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TypeVar
 
+from fogbank.storage.batching import take_queued
 from fogbank.storage.readers import ReaderThreads
 
 T = TypeVar("T")
@@ -448,15 +449,7 @@ class Database:
 
     def _take_queued(self, batch: list[_WriteItem]) -> bool:
         """Move what is queued into ``batch`` (up to ``batch_max``); True once told to stop."""
-        while len(batch) < self.settings.batch_max:
-            try:
-                nxt = self._queue.get_nowait()
-            except queue.Empty:
-                return False
-            if nxt is _STOP:
-                return True
-            batch.append(nxt)  # type: ignore[arg-type]
-        return False
+        return take_queued(self._queue, batch, self.settings.batch_max, _STOP)
 
     def _settle_batch(self, batch: list[_WriteItem]) -> None:
         # One wake-up of each event loop for the whole batch, not one per item.

@@ -30,6 +30,7 @@ from pathlib import Path
 
 from awscrt import checksums as crt
 
+from fogbank.storage.batching import take_queued
 from fogbank.storage.blobs.checksums import Buffer
 from fogbank.storage.blobs.disk import Disk, fsync_dir, new_ordered_id, try_lock
 from fogbank.storage.blobs.model import BlobCorrupt
@@ -222,15 +223,7 @@ class SegmentAppender:
 
     def _take_queued(self, batch: list[_Item]) -> bool:
         """Move what is queued into ``batch`` (up to ``batch_max``); True once told to stop."""
-        while len(batch) < self._batch_max:
-            try:
-                nxt = self._queue.get_nowait()
-            except queue.Empty:
-                return False
-            if nxt is _STOP:
-                return True
-            batch.append(nxt)  # type: ignore[arg-type]
-        return False
+        return take_queued(self._queue, batch, self._batch_max, _STOP)
 
     def _segment_for(self, size: int) -> SegmentFile:
         seg = self._segment
