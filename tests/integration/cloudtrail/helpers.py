@@ -27,6 +27,18 @@ def lookup_all(ct: Any, **params: Any) -> list[dict[str, Any]]:
     return events
 
 
+def cli_lookup(server: FogbankServer, event_name: str, *extra: str) -> list[dict[str, Any]]:
+    """The events named ``event_name``, as `aws cloudtrail lookup-events` lists them."""
+    out = server.aws(
+        "cloudtrail",
+        "lookup-events",
+        "--lookup-attributes",
+        f"AttributeKey=EventName,AttributeValue={event_name}",
+        *extra,
+    )
+    return list(json.loads(out.stdout)["Events"])
+
+
 def records(events: list[dict[str, Any]], token: str | None = None) -> list[dict[str, Any]]:
     out = [json.loads(e["CloudTrailEvent"]) for e in events]
     return [r for r in out if token is None or token in r.get("userAgent", "")]

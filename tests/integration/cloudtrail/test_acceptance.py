@@ -13,7 +13,7 @@ from collections.abc import Callable
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.integration.cloudtrail.helpers import lookup_all, wait_for
+from tests.integration.cloudtrail.helpers import cli_lookup, lookup_all, wait_for
 from tests.support.server import ACCOUNT_ID, FogbankServer
 
 BUCKET = "trail-acceptance-logs"
@@ -81,13 +81,7 @@ def test_acceptance_session(make_server: Callable[..., FogbankServer]) -> None:
             )
 
     def created() -> list[dict[str, object]]:
-        out = server.aws(
-            "cloudtrail",
-            "lookup-events",
-            "--lookup-attributes",
-            "AttributeKey=EventName,AttributeValue=CreateBucket",
-        )
-        return [json.loads(e["CloudTrailEvent"]) for e in json.loads(out.stdout)["Events"]]
+        return [json.loads(e["CloudTrailEvent"]) for e in cli_lookup(server, "CreateBucket")]
 
     found = wait_for(created, lambda f: len(f) >= 3)
     made = [r for r in found if r["requestParameters"].get("bucketName") == "acceptance-data"]

@@ -12,7 +12,13 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.integration.cloudtrail.helpers import lookup_all, marked_client, records, wait_for
+from tests.integration.cloudtrail.helpers import (
+    cli_lookup,
+    lookup_all,
+    marked_client,
+    records,
+    wait_for,
+)
 from tests.support.server import ACCESS_KEY, ACCOUNT_ID, FogbankServer
 
 
@@ -173,21 +179,10 @@ def test_lookup_errors(server: FogbankServer) -> None:
 def test_with_the_aws_cli(server: FogbankServer) -> None:
     server.aws("sts", "get-caller-identity")
 
-    def lookup() -> list[dict[str, Any]]:
-        out = server.aws(
-            "cloudtrail",
-            "lookup-events",
-            "--lookup-attributes",
-            "AttributeKey=EventName,AttributeValue=GetCallerIdentity",
-            "--max-results",
-            "5",
-        )
-        return list(json.loads(out.stdout)["Events"])
-
     # Events are written behind: the CLI's call may land after a probe (and the shared
     # server holds other tests' GetCallerIdentity events too), so look until it shows.
     events = wait_for(
-        lookup,
+        lambda: cli_lookup(server, "GetCallerIdentity", "--max-results", "5"),
         lambda found: any(
             "aws-cli/" in json.loads(e["CloudTrailEvent"])["userAgent"] for e in found
         ),
