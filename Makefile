@@ -13,7 +13,7 @@ lint:
 	.venv/bin/mypy
 
 unit:
-	.venv/bin/python -m pytest -n 2 tests/unit tests/protocol tests/contract
+	.venv/bin/python -m pytest -n 2 --dist worksteal tests/unit tests/protocol tests/contract
 
 compat:
 	.venv/bin/python -m fogbank.tools.compat > docs/compatibility.md

@@ -11,7 +11,10 @@ scripts/setup-venv.sh test
 .venv/bin/ruff format --check src tests bench
 .venv/bin/mypy
 jobs="${FOGBANK_TEST_JOBS:-2}"
+# worksteal: an idle worker takes tests queued on a busy one. With the default (load), the
+# first worker's initial share held most of the slow integration tests and it ran alone
+# for 340 of the SQLite pass's 430 s while the other sat idle.
 echo "== tests on SQLite metadata"
-FOGBANK_TEST_METADATA=sqlite .venv/bin/python -m pytest -n "$jobs" "$@"
+FOGBANK_TEST_METADATA=sqlite .venv/bin/python -m pytest -n "$jobs" --dist worksteal "$@"
 echo "== tests on PostgreSQL metadata"
-FOGBANK_TEST_METADATA=postgresql .venv/bin/python -m pytest -n "$jobs" "$@"
+FOGBANK_TEST_METADATA=postgresql .venv/bin/python -m pytest -n "$jobs" --dist worksteal "$@"
