@@ -111,14 +111,7 @@ class FuseLoop:
             log.exception("FUSE op %s failed", opcode)
             self._reply(unique, errno.EIO, b"")
             return
-        if payload:
-            head = _pack_out(_OUT_SIZE + len(payload), 0, unique)
-            try:
-                os.writev(self.fd, [head, payload])
-            except OSError as exc:
-                self._reply_failed(unique, exc)
-        else:
-            self._reply(unique, 0, b"")
+        self._reply(unique, 0, payload or b"")
 
     def _init(self, body: bytes | memoryview) -> bytes:
         major, minor, max_readahead, flags = k.INIT_IN.unpack_from(body)
@@ -152,9 +145,5 @@ class FuseLoop:
         try:
             os.writev(self.fd, [head, payload] if payload else [head])
         except OSError as exc:
-            self._reply_failed(unique, exc)
-
-    @staticmethod
-    def _reply_failed(unique: int, exc: OSError) -> None:
-        if exc.errno not in (errno.ENOENT, errno.ENODEV):  # ENOENT: request was interrupted
-            log.warning("replying to FUSE request %d: %s", unique, exc)
+            if exc.errno not in (errno.ENOENT, errno.ENODEV):  # ENOENT: request was interrupted
+                log.warning("replying to FUSE request %d: %s", unique, exc)

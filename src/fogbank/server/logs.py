@@ -118,11 +118,11 @@ class RequestLog:
         if second != self._second:
             self._second = second
             self._stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second))
-        head = f'{{"time": "{self._stamp}.{int((now - second) * 1000):03d}Z", {_FIXED}'
-        parts = [head]
+        stamp = f"{self._stamp}.{int((now - second) * 1000):03d}Z"
+        parts = [f'{{"time": "{stamp}", {_FIXED}']
         for name, value in fields.items():
             if name in _FIXED_NAMES:  # a field named as a fixed one: json.dumps's way
-                doc: dict[str, object] = {"time": head[10:34], **_FIXED_DOC, **fields}
+                doc: dict[str, object] = {"time": stamp, **_FIXED_DOC, **fields}
                 return json.dumps(doc, default=str) + "\n"
             parts.append(f", {encode_basestring_ascii(name)}: {_json_value(value)}")
         parts.append("}\n")

@@ -16,13 +16,12 @@ import os
 import queue
 import sqlite3
 import threading
-import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import Protocol, TypeVar, cast
 
-from fogbank.storage.batching import take_queued
+from fogbank.storage.batching import gather, take_queued
 from fogbank.storage.readers import ReaderThreads
 
 T = TypeVar("T")
@@ -427,16 +426,14 @@ class Database:
             first = self._queue.get()
             if first is _STOP:
                 break
-            batch: list[_WriteItem] = [first]  # type: ignore[list-item]
-            stop = self._take_queued(batch)
-            full = len(batch) >= self.settings.batch_max
-            if window > 0 and not stop and not full and (together or len(batch) > 1):
-                # Writes are arriving together: let more queue up for the window, then
-                # take them all. A write queued meanwhile wakes nobody (waiting on the
-                # queue instead would wake this thread, and cost its writer a futex call,
-                # once per write).
-                time.sleep(window)
-                stop = self._take_queued(batch)
+            batch, stop = gather(
+                self._queue,
+                cast(_WriteItem, first),
+                limit=self.settings.batch_max,
+                stop=_STOP,
+                window_s=window,
+                together=together,
+            )
             with self._write_lock.held():
                 if not stop:
                     # Writes queued while another process held the lock join this batch:

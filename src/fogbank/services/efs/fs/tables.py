@@ -13,10 +13,6 @@ from fogbank.storage.db import Conn, Row
 _COLS = "ino, mode, nlink, uid, gid, size, atime_ns, mtime_ns, ctime_ns, rdev, generation"
 
 
-def _int(row: Row, key: str) -> int:
-    return as_int(row[key])
-
-
 def as_int(value: object) -> int:
     """An integer column; PostgreSQL answers ``SUM`` over integers as ``numeric``."""
     if isinstance(value, bool | int):
