@@ -206,7 +206,7 @@ def main() -> None:
     names = args.servers.split(",")
     work = peers.workdir()
     venv = (
-        peers.ensure_peers_venv(Path(args.peers_venv))
+        peers.ensure_peers_venv(Path(args.peers_venv).absolute())
         if {"moto", "ministack"} & set(names)
         else Path()
     )
