@@ -50,6 +50,33 @@ def test_streaming_matches_one_shot(size: int) -> None:
     assert _decrypt_all(b"".join(out), blob_id, size) == data
 
 
+@pytest.mark.parametrize("size", SIZES)
+def test_sealing_into_a_given_buffer_makes_the_same_bytes(size: int) -> None:
+    rng = random.Random(size)
+    blob_id = new_id()
+    data = rng.randbytes(size)
+    enc = Encryptor(KEY, blob_id)
+    out: list[bytes] = []
+    pos = 0
+    while pos < size:
+        n = rng.choice([1, CHUNK - 1, CHUNK, 3 * CHUNK + 5])
+        batch = [data[pos : pos + n]]
+        pos += len(batch[0])
+        target = memoryview(bytearray(enc.sealed_size(batch) + rng.choice([0, 9])))
+        made = enc.seal_into(batch, target)
+        out.append(target[:made].tobytes())
+    target = memoryview(bytearray(enc.sealed_size([], last=True)))
+    out.append(target[: enc.seal_into([], target, last=True)].tobytes())
+    assert b"".join(out) == encrypt(KEY, blob_id, data)
+
+
+def test_sealing_into_a_buffer_too_small_is_refused() -> None:
+    enc = Encryptor(KEY, new_id())
+    part = [b"x" * (CHUNK + 1)]
+    with pytest.raises(ValueError, match="do not fit"):
+        enc.seal_into(part, memoryview(bytearray(enc.sealed_size(part) - 1)))
+
+
 def test_batches_seal_every_completed_chunk_but_hold_the_last_back() -> None:
     enc = Encryptor(KEY, new_id())
     assert len(enc.seal([b"a" * CHUNK])) == 0  # full, but it may be the last chunk

@@ -9,6 +9,7 @@ import errno
 import fcntl
 import os
 import random
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -44,6 +45,35 @@ SIZES = [
     [STAGE + 3, 5, 2 * STAGE - 7],
     [70_000, 1, 65_552, 3 * STAGE + 11, 4096, 0, 17],
 ]
+
+
+def _maker(data: bytes, slack: int) -> tuple[int, Callable[[memoryview], int]]:
+    """(size offered, a maker that writes ``data`` into the view and says so)."""
+
+    def make(into: memoryview) -> int:
+        into[: len(data)] = data
+        return len(data)
+
+    return len(data) + slack, make
+
+
+@pytest.mark.parametrize("sizes", SIZES)
+@pytest.mark.parametrize("direct", [True, False])
+def test_bytes_made_in_place_land_like_bytes_written(
+    disk: Disk, sizes: list[int], direct: bool
+) -> None:
+    pieces = _pieces(len(sizes) + 7, sizes)
+    file = BlobFile(disk, "hot", stages=StagePool(STAGE, keep=2) if direct else None)
+    assert file.direct is direct
+    for i, piece in enumerate(pieces):
+        if i % 2:
+            file.write([piece])
+        else:
+            file.write_made(*_maker(piece, slack=i % 3))
+    file.commit("cd" * 16)
+    stored = disk.blob_path("hot", "cd" * 16).read_bytes()
+    assert stored == b"".join(pieces)
+    assert file.size == len(stored)
 
 
 @pytest.mark.parametrize("sizes", SIZES)

@@ -104,13 +104,28 @@ class Encryptor(_Chunked):
         up to one chunk is held back between calls. Chunks that lie within one part are
         sealed from it in place; only a chunk cut across parts is copied (into ``_pending``).
         """
-        views = [memoryview(p) for p in parts if len(p)]
-        total = self._filled + sum(len(v) for v in views)
-        count = max(1, -(-total // CHUNK)) if last else max(0, (total - 1) // CHUNK)
-        size = min(total, count * CHUNK) + TAG * count
+        size = self.sealed_size(parts, last)
         if len(self._out) < size:
             self._out = memoryview(bytearray(size))
-        out = self._out
+        return self._out[: self.seal_into(parts, self._out, last)]
+
+    def _counts(self, parts: Sequence[Buffer], last: bool) -> tuple[int, int, int]:
+        """(plaintext bytes held and given, chunks to seal, their stored size)."""
+        total = self._filled + sum(len(p) for p in parts)
+        count = max(1, -(-total // CHUNK)) if last else max(0, (total - 1) // CHUNK)
+        return total, count, min(total, count * CHUNK) + TAG * count
+
+    def sealed_size(self, parts: Sequence[Buffer], last: bool = False) -> int:
+        """How many stored bytes ``seal(parts, last)`` makes."""
+        return self._counts(parts, last)[2]
+
+    def seal_into(self, parts: Sequence[Buffer], out: memoryview, last: bool = False) -> int:
+        """``seal``, the stored bytes written to the start of ``out`` (at least
+        ``sealed_size`` long) rather than to a buffer of the encryptor's; how many."""
+        views = [memoryview(p) for p in parts if len(p)]
+        total, count, size = self._counts(views, last)
+        if len(out) < size:
+            raise ValueError(f"{size} stored bytes do not fit in {len(out)}")
         part, pos, at = 0, 0, 0
         for i in range(count):
             n = min(CHUNK, total - i * CHUNK)
@@ -141,7 +156,7 @@ class Encryptor(_Chunked):
             self._pending[self._filled : self._filled + len(rest)] = rest
             self._filled += len(rest)
             pos = 0
-        return out[:at]
+        return at
 
 
 def encrypt(key: DataKey, blob_id: str, data: Buffer) -> bytes:

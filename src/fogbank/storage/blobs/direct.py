@@ -106,6 +106,21 @@ class DirectAppend:
         self._flush_blocks()
         return taken
 
+    def write_made(self, size: int, make: Callable[[memoryview], int]) -> int:
+        """Has ``make`` put up to ``size`` bytes straight after those the staging buffer
+        holds (bytes made on the way, such as sealed chunks: not made elsewhere and
+        copied in); returns how many it put."""
+        if self._filled + size > len(self._view):
+            self._flush_blocks()
+        if self._filled + size > len(self._view):  # bigger than a stage: made aside
+            made = memoryview(bytearray(size))
+            return self.write([made[: make(made)]])
+        with self._view[self._filled : self._filled + size] as target:
+            n = make(target)
+        self._filled += n
+        self._flush_blocks()
+        return n
+
     def finish(self) -> None:
         """Writes what is left (less than a block, through the page cache) and gives the
         staging buffer back."""

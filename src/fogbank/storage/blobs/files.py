@@ -12,7 +12,7 @@ from __future__ import annotations
 import fcntl
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from fogbank.storage.blobs.checksums import Buffer
 from fogbank.storage.blobs.direct import DirectAppend, StagePool, set_direct
@@ -50,6 +50,24 @@ class BlobFile:
                 # (the caller's other thread), and the final fsync has only the tail left.
                 os.fdatasync(self._fd)
                 self._synced = self.size
+
+    @property
+    def direct(self) -> bool:
+        """Whether the file is written around the page cache, through a staging buffer."""
+        return self._direct is not None
+
+    def write_made(self, size: int, make: Callable[[memoryview], int]) -> None:
+        """Appends the up to ``size`` bytes ``make`` writes into the view it is given
+        (returning how many): straight into the staging buffer when the file is written
+        around the page cache, else into a buffer of their own."""
+        with self._lock:
+            if self._fd < 0:
+                raise OSError("blob file already closed")
+            if self._direct is not None:
+                self.size += self._direct.write_made(size, make)
+                return
+        made = memoryview(bytearray(size))
+        self.write([made[: make(made)]])
 
     def commit(self, blob_id: str) -> float:
         """fsync, rename to the blob's place, fsync the directory; returns the mtime."""

@@ -153,7 +153,7 @@ class BlobSettings:
     # A segment is closed and a new one started once it reaches this size.
     segment_max: int = 64 * 1024 * 1024
     # Streaming writes hand bytes to threads in batches of about this size.
-    batch_size: int = 1024 * 1024
+    batch_size: int = 4 * 1024 * 1024
     # A large blob's bytes written through the page cache are fdatasync'ed every this many
     # bytes (0: only at the end), so that the disk works while later bytes are still being
     # hashed and the final fsync has little left to do (O_DIRECT writes need not).

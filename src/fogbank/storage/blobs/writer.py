@@ -25,6 +25,8 @@ from fogbank.storage.blobs.model import BlobSettings, DataKey, WrittenBlob
 from fogbank.storage.blobs.segments import SegmentAppender
 
 _INLINE_MAX = 64 * 1024  # hash/encrypt on the event loop up to this size (~0.1 ms of MD5)
+SEAL_GROUP = 1024 * 1024
+"""Plaintext bytes sealed in one call: their stored bytes fit a staging buffer (2 MiB)."""
 
 
 def _retrieve(task: asyncio.Task[None]) -> None:
@@ -135,25 +137,33 @@ class BlobWriter:
                 for part in batch:
                     digester.update(part)
 
+        def seal(group: list[memoryview], last: bool) -> None:
+            assert encryptor is not None
+            if file.direct:  # sealed straight into the file's staging buffer
+                size = encryptor.sealed_size(group, last)
+                file.write_made(size, lambda out: encryptor.seal_into(group, out, last))
+            else:
+                file.write([encryptor.seal(group, last)])
+
         def store_batch(batch: list[bytes], last: bool) -> None:
             if encryptor is None:
                 file.write(batch)
                 return
-            # Sealed about ``batch_size`` at a time into the encryptor's buffer, one write
-            # each (a huge part, from an in-process caller, is cut: memory stays bounded).
+            # Sealed about ``SEAL_GROUP`` at a time, one write each (a huge part, from an
+            # in-process caller, is cut: memory stays bounded).
             group: list[memoryview] = []
             grouped = 0
             for part in batch:
                 view = memoryview(part)
-                for at in range(0, len(view), settings.batch_size):
-                    piece = view[at : at + settings.batch_size]
+                for at in range(0, len(view), SEAL_GROUP):
+                    piece = view[at : at + SEAL_GROUP]
                     group.append(piece)
                     grouped += len(piece)
-                    if grouped >= settings.batch_size:
-                        file.write([encryptor.seal(group)])
+                    if grouped >= SEAL_GROUP:
+                        seal(group, False)
                         group, grouped = [], 0
             if group or last:
-                file.write([encryptor.seal(group, last)])
+                seal(group, last)
 
         async def step(
             prev: asyncio.Task[None] | None, fn: Callable[..., None], *args: object
