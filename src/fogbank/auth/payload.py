@@ -31,6 +31,7 @@ from fogbank.auth.sigv4 import (
     UNSIGNED_PAYLOAD,
     is_sha256_hex,
 )
+from fogbank.core.hashing import update_holding_gil
 from fogbank.protocol.http import Body, Headers, WrappedBody
 
 
@@ -77,6 +78,11 @@ def payload_mode(value: str, family: Family) -> PayloadMode:
     )
 
 
+SMALL_CHUNK = 16 * 1024
+"""Body pieces up to this size are hashed holding the GIL (``core.hashing``): a few
+microseconds of SHA-256, against a GIL hand-over each way if another thread wants it."""
+
+
 class Sha256VerifyingBody(WrappedBody):
     """Passes the body through; at its end, raises XAmzContentSHA256Mismatch on a mismatch."""
 
@@ -88,7 +94,10 @@ class Sha256VerifyingBody(WrappedBody):
     async def chunks(self) -> AsyncIterator[bytes]:
         digest = hashlib.sha256()
         async for chunk in self.inner:
-            digest.update(chunk)
+            if len(chunk) <= SMALL_CHUNK:
+                update_holding_gil(digest, chunk)
+            else:
+                digest.update(chunk)
             yield chunk
         actual = digest.hexdigest()
         if not hmac.compare_digest(actual, self._expected):

@@ -15,9 +15,9 @@ from collections.abc import Callable, Sequence
 from awscrt import checksums as crt
 from isal import isal_zlib
 
+from fogbank.core.hashing import update_holding_gil
+
 ALGORITHMS = ("CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256")
-# hashlib releases the GIL for an update of 2048 bytes or more (HASHLIB_GIL_MINSIZE).
-_GIL_KEPT = 2047
 
 Buffer = bytes | bytearray | memoryview
 
@@ -103,12 +103,7 @@ class Digester:
         on the event loop, where a release would hand the GIL to another thread for
         a few microseconds of hashing and then wait to get it back (a context switch
         each way). The digests are the same."""
-        if len(data) <= _GIL_KEPT:
-            self.update(data)
-            return
-        with memoryview(data) as view:
-            for at in range(0, len(view), _GIL_KEPT):
-                self.update(view[at : at + _GIL_KEPT])
+        update_holding_gil(self, data)
 
     def md5(self) -> bytes:
         return self._md5.digest()
