@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TypeVar, cast
 
+from fogbank.core.threads import yield_to_the_loop
 from fogbank.storage.batching import gather, take_queued
 from fogbank.storage.readers import ReaderThreads
 
@@ -418,6 +419,7 @@ class Database:
                     self._writer.start()
 
     def _writer_loop(self) -> None:
+        yield_to_the_loop()
         conn = self._thread_conn()
         window = self.settings.batch_window_s
         together = False  # did the previous batch hold more than one write?

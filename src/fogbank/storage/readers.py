@@ -17,6 +17,8 @@ import threading
 from collections.abc import Callable
 from typing import Generic, ParamSpec, TypeVar
 
+from fogbank.core.threads import yield_to_the_loop
+
 P = ParamSpec("P")
 T = TypeVar("T")
 
@@ -87,6 +89,7 @@ class ReaderThreads:
                 self._threads.append(thread)
 
     def _serve(self) -> None:
+        yield_to_the_loop()
         get = self._queue.get
         while True:
             call = get()

@@ -30,6 +30,7 @@ from typing import cast
 
 from awscrt import checksums as crt
 
+from fogbank.core.threads import yield_to_the_loop
 from fogbank.storage.batching import gather
 from fogbank.storage.blobs.checksums import Buffer
 from fogbank.storage.blobs.disk import Disk, fsync_dir, new_ordered_id, try_lock
@@ -200,6 +201,7 @@ class SegmentAppender:
                     self._thread.start()
 
     def _run(self) -> None:
+        yield_to_the_loop()
         together = False  # did the previous batch hold more than one append?
         while True:
             first = self._queue.get()

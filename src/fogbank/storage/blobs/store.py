@@ -10,6 +10,7 @@ from concurrent.futures import Executor, ThreadPoolExecutor
 from pathlib import Path
 
 from fogbank.core.streams import FileSlice
+from fogbank.core.threads import yield_to_the_loop
 from fogbank.storage.blobs import refs
 from fogbank.storage.blobs.disk import Disk
 from fogbank.storage.blobs.model import (
@@ -65,7 +66,7 @@ class BlobStore:
         self._clock = clock
         self._owned_executor = executor is None
         self._executor = executor or ThreadPoolExecutor(
-            self.settings.threads, thread_name_prefix="blob-io"
+            self.settings.threads, thread_name_prefix="blob-io", initializer=yield_to_the_loop
         )
         self.disk.ensure()
         self.appender = SegmentAppender(self.disk, HOT, self.settings.segment_max)
