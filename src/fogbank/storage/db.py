@@ -187,7 +187,12 @@ def _sqlite_path(url: str) -> str | None:
 @dataclass(frozen=True)
 class DbSettings:
     url: str  # "sqlite:///path/to/meta.db" or "postgresql://..."
-    readers: int = 4
+    # Reader threads. Each releases the GIL in every SQLite step, read and AES-GCM chunk
+    # (cryptography releases it too), so with more of them busy they mostly wait for one
+    # another: at 4, a 1 MiB GET made ~150 futex calls and 11 context switches, at 2
+    # about a quarter of the calls and 3.5 switches, and 10 % less CPU. One alone was
+    # slower (a long read, such as a LIST page, would hold up every other).
+    readers: int = 2
     # Group commit: how long the writer waits for more work after the first item while
     # writes arrive together (the previous batch held several, or another is queued
     # behind the first; a write that comes alone is committed at once), and how many
