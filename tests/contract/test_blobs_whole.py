@@ -13,7 +13,7 @@ import pytest
 
 from fogbank.storage.blobs import BlobCorrupt, BlobStore, DataKey, Extent, KeyRequired, ReadPlan
 from fogbank.storage.blobs.crypto import CHUNK
-from fogbank.storage.blobs.reader import MAP_LIMIT, READ_CHUNK, stored_location
+from fogbank.storage.blobs.reader import READ_CHUNK, stored_location
 from fogbank.storage.db import Database
 from tests.support.blobs import commit
 
@@ -153,36 +153,3 @@ def test_whole_reads_in_the_callers_thread(
     if encrypted:
         with pytest.raises(KeyRequired):
             blob_store.read_whole_sync(_plan(blob_store, blob_db, blob_id, 0, 10), [])
-
-
-def test_small_blob_files_are_read_through_their_mapping(
-    blob_store: BlobStore, blob_db: Database
-) -> None:
-    """A blob file of at most ``MAP_LIMIT`` bytes is read through a kept mapping: the same
-    bytes, a later change of the file is seen (nothing decrypted is kept), and a file that
-    ends early is corrupt, not a crash."""
-    data = random.Random(11).randbytes(5 * CHUNK + 3)
-
-    async def main() -> None:
-        blob_id = await _stored(blob_store, blob_db, data, KEY)
-        whole = _plan(blob_store, blob_db, blob_id, 0, len(data))
-        path, base = stored_location(blob_store.disk, whole.pieces[0].blob)
-        assert path.stat().st_size <= MAP_LIMIT
-        for _ in range(2):  # the second time through the kept mapping
-            for a, b in [(0, len(data)), (1, CHUNK + 1), (4 * CHUNK, len(data)), (9, 10)]:
-                got = await blob_store.read_whole(_plan(blob_store, blob_db, blob_id, a, b), [KEY])
-                assert got is not None and bytes(got) == data[a:b], (a, b)
-        _flip(path, base + 2 * (CHUNK + 16) + 5)
-        with pytest.raises(BlobCorrupt):
-            await blob_store.read_whole(whole, [KEY])
-        got = await blob_store.read_whole(_plan(blob_store, blob_db, blob_id, 0, CHUNK), [KEY])
-        assert got is not None and bytes(got) == data[:CHUNK]
-
-        cut_id = await _stored(blob_store, blob_db, data, KEY)
-        cut = _plan(blob_store, blob_db, cut_id, 0, len(data))
-        cut_path, _ = stored_location(blob_store.disk, cut.pieces[0].blob)
-        os.truncate(cut_path, cut_path.stat().st_size - 20)
-        with pytest.raises(BlobCorrupt):
-            await blob_store.read_whole(cut, [KEY])
-
-    asyncio.run(main())

@@ -8,9 +8,7 @@ authenticate only the 64 KiB chunks their range overlaps.
 A read of one local piece of at most ``READ_CHUNK`` bytes can instead be read whole
 (``read_whole``): one thread reads the stored bytes into a pooled buffer and decrypts them
 into another, and the body is a view of that one (no stream to iterate, no allocation or
-zero-filling of a megabyte per read; see ``buffers``). An encrypted blob with a small file
-of its own is decrypted straight from a kept read-only mapping of that file instead
-(``MAPPED_FILES``). ``read_whole_sync`` does the same
+zero-filling of a megabyte per read; see ``buffers``). ``read_whole_sync`` does the same
 in the calling thread (S3's GetObject: the one that read the metadata, when the data
 key needs nothing from the caller).
 """
@@ -18,7 +16,6 @@ key needs nothing from the caller).
 from __future__ import annotations
 
 import asyncio
-import mmap
 import os
 from collections.abc import AsyncIterator, Sequence
 from concurrent.futures import Executor
@@ -49,16 +46,6 @@ plaintext (a body holds its buffer until the socket has taken it) and stored byt
 only by a reading thread, so no more than the threads that read whole: the executor's,
 and the metadata readers' that call ``read_whole_sync``). A read that finds every kept
 buffer in use gets a fresh one, as before pooling."""
-MAPPED_FILES = 256
-"""Blob files of their own (``layout == "file"``) of at most ``MAP_LIMIT`` stored bytes
-kept mapped (read-only) for whole encrypted reads, most recently read first: a read
-decrypts straight from the page cache through the mapping, without copying the stored
-bytes into a buffer first (``preadv``: a megabyte copied, and the pages looked up, per
-read) and without a file opened and closed per read. The bytes still come from the file
-on every read (the page cache, as ``preadv``'s do; nothing decrypted is kept), and every
-chunk is authenticated on every read. A blob file never changes once written; one
-deleted while mapped stays readable through the mapping until the mapping goes."""
-MAP_LIMIT = (READ_CHUNK // crypto.CHUNK + 1) * crypto.STORED_CHUNK
 SMALL_READ = 16 * 1024
 """Reads of at most this many bytes can be read whole ahead (``preread``) and decrypted
 where they are used: less work than a thread hop."""
@@ -89,18 +76,6 @@ def stored_location(disk: Disk, blob: BlobInfo) -> tuple[Path, int]:
     """``stored_file`` as a ``Path``."""
     path, base = stored_file(disk, blob)
     return Path(path), base
-
-
-def _map_file(path: str) -> mmap.mmap | None:
-    """A small blob file mapped read-only (None: larger than ``MAP_LIMIT``, or empty)."""
-    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
-    try:
-        size = os.fstat(fd).st_size
-        if not 0 < size <= MAP_LIMIT:
-            return None
-        return mmap.mmap(fd, size, prot=mmap.PROT_READ)
-    finally:
-        os.close(fd)
 
 
 def _pread_exact(fd: int, length: int, offset: int) -> bytes:
@@ -147,7 +122,6 @@ class BlobReader:
         chunks = _CHUNKS_PER_READ + 1
         self._stored_buffers = BufferPool(chunks * crypto.STORED_CHUNK, WHOLE_BUFFERS)
         self._plain_buffers = BufferPool(chunks * crypto.CHUNK, WHOLE_BUFFERS)
-        self._mapped: Lru[str, mmap.mmap | None] = Lru(MAPPED_FILES)
 
     def open(
         self, plan: ReadPlan, keys: Sequence[DataKey] = ()
@@ -241,32 +215,15 @@ class BlobReader:
                 file.preadv_exact(out, base + piece.offset)
                 return out
             offset, length = crypto.span_of(dec.size, piece.offset, piece.offset + piece.length)
-            first, at = divmod(piece.offset, crypto.CHUNK)
-            start, stop = base + offset, base + offset + length
-            plain = self._plain_buffers.take()
-            mapped = self._mapped_file(piece, path, stop)
-            if mapped is not None:
-                with memoryview(mapped) as whole, whole[start:stop] as span:
-                    dec.open_chunks_into(first, span, memoryview(plain))
-                return memoryview(plain)[at : at + piece.length]
             stored = self._stored_buffers.take()
+            plain = self._plain_buffers.take()
             with memoryview(stored) as sview, sview[:length] as span:
-                file.preadv_exact(span, start)
-                dec.open_chunks_into(first, span, memoryview(plain))
+                file.preadv_exact(span, base + offset)
+                at = piece.offset % crypto.CHUNK
+                dec.open_chunks_into(piece.offset // crypto.CHUNK, span, memoryview(plain))
             return memoryview(plain)[at : at + piece.length]
         finally:
             file.close()
-
-    def _mapped_file(self, piece: Piece, path: str, stop: int) -> mmap.mmap | None:
-        """The mapping of ``piece``'s blob file (``MAPPED_FILES``), if it has a file of its
-        own of at most ``MAP_LIMIT`` bytes; BlobCorrupt if that ends before ``stop``."""
-        blob = piece.blob
-        if blob.layout != "file" or crypto.stored_size(blob.size) > MAP_LIMIT or stop > MAP_LIMIT:
-            return None
-        mapped = self._mapped.get_or_make(path, lambda: _map_file(path))
-        if mapped is not None and len(mapped) < stop:
-            raise BlobCorrupt(f"stored bytes end early ({len(mapped)} of {stop})")
-        return mapped
 
     def _decryptor_for(self, blob: BlobInfo, keys: Sequence[DataKey]) -> crypto.Decryptor | None:
         """The decryptor of an encrypted blob (None: a plain one); KeyRequired when
